@@ -1,0 +1,437 @@
+package io.greenlang.messaging;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Where a broker is and how to talk to it: a URL plus options. Immutable.
+ *
+ * <p>URLs have the form {@code scheme://[user[:password]@]host[:port][,host[:port]...][/path][?option=value&...]},
+ * for example {@code memory://}, {@code memory://shared}, {@code redis://app:secret@localhost:6379},
+ * {@code rediss://...}, {@code redis-cluster://h1:7000,h2:7001} or {@code kafka://h1:9092,h2:9092}. Query
+ * parameters become options; options given explicitly win over them.
+ *
+ * <p>Options shared by every backend: {@code codec} ({@code json}, the default, or {@code msgpack}),
+ * {@code max-message-size} (bytes, or with a unit: {@code 512KiB}, {@code 1MiB}; default 1 MiB) and
+ * {@code retention} (an ISO-8601 duration such as {@code P7D}, or {@code 7d}, {@code 12h}, {@code 30m},
+ * {@code 10s}, {@code 500ms}; default 7 days). Backends document their own.
+ *
+ * <p>The password never appears in {@link #toString()}, {@link #redactedUrl()} or exception messages; nor
+ * does any option whose name contains {@code password}, {@code secret}, {@code token} or {@code jaas}.
+ */
+public final class BrokerConfig {
+    /** The environment variable {@link #fromEnvironment()} reads the URL from. */
+    public static final String ENV_URL = "GREENLANG_MESSAGING_URL";
+    /** Prefix of environment variables read as options, user name and password. */
+    public static final String ENV_PREFIX = "GREENLANG_MESSAGING_";
+
+    public static final String CODEC = "codec";
+    public static final String MAX_MESSAGE_SIZE = "max-message-size";
+    public static final String RETENTION = "retention";
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    private final String scheme;
+    private final String username;
+    private final String password;
+    private final List<String> hosts;
+    private final String path;
+    private final Map<String, String> options;
+
+    private BrokerConfig(Builder b) {
+        this.scheme = b.scheme;
+        this.username = b.username;
+        this.password = b.password;
+        this.hosts = List.copyOf(b.hosts);
+        this.path = b.path;
+        this.options = Map.copyOf(b.options);
+        maxMessageSize(); // validate early
+        retention();
+    }
+
+    /**
+     * Parses a URL.
+     *
+     * @throws ConfigurationException if it is not of the documented form
+     */
+    public static BrokerConfig parse(String url) {
+        return builder(url).build();
+    }
+
+    /**
+     * A builder that starts from {@code url}.
+     *
+     * @throws ConfigurationException if it is not of the documented form
+     */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
+    public static BrokerConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Reads a configuration from environment variables: the URL from {@value #ENV_URL}, the user name and
+     * password from {@code GREENLANG_MESSAGING_USERNAME} and {@code GREENLANG_MESSAGING_PASSWORD}, and every
+     * other {@code GREENLANG_MESSAGING_NAME} as option {@code name}, lower-cased, with {@code __} read as
+     * {@code .} and {@code _} as {@code -} (so {@code GREENLANG_MESSAGING_MAX_MESSAGE_SIZE} is
+     * {@code max-message-size}).
+     *
+     * @throws ConfigurationException if {@value #ENV_URL} is missing or invalid
+     */
+    public static BrokerConfig fromEnvironment(Map<String, String> environment) {
+        String url = environment.get(ENV_URL);
+        if (url == null || url.isBlank()) {
+            throw new ConfigurationException("Environment variable " + ENV_URL
+                    + " is not set. Set it to a broker URL such as memory://, redis://localhost:6379 or "
+                    + "kafka://localhost:9092.");
+        }
+        Builder b = builder(url);
+        new TreeMap<>(environment).forEach((name, value) -> {
+            if (!name.startsWith(ENV_PREFIX) || name.equals(ENV_URL)) {
+                return;
+            }
+            String key = name.substring(ENV_PREFIX.length());
+            if (key.equals("USERNAME")) {
+                b.username(value);
+            } else if (key.equals("PASSWORD")) {
+                b.password(value);
+            } else {
+                b.option(key.toLowerCase(Locale.ROOT).replace("__", ".").replace('_', '-'), value);
+            }
+        });
+        return b.build();
+    }
+
+    public Builder mutate() {
+        Builder b = new Builder(scheme + "://");
+        b.username = username;
+        b.password = password;
+        b.hosts = hosts;
+        b.path = path;
+        b.options.putAll(options);
+        return b;
+    }
+
+    /** The URL scheme, lower case: {@code memory}, {@code redis}, {@code kafka}... */
+    public String scheme() {
+        return scheme;
+    }
+
+    public Optional<String> username() {
+        return Optional.ofNullable(username);
+    }
+
+    /** The password; keep it out of logs. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** The {@code host[:port]} entries of the URL, in order; empty for {@code memory://}. */
+    public List<String> hosts() {
+        return hosts;
+    }
+
+    /** The URL's path without the leading slash; empty if it has none. */
+    public String path() {
+        return path;
+    }
+
+    /** Every option, the URL's query parameters included. Secret values are present: keep them out of logs. */
+    public Map<String, String> options() {
+        return options;
+    }
+
+    public Optional<String> option(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+
+    /** The codec name; default {@code json}. */
+    public String codec() {
+        return options.getOrDefault(CODEC, "json");
+    }
+
+    /** The largest message accepted, in bytes; default 1 MiB. */
+    public long maxMessageSize() {
+        return sizeOption(MAX_MESSAGE_SIZE, DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
+    /** How long the log keeps messages; default 7 days. */
+    public Duration retention() {
+        return durationOption(RETENTION, DEFAULT_RETENTION);
+    }
+
+    /**
+     * An integer option.
+     *
+     * @throws ConfigurationException if present and not an integer
+     */
+    public int intOption(String name, int defaultValue) {
+        String v = options.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(name, v, "an integer");
+        }
+    }
+
+    /**
+     * A boolean option, {@code true} or {@code false}.
+     *
+     * @throws ConfigurationException if present and neither
+     */
+    public boolean booleanOption(String name, boolean defaultValue) {
+        String v = options.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw invalid(name, v, "true or false");
+        }
+    }
+
+    /**
+     * A duration option: ISO-8601 ({@code PT30S}) or a number with a unit ({@code 500ms}, {@code 30s},
+     * {@code 5m}, {@code 12h}, {@code 7d}).
+     *
+     * @throws ConfigurationException if present and not a non-negative duration
+     */
+    public Duration durationOption(String name, Duration defaultValue) {
+        String v = options.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        Duration d = parseDuration(v.trim());
+        if (d == null || d.isNegative()) {
+            throw invalid(name, v, "a duration such as 500ms, 30s, 5m, 12h, 7d or PT30S");
+        }
+        return d;
+    }
+
+    /**
+     * A size in bytes: a number, optionally with {@code B}, {@code KiB}, {@code MiB} or {@code GiB}.
+     *
+     * @throws ConfigurationException if present and not a positive size
+     */
+    public long sizeOption(String name, long defaultValue) {
+        String v = options.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        String s = v.trim();
+        long unit = 1;
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (String[] u : new String[][] {{"gib", "1073741824"}, {"mib", "1048576"}, {"kib", "1024"}, {"b", "1"}}) {
+            if (lower.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long size = Math.multiplyExact(Long.parseLong(s), unit);
+            if (size > 0) {
+                return size;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // reported below
+        }
+        throw invalid(name, v, "a positive size such as 1048576, 512KiB or 1MiB");
+    }
+
+    /** The URL with the password masked: safe for logs. */
+    public String redactedUrl() {
+        StringBuilder sb = new StringBuilder(scheme).append("://");
+        if (username != null) {
+            sb.append(username);
+            if (password != null) {
+                sb.append(":***");
+            }
+            sb.append('@');
+        } else if (password != null) {
+            sb.append(":***@");
+        }
+        sb.append(String.join(",", hosts));
+        if (!path.isEmpty()) {
+            sb.append('/').append(path);
+        }
+        return sb.toString();
+    }
+
+    /** Whether an option holds a secret, by its name. */
+    public static boolean isSecret(String optionName) {
+        String n = optionName.toLowerCase(Locale.ROOT);
+        return n.contains("password") || n.contains("secret") || n.contains("token") || n.contains("jaas");
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        options.forEach((k, v) -> shown.put(k, isSecret(k) ? "***" : v));
+        return "BrokerConfig{" + redactedUrl() + ", options=" + shown + "}";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof BrokerConfig)) {
+            return false;
+        }
+        BrokerConfig c = (BrokerConfig) o;
+        return scheme.equals(c.scheme) && Objects.equals(username, c.username)
+                && Objects.equals(password, c.password) && hosts.equals(c.hosts) && path.equals(c.path)
+                && options.equals(c.options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(scheme, hosts, path, options);
+    }
+
+    private ConfigurationException invalid(String name, String value, String expected) {
+        String shown = isSecret(name) ? "***" : "'" + value + "'";
+        return new ConfigurationException("Option '" + name + "' of " + redactedUrl() + " is " + shown
+                + "; expected " + expected + ".");
+    }
+
+    static Duration parseDuration(String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        if (s.charAt(0) == 'P' || s.charAt(0) == 'p') {
+            try {
+                return Duration.parse(s);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}, {"d", "86400000"}};
+        for (String[] u : units) {
+            if (s.endsWith(u[0]) && !(u[0].equals("s") && s.endsWith("ms"))) {
+                try {
+                    long n = Long.parseLong(s.substring(0, s.length() - u[0].length()).trim());
+                    return Duration.ofMillis(Math.multiplyExact(n, Long.parseLong(u[1])));
+                } catch (NumberFormatException | ArithmeticException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Builds a {@link BrokerConfig}. */
+    public static final class Builder {
+        private final String scheme;
+        private String username;
+        private String password;
+        private List<String> hosts = List.of();
+        private String path = "";
+        private final Map<String, String> options = new TreeMap<>();
+
+        private Builder(String url) {
+            Objects.requireNonNull(url, "url");
+            int sep = url.indexOf("://");
+            if (sep <= 0) {
+                throw new ConfigurationException("Broker URL '" + mask(url) + "' has no scheme. Write it as "
+                        + "scheme://host:port, for example memory://, redis://localhost:6379 or kafka://localhost:9092.");
+            }
+            this.scheme = url.substring(0, sep).toLowerCase(Locale.ROOT);
+            if (!scheme.matches("[a-z][a-z0-9+.-]*")) {
+                throw new ConfigurationException("Broker URL '" + mask(url) + "' has an invalid scheme '" + scheme + "'.");
+            }
+            String rest = url.substring(sep + 3);
+            int query = rest.indexOf('?');
+            if (query >= 0) {
+                for (String pair : rest.substring(query + 1).split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
+                    int eq = pair.indexOf('=');
+                    String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    options.put(k, eq < 0 ? "true" : decode(pair.substring(eq + 1)));
+                }
+                rest = rest.substring(0, query);
+            }
+            int slash = rest.indexOf('/');
+            if (slash >= 0) {
+                path = decode(rest.substring(slash + 1));
+                rest = rest.substring(0, slash);
+            }
+            int at = rest.lastIndexOf('@');
+            if (at >= 0) {
+                String userInfo = rest.substring(0, at);
+                rest = rest.substring(at + 1);
+                int colon = userInfo.indexOf(':');
+                String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+                username = user.isEmpty() ? null : user;
+                if (colon >= 0) {
+                    password = decode(userInfo.substring(colon + 1));
+                }
+            }
+            if (!rest.isEmpty()) {
+                hosts = Arrays.asList(rest.split(","));
+                for (String host : hosts) {
+                    if (!host.matches("[A-Za-z0-9._\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?")) {
+                        throw new ConfigurationException("Broker URL '" + mask(url) + "' has an invalid host '" + host
+                                + "'. Write hosts as host or host:port, separated by commas.");
+                    }
+                }
+            }
+        }
+
+        public Builder username(String username) {
+            this.username = Objects.requireNonNull(username, "username");
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Sets an option, replacing the URL's query parameter of that name. */
+        public Builder option(String name, String value) {
+            options.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder options(Map<String, String> options) {
+            Objects.requireNonNull(options, "options").forEach(this::option);
+            return this;
+        }
+
+        /**
+         * @throws ConfigurationException if a shared option ({@code max-message-size}, {@code retention}) is
+         *     invalid
+         */
+        public BrokerConfig build() {
+            return new BrokerConfig(this);
+        }
+
+        private static String decode(String s) {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        }
+
+        private static String mask(String url) {
+            return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        }
+    }
+}

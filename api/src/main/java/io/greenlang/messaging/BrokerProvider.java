@@ -1,0 +1,22 @@
+package io.greenlang.messaging;
+
+import java.util.Set;
+
+/**
+ * What a backend jar registers with {@link java.util.ServiceLoader} (in
+ * {@code META-INF/services/io.greenlang.messaging.BrokerProvider}) so that {@link Brokers} can find it.
+ * Implementations need a public no-argument constructor and must be cheap to construct: discovery creates
+ * every provider on the class path.
+ */
+public interface BrokerProvider {
+    /** The URL schemes this provider handles, lower case, such as {@code redis} and {@code rediss}. */
+    Set<String> schemes();
+
+    /**
+     * Connects to the broker the configuration names.
+     *
+     * @throws ConfigurationException if an option is invalid
+     * @throws ConnectionException if the broker cannot be reached
+     */
+    Broker create(BrokerConfig config);
+}

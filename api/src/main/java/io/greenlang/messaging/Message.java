@@ -1,0 +1,374 @@
+package io.greenlang.messaging;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable message: what a publisher sends and a handler receives, identical on every backend.
+ *
+ * <p>Backend positions (stream entry ids, partition offsets) are not part of a message; they travel beside
+ * it in {@link Delivery#position()}.
+ *
+ * <p>Times are kept to the microsecond, so that a message survives every wire format unchanged and its
+ * {@linkplain #provenanceHash() provenance hash} stays valid.
+ *
+ * <p>Instances are thread-safe. Build one with {@link #builder(String)}:
+ * <pre>{@code
+ * Message m = Message.builder("esg.tasks")
+ *         .payload("{\"site\":42}".getBytes(UTF_8))
+ *         .contentType("application/json")
+ *         .header("tenant", "acme")
+ *         .priority(7)
+ *         .ttl(Duration.ofMinutes(5))
+ *         .build();
+ * }</pre>
+ */
+public final class Message {
+    /** Content type of a message whose payload is raw bytes. */
+    public static final String OCTET_STREAM = "application/octet-stream";
+    /** The lowest priority. */
+    public static final int MIN_PRIORITY = 0;
+    /** The highest priority. */
+    public static final int MAX_PRIORITY = 9;
+    /** The priority of a message that does not set one. */
+    public static final int DEFAULT_PRIORITY = 4;
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String id;
+    private final String topic;
+    private final byte[] payload;
+    private final String contentType;
+    private final Map<String, String> headers;
+    private final int priority;
+    private final Instant createdAt;
+    private final Instant expiresAt;
+    private final String correlationId;
+    private final String replyTo;
+    private final String key;
+    private final String declaredHash;
+
+    private Message(Builder b) {
+        this.id = b.id != null ? b.id : MessageIds.next();
+        this.topic = b.topic;
+        this.payload = b.payload;
+        this.contentType = b.contentType;
+        this.headers = Map.copyOf(b.headers);
+        this.priority = b.priority;
+        this.createdAt = (b.createdAt != null ? b.createdAt : Instant.now()).truncatedTo(ChronoUnit.MICROS);
+        Instant expiry = b.expiresAt;
+        if (b.ttl != null) {
+            expiry = this.createdAt.plus(b.ttl);
+        }
+        this.expiresAt = expiry == null ? null : expiry.truncatedTo(ChronoUnit.MICROS);
+        this.correlationId = b.correlationId;
+        this.replyTo = b.replyTo;
+        this.key = b.key;
+        this.declaredHash = b.provenanceHash;
+    }
+
+    /** A builder for a message to {@code topic}. */
+    public static Builder builder(String topic) {
+        return new Builder(topic);
+    }
+
+    /**
+     * A builder that starts from this message's fields, id and creation time included, but not its
+     * provenance hash: a changed message is a new message.
+     */
+    public Builder mutate() {
+        Builder b = new Builder(topic);
+        b.id = id;
+        b.payload = payload;
+        b.contentType = contentType;
+        b.headers.putAll(headers);
+        b.priority = priority;
+        b.createdAt = createdAt;
+        b.expiresAt = expiresAt;
+        b.correlationId = correlationId;
+        b.replyTo = replyTo;
+        b.key = key;
+        return b;
+    }
+
+    /** The client-made id, a time-ordered UUIDv7 string unless the builder was given another. */
+    public String id() {
+        return id;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** A copy of the payload bytes. */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** A read-only view of the payload, without copying. */
+    public ByteBuffer payloadBuffer() {
+        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+    }
+
+    /** The payload decoded as UTF-8. */
+    public String payloadAsString() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The payload's length in bytes. */
+    public int payloadSize() {
+        return payload.length;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /** Application headers; an unmodifiable map. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The header's value, if present. */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name));
+    }
+
+    /** From {@value #MIN_PRIORITY} (lowest) to {@value #MAX_PRIORITY} (highest). */
+    public int priority() {
+        return priority;
+    }
+
+    /** When the message was built, to the microsecond. */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** When the message expires; an expired message is never handed to a handler. */
+    public Optional<Instant> expiresAt() {
+        return Optional.ofNullable(expiresAt);
+    }
+
+    /** Whether the message has an expiry at or before {@code now}. */
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
+    }
+
+    public Optional<String> correlationId() {
+        return Optional.ofNullable(correlationId);
+    }
+
+    /** The topic a reply should go to, for request-reply. */
+    public Optional<String> replyTo() {
+        return Optional.ofNullable(replyTo);
+    }
+
+    /** The partition key: messages with one key keep their order when a subscription asks for it. */
+    public Optional<String> key() {
+        return Optional.ofNullable(key);
+    }
+
+    /**
+     * The SHA-256 provenance hash the producer declared: 64 lowercase hex digits over a canonical encoding
+     * of the immutable fields. Brokers stamp it on publish when the message has none; check it with
+     * {@link Broker#verifyProvenance(Message)}.
+     */
+    public Optional<String> provenanceHash() {
+        return Optional.ofNullable(declaredHash);
+    }
+
+    /** Payload size plus the size of every string field, in bytes: what the size limit is checked against. */
+    public long approximateSize() {
+        long size = payload.length + id.length() + topic.length() + contentType.length();
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            size += e.getKey().length() + e.getValue().length();
+        }
+        size += correlationId == null ? 0 : correlationId.length();
+        size += replyTo == null ? 0 : replyTo.length();
+        size += key == null ? 0 : key.length();
+        return size;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Message)) {
+            return false;
+        }
+        Message m = (Message) o;
+        return priority == m.priority && id.equals(m.id) && topic.equals(m.topic)
+                && Arrays.equals(payload, m.payload) && contentType.equals(m.contentType)
+                && headers.equals(m.headers) && createdAt.equals(m.createdAt)
+                && Objects.equals(expiresAt, m.expiresAt) && Objects.equals(correlationId, m.correlationId)
+                && Objects.equals(replyTo, m.replyTo) && Objects.equals(key, m.key)
+                && Objects.equals(declaredHash, m.declaredHash);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
+    /** Identifies the message without its payload or header values, which may be confidential. */
+    @Override
+    public String toString() {
+        return "Message{id=" + id + ", topic=" + topic + ", contentType=" + contentType + ", size="
+                + payload.length + ", priority=" + priority + ", headers=" + headers.keySet()
+                + (key != null ? ", key=" + key : "") + (expiresAt != null ? ", expiresAt=" + expiresAt : "")
+                + "}";
+    }
+
+    /** Builds a {@link Message}; not thread-safe. Validates every field as it is set. */
+    public static final class Builder {
+        private final String topic;
+        private String id;
+        private byte[] payload = EMPTY;
+        private String contentType = OCTET_STREAM;
+        private final Map<String, String> headers = new HashMap<>();
+        private int priority = DEFAULT_PRIORITY;
+        private Instant createdAt;
+        private Instant expiresAt;
+        private Duration ttl;
+        private String correlationId;
+        private String replyTo;
+        private String key;
+        private String provenanceHash;
+
+        private Builder(String topic) {
+            this.topic = Names.requireValidTopic(topic);
+        }
+
+        /** Replaces the generated id, for example to keep an id across a bridge. Must not be blank. */
+        public Builder id(String id) {
+            this.id = requireText(id, "id");
+            return this;
+        }
+
+        /** The payload; the array is copied. */
+        public Builder payload(byte[] payload) {
+            this.payload = Objects.requireNonNull(payload, "payload").clone();
+            return this;
+        }
+
+        /** The payload as UTF-8, with content type {@code text/plain; charset=utf-8}. */
+        public Builder text(String text) {
+            this.payload = Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8);
+            this.contentType = "text/plain; charset=utf-8";
+            return this;
+        }
+
+        /** The value encoded with {@code codec}, which also sets the content type. */
+        public Builder body(Object value, Codec codec) {
+            Objects.requireNonNull(codec, "codec");
+            this.payload = codec.encode(value);
+            this.contentType = codec.contentType();
+            return this;
+        }
+
+        public Builder contentType(String contentType) {
+            this.contentType = requireText(contentType, "contentType");
+            return this;
+        }
+
+        /** Adds or replaces a header. Names must not be blank; values must not be null. */
+        public Builder header(String name, String value) {
+            headers.put(requireText(name, "header name"), Objects.requireNonNull(value, "header value"));
+            return this;
+        }
+
+        /** Adds or replaces every header in {@code headers}. */
+        public Builder headers(Map<String, String> headers) {
+            Objects.requireNonNull(headers, "headers").forEach(this::header);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if {@code priority} is outside {@value #MIN_PRIORITY} to
+         *     {@value #MAX_PRIORITY}
+         */
+        public Builder priority(int priority) {
+            if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+                throw new IllegalArgumentException("priority must be from " + MIN_PRIORITY + " to "
+                        + MAX_PRIORITY + ", was " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        /** The creation time; defaults to the moment {@link #build()} is called. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+            return this;
+        }
+
+        /** Time to live, counted from the creation time. Must be positive. Replaces {@link #expiresAt}. */
+        public Builder ttl(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+            }
+            this.ttl = ttl;
+            this.expiresAt = null;
+            return this;
+        }
+
+        /** An absolute expiry. Replaces {@link #ttl}. */
+        public Builder expiresAt(Instant expiresAt) {
+            this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+            this.ttl = null;
+            return this;
+        }
+
+        public Builder correlationId(String correlationId) {
+            this.correlationId = requireText(correlationId, "correlationId");
+            return this;
+        }
+
+        /** The topic replies should go to; must be a valid topic name. */
+        public Builder replyTo(String replyTo) {
+            this.replyTo = Names.requireValidTopic(replyTo);
+            return this;
+        }
+
+        /** The partition key, which orders messages when a subscription asks for ordering. */
+        public Builder key(String key) {
+            this.key = requireText(key, "key");
+            return this;
+        }
+
+        /**
+         * The hash the producer declared, for messages rebuilt from the wire or relayed unchanged. When not
+         * set, the broker computes it on publish.
+         */
+        public Builder provenanceHash(String hash) {
+            Objects.requireNonNull(hash, "hash");
+            if (!hash.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("provenance hash must be 64 lowercase hex digits");
+            }
+            this.provenanceHash = hash;
+            return this;
+        }
+
+        public Message build() {
+            return new Message(this);
+        }
+
+        private static String requireText(String value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.greenlang.messaging;
+
+import java.util.Objects;
+
+/**
+ * Validation of topic and group names, shared by every backend so that a bad name fails the same way
+ * everywhere, before any I/O.
+ */
+public final class Names {
+    /** The longest allowed topic or group name; Kafka's limit, so a name valid here is valid everywhere. */
+    public static final int MAX_LENGTH = 249;
+
+    private Names() {
+    }
+
+    /**
+     * Returns {@code topic} when it is a valid topic name.
+     *
+     * @throws IllegalArgumentException if it is empty, longer than {@value #MAX_LENGTH} characters or has a
+     *     character outside {@code [A-Za-z0-9._-]}
+     */
+    public static String requireValidTopic(String topic) {
+        return requireValid("topic", topic);
+    }
+
+    /** Returns {@code group} when it is a valid group name; the rules are those of topics. */
+    public static String requireValidGroup(String group) {
+        return requireValid("group", group);
+    }
+
+    /** Returns whether {@code name} is a valid topic or group name. */
+    public static boolean isValid(String name) {
+        return name != null && problem(name) == null;
+    }
+
+    private static String requireValid(String kind, String name) {
+        Objects.requireNonNull(name, kind);
+        String problem = problem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("Invalid " + kind + " name '" + printable(name) + "': " + problem
+                    + ". Use 1 to " + MAX_LENGTH + " characters from [A-Za-z0-9._-].");
+        }
+        return name;
+    }
+
+    private static String problem(String name) {
+        if (name.isEmpty()) {
+            return "it is empty";
+        }
+        if (name.length() > MAX_LENGTH) {
+            return "it has " + name.length() + " characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return "character '" + c + "' at index " + i + " is not allowed";
+            }
+        }
+        return null;
+    }
+
+    private static String printable(String name) {
+        return name.length() <= 80 ? name : name.substring(0, 80) + "...";
+    }
+}
