@@ -108,7 +108,8 @@ public final class Brokers {
                 } catch (ServiceConfigurationError | LinkageError e) {
                     String failure = e.toString() + (e.getCause() != null ? " (cause: " + e.getCause() + ")" : "");
                     failures.add(failure);
-                    LOG.log(Level.WARNING, "A GreenLang Messaging backend failed to load and is unavailable: " + failure, e);
+                    LOG.log(Level.WARNING, "A GreenLang Messaging backend failed to load and is unavailable: " + failure);
+                    LOG.log(Level.FINE, "Loading failure details", e);
                     continue;
                 }
                 for (String scheme : provider.schemes()) {
