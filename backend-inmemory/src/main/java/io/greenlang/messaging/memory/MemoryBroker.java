@@ -1,0 +1,108 @@
+package io.greenlang.messaging.memory;
+
+import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.Capabilities;
+import io.greenlang.messaging.ConsumerLag;
+import io.greenlang.messaging.DeadLetterQueue;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.Position;
+import io.greenlang.messaging.PublishResult;
+import io.greenlang.messaging.RecordedMessage;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.runtime.AbstractBroker;
+import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The in-memory broker. Every capability is native. Publishing completes synchronously: a completed
+ * publish is visible to every group at once. Nothing survives the JVM.
+ */
+public final class MemoryBroker extends AbstractBroker {
+    private final MemoryStore store;
+    private final boolean named;
+
+    /** Connects to the store the URL names ({@code memory://name}), or to a private one ({@code memory://}). */
+    public MemoryBroker(BrokerConfig config) {
+        super("memory", config, Capabilities.builder().build());
+        String name = config.hosts().isEmpty() ? (config.path().isEmpty() ? null : config.path()) : config.hosts().get(0);
+        this.named = name != null;
+        this.store = MemoryStore.acquire(name, config.retention());
+    }
+
+    @Override
+    protected CompletionStage<PublishResult> doPublish(Message message) {
+        Entry e = store.topic(message.topic()).append(message);
+        return CompletableFuture.completedFuture(new PublishResult(message.id(), message.topic(), e.position()));
+    }
+
+    @Override
+    protected CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages) {
+        List<PublishResult> results = new ArrayList<>(messages.size());
+        int start = 0;
+        // one lock round per run of messages to the same topic
+        for (int i = 1; i <= messages.size(); i++) {
+            if (i == messages.size() || !messages.get(i).topic().equals(messages.get(start).topic())) {
+                List<Message> run = messages.subList(start, i);
+                for (Entry e : store.topic(run.get(0).topic()).append(run)) {
+                    results.add(new PublishResult(e.message().id(), e.message().topic(), e.position()));
+                }
+                start = i;
+            }
+        }
+        return CompletableFuture.completedFuture(results);
+    }
+
+    @Override
+    protected ConsumerSource openConsumer(SubscriptionOptions options) {
+        MemoryGroup group = store.topic(options.topic()).group(options.group(), options.startPosition());
+        return new MemoryConsumerSource(group, options.consumerName(), options.leaseTimeout());
+    }
+
+    @Override
+    protected List<RecordedMessage> doRead(String topic, Position after, int max) {
+        MemoryTopic t = store.existingTopic(topic);
+        return t == null ? List.of() : t.read(after, max);
+    }
+
+    @Override
+    protected DeadLetterQueue doDeadLetters(String topic, String group) {
+        return new MemoryDeadLetterQueue(this, topic, group);
+    }
+
+    @Override
+    protected ConsumerLag doLag(String topic, String group) {
+        MemoryTopic t = store.existingTopic(topic);
+        if (t == null) {
+            return new ConsumerLag(topic, group, 0, 0);
+        }
+        t.lock.lock();
+        try {
+            MemoryGroup g = t.existingGroupLocked(group);
+            return g == null ? new ConsumerLag(topic, group, 0, 0) : new ConsumerLag(topic, group, g.backlog(), g.pending());
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    @Override
+    protected Map<String, String> doHealthCheck() {
+        return Map.of("backend", "memory", "store", store.name(), "topics", Integer.toString(store.topics().size()));
+    }
+
+    @Override
+    protected void doClose() {
+        if (named) {
+            store.release();
+        }
+    }
+
+    MemoryGroup existingGroup(String topic, String group) {
+        ensureOpen();
+        MemoryTopic t = store.existingTopic(topic);
+        return t == null ? null : t.existingGroup(group);
+    }
+}

@@ -1,0 +1,68 @@
+package io.greenlang.messaging.memory;
+
+import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.runtime.InboundMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** One member of a {@link MemoryGroup}. Settlements are queued without a lock and applied on the next poll. */
+final class MemoryConsumerSource implements ConsumerSource {
+    private final MemoryGroup group;
+    private final String owner;
+    private final Duration leaseTimeout;
+
+    MemoryConsumerSource(MemoryGroup group, String owner, Duration leaseTimeout) {
+        this.group = group;
+        this.owner = owner;
+        this.leaseTimeout = leaseTimeout;
+    }
+
+    @Override
+    public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
+        return group.poll(owner, max, timeout, leaseTimeout);
+    }
+
+    @Override
+    public void ack(InboundMessage record) {
+        group.settle(lease(record), Lease.Action.ACK, 0, null, null);
+    }
+
+    @Override
+    public void retry(InboundMessage record, Duration delay, Instant firstFailure) {
+        group.settle(lease(record), Lease.Action.RETRY, System.nanoTime() + delay.toNanos(), firstFailure, null);
+    }
+
+    @Override
+    public void deadLetter(InboundMessage record, DeadLetterRequest request) {
+        group.settle(lease(record), Lease.Action.DEAD_LETTER, 0, null, request);
+    }
+
+    @Override
+    public boolean extendLease(InboundMessage record, Duration extension) {
+        return group.extend(lease(record), extension);
+    }
+
+    @Override
+    public void release(List<InboundMessage> records) {
+        for (InboundMessage r : records) {
+            group.settle(lease(r), Lease.Action.RELEASE, 0, null, null);
+        }
+        group.flush();
+    }
+
+    @Override
+    public void flush() {
+        group.flush();
+    }
+
+    @Override
+    public void close() {
+        group.flush();
+    }
+
+    private static Lease lease(InboundMessage record) {
+        return (Lease) record.handle();
+    }
+}

@@ -1,0 +1,318 @@
+package io.greenlang.messaging.memory;
+
+import io.greenlang.messaging.DeadLetter;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.runtime.InboundMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * A consumer group: what it still has to deliver (by priority band), what waits for a retry, what is leased
+ * to members, and its dead letters. Guarded by the topic's lock, except {@link #settle}, which members call
+ * without it.
+ *
+ * <p>Priority: the highest non-empty band goes first, but after 9 deliveries in a row from a higher band
+ * while a lower band waits, the 10th goes to the oldest waiting lower-priority message, so at least one
+ * delivery in every 10 serves lower priorities.
+ */
+final class MemoryGroup {
+    static final int FAIRNESS_INTERVAL = 10;
+    private static final long REAP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    final String name;
+    private final MemoryTopic topic;
+    private final Condition ready;
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Ticket>[] bands = new ArrayDeque[Message.MAX_PRIORITY + 1];
+    private int waiting;
+    private int servedHigherInARow;
+    private final PriorityQueue<Ticket> delayed = new PriorityQueue<>(Comparator.comparingLong(Ticket::dueNanos));
+    private final Set<Lease> leased = new HashSet<>();
+    private final ConcurrentLinkedQueue<Lease> settlements = new ConcurrentLinkedQueue<>();
+    private final Map<String, DeadEntry> dead = new LinkedHashMap<>();
+    private long deadSequence;
+    private long nextReapNanos;
+
+    /** A dead letter with the log entry it came from, so replay keeps its position. */
+    record DeadEntry(DeadLetter letter, Entry entry) {
+    }
+
+    MemoryGroup(MemoryTopic topic, String name) {
+        this.topic = topic;
+        this.name = name;
+        this.ready = topic.lock.newCondition();
+        for (int i = 0; i < bands.length; i++) {
+            bands[i] = new ArrayDeque<>();
+        }
+    }
+
+    // ---- called with the topic lock held
+
+    void enqueueNew(List<Entry> entries) {
+        for (Entry e : entries) {
+            bands[e.message().priority()].addLast(new Ticket(e));
+        }
+        waiting += entries.size();
+        if (!entries.isEmpty()) {
+            ready.signal();
+        }
+    }
+
+    void enqueueNew(Entry e) {
+        bands[e.message().priority()].addLast(new Ticket(e));
+        waiting++;
+        ready.signal();
+    }
+
+    /** Takes up to {@code max} tickets for {@code owner}, waiting up to {@code timeout} for the first. */
+    List<InboundMessage> poll(String owner, int max, Duration timeout, Duration leaseTimeout)
+            throws InterruptedException {
+        topic.lock.lockInterruptibly();
+        try {
+            long now = System.nanoTime();
+            long deadline = now + timeout.toNanos();
+            while (true) {
+                housekeeping(now);
+                if (waiting > 0) {
+                    List<InboundMessage> out = new ArrayList<>(Math.min(max, waiting));
+                    long leaseDeadline = now + leaseTimeout.toNanos();
+                    while (out.size() < max && waiting > 0) {
+                        Ticket t = next();
+                        Lease lease = new Lease(t.entry(), t.attempt(), t.firstFailure(), owner, leaseDeadline);
+                        leased.add(lease);
+                        out.add(InboundMessage.of(t.entry().message(), t.entry().position(), t.attempt(),
+                                t.firstFailure(), lease));
+                    }
+                    if (waiting > 0) {
+                        ready.signal(); // more than we could take: wake another member
+                    }
+                    return out;
+                }
+                long wait = deadline - now;
+                if (wait <= 0) {
+                    return List.of();
+                }
+                if (!delayed.isEmpty()) {
+                    wait = Math.min(wait, delayed.peek().dueNanos() - now);
+                }
+                if (!leased.isEmpty()) {
+                    wait = Math.min(wait, REAP_INTERVAL_NANOS);
+                }
+                ready.awaitNanos(Math.max(wait, 1));
+                now = System.nanoTime();
+            }
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    /** Applies queued settlements, moves due retries to their band, and takes back expired leases. */
+    private void housekeeping(long now) {
+        applySettlements(now);
+        while (!delayed.isEmpty() && delayed.peek().dueNanos() <= now) {
+            Ticket t = delayed.poll();
+            bands[t.priority()].addFirst(t);
+            waiting++;
+        }
+        if (now >= nextReapNanos && !leased.isEmpty()) {
+            nextReapNanos = now + REAP_INTERVAL_NANOS;
+            for (Iterator<Lease> it = leased.iterator(); it.hasNext();) {
+                Lease lease = it.next();
+                if (lease.deadlineNanos - now < 0 && lease.done.compareAndSet(false, true)) {
+                    it.remove();
+                    bands[lease.entry.message().priority()].addFirst(
+                            new Ticket(lease.entry, lease.attempt + 1, lease.firstFailure, 0));
+                    waiting++;
+                }
+            }
+        }
+    }
+
+    private void applySettlements(long now) {
+        Lease lease;
+        while ((lease = settlements.poll()) != null) {
+            leased.remove(lease);
+            switch (lease.action) {
+                case ACK:
+                    break;
+                case RETRY:
+                    delayed.add(new Ticket(lease.entry, lease.attempt + 1, lease.nextFirstFailure, lease.dueNanos));
+                    break;
+                case DEAD_LETTER:
+                    String id = Long.toString(++deadSequence);
+                    dead.put(id, new DeadEntry(lease.letter.withId(id), lease.entry));
+                    break;
+                case RELEASE:
+                    bands[lease.entry.message().priority()].addFirst(
+                            new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
+                    waiting++;
+                    break;
+                default:
+                    throw new IllegalStateException("unknown action " + lease.action);
+            }
+        }
+    }
+
+    private Ticket next() {
+        int high = bands.length - 1;
+        while (bands[high].isEmpty()) {
+            high--;
+        }
+        int oldestLower = -1;
+        for (int b = high - 1; b >= 0; b--) {
+            if (!bands[b].isEmpty() && (oldestLower < 0
+                    || bands[b].peekFirst().entry().offset() < bands[oldestLower].peekFirst().entry().offset())) {
+                oldestLower = b;
+            }
+        }
+        waiting--;
+        if (oldestLower < 0) {
+            servedHigherInARow = 0;
+            return bands[high].pollFirst();
+        }
+        if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
+            servedHigherInARow = 0;
+            return bands[oldestLower].pollFirst();
+        }
+        servedHigherInARow++;
+        return bands[high].pollFirst();
+    }
+
+    long backlog() {
+        applySettlements(System.nanoTime());
+        return waiting + delayed.size();
+    }
+
+    long pending() {
+        applySettlements(System.nanoTime());
+        return leased.size();
+    }
+
+    boolean extend(Lease lease, Duration extension) {
+        topic.lock.lock();
+        try {
+            if (lease.done.get()) {
+                return false;
+            }
+            lease.deadlineNanos = System.nanoTime() + extension.toNanos();
+            return true;
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    // ---- dead letters (take the lock themselves)
+
+    long deadCount() {
+        topic.lock.lock();
+        try {
+            applySettlements(System.nanoTime());
+            return dead.size();
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    List<DeadLetter> deadLetters(int max) {
+        topic.lock.lock();
+        try {
+            applySettlements(System.nanoTime());
+            List<DeadLetter> out = new ArrayList<>(Math.min(max, dead.size()));
+            for (DeadEntry d : dead.values()) {
+                if (out.size() == max) {
+                    break;
+                }
+                out.add(d.letter());
+            }
+            return Collections.unmodifiableList(out);
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    boolean replay(String id) {
+        topic.lock.lock();
+        try {
+            applySettlements(System.nanoTime());
+            DeadEntry d = dead.remove(id);
+            if (d == null) {
+                return false;
+            }
+            enqueueNew(d.entry());
+            return true;
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    int replay(int max) {
+        topic.lock.lock();
+        try {
+            applySettlements(System.nanoTime());
+            int n = 0;
+            for (Iterator<DeadEntry> it = dead.values().iterator(); it.hasNext() && n < max; n++) {
+                enqueueNew(it.next().entry());
+                it.remove();
+            }
+            return n;
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    long purge() {
+        topic.lock.lock();
+        try {
+            applySettlements(System.nanoTime());
+            long n = dead.size();
+            dead.clear();
+            return n;
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+
+    // ---- called by members without the lock
+
+    /** Queues a settlement; returns {@code false} if the lease was already settled or taken back. */
+    boolean settle(Lease lease, Lease.Action action, long dueNanos, Instant firstFailure, DeadLetterRequest letter) {
+        lease.action = action;
+        lease.dueNanos = dueNanos;
+        lease.nextFirstFailure = firstFailure;
+        lease.letter = letter;
+        if (!lease.done.compareAndSet(false, true)) {
+            return false;
+        }
+        settlements.add(lease);
+        return true;
+    }
+
+    /** Applies queued settlements now, so that counts and queues reflect them. */
+    void flush() {
+        if (settlements.isEmpty()) {
+            return;
+        }
+        topic.lock.lock();
+        try {
+            applySettlements(System.nanoTime());
+            ready.signal();
+        } finally {
+            topic.lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.greenlang.messaging.memory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The topics of one {@code memory://} name. Named stores are shared by every open broker of that name in
+ * the JVM and dropped when the last of them closes, so tests that use fresh names never see each other.
+ */
+final class MemoryStore {
+    private static final Map<String, MemoryStore> NAMED = new HashMap<>();
+
+    private final String name;
+    private final Duration retention;
+    private final ConcurrentHashMap<String, MemoryTopic> topics = new ConcurrentHashMap<>();
+    private int references; // guarded by NAMED
+
+    private MemoryStore(String name, Duration retention) {
+        this.name = name;
+        this.retention = retention;
+    }
+
+    /** The store for {@code name}, created if needed; {@code null} name gives a private store. */
+    static MemoryStore acquire(String name, Duration retention) {
+        if (name == null) {
+            return new MemoryStore("(private)", retention);
+        }
+        synchronized (NAMED) {
+            MemoryStore store = NAMED.computeIfAbsent(name, n -> new MemoryStore(n, retention));
+            store.references++;
+            return store;
+        }
+    }
+
+    /** Called once by each broker that acquired a named store, when it closes. */
+    void release() {
+        synchronized (NAMED) {
+            if (NAMED.get(name) == this && --references == 0) {
+                NAMED.remove(name);
+            }
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    MemoryTopic topic(String topic) {
+        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention));
+    }
+
+    /** The topic if it exists; {@code null} otherwise. */
+    MemoryTopic existingTopic(String topic) {
+        return topics.get(topic);
+    }
+
+    Collection<MemoryTopic> topics() {
+        return topics.values();
+    }
+}

@@ -1,0 +1,240 @@
+package io.greenlang.messaging.spi.provenance;
+
+import io.greenlang.messaging.Codec;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.codec.JsonCodec;
+import io.greenlang.messaging.spi.codec.MessagePackCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The provenance hash of a message: SHA-256 over a canonical encoding of its immutable fields, written as 64
+ * lowercase hex digits. The same message gives the same hash whichever codec (JSON or MessagePack) encoded its
+ * payload and whichever backend carried it.
+ *
+ * <h2>Canonical encoding (a public contract: other clients reproduce it byte for byte)</h2>
+ * Integers are big-endian. A <em>string</em> is its UTF-8 bytes preceded by their length as a 4-byte signed
+ * integer; an absent optional string is the length {@code -1} ({@code ff ff ff ff}) and no bytes. In order:
+ * <ol>
+ *   <li>the magic {@code "GLM1"}: 4 ASCII bytes, no length;</li>
+ *   <li>id, topic: strings;</li>
+ *   <li>headers: their count (4 bytes), then each key and value as strings, sorted by the unsigned bytes of the
+ *       key's UTF-8 (that is, by Unicode code point);</li>
+ *   <li>priority: 1 byte;</li>
+ *   <li>createdAt, then expiresAt: microseconds since 1970-01-01T00:00:00Z, 8-byte signed; expiresAt is
+ *       {@code -1} when the message has no expiry;</li>
+ *   <li>correlationId, replyTo, key: optional strings;</li>
+ *   <li>the payload: a tag byte, then a 4-byte length and that many bytes. When the content type's media type
+ *       belongs to the JSON codec ({@code application/json}, {@code text/json}, {@code application/*+json}) or
+ *       the MessagePack codec ({@code application/msgpack}, {@code application/x-msgpack},
+ *       {@code application/vnd.msgpack}) and the payload is exactly one valid value of that format, the tag is
+ *       {@code 'S'} (0x53) and the bytes are the value's <em>canonical JSON</em>; otherwise the tag is
+ *       {@code 'R'} (0x52) and the bytes are the payload as it is.</li>
+ * </ol>
+ * The content type itself, and any declared hash, are not hashed.
+ *
+ * <p><em>Canonical JSON</em>: UTF-8, no whitespace; object members sorted by key code point; strings escape
+ * {@code "} and {@code \} with a backslash, U+0008, U+0009, U+000A, U+000C and U+000D as {@code \b \t \n \f
+ * \r}, other characters below U+0020 as {@code \}{@code u00xx} (lower-case hex), and write every other
+ * character as itself; MessagePack binary values become strings of their standard base64 (RFC 4648, padded);
+ * numbers are plain decimals with no exponent, no {@code +}, no leading zeros, no trailing fractional zeros
+ * and no fractional part when they are whole ({@code 1}, {@code 1.0} and {@code 1e0} are all {@code 1};
+ * {@code -0.0} is {@code 0}). JSON numbers keep their exact decimal value. MessagePack floats (binary64, or
+ * binary32) are written as the decimal with the fewest significant digits (1 to 17, or 1 to 9) that is the
+ * value's exact binary value rounded half-even and reads back as the same binary value, so that
+ * {@code 0.1} written by either codec hashes the same. A payload is hashed raw instead (tag {@code 'R'}) when
+ * it holds something canonical JSON cannot express: duplicate object keys, a non-string MessagePack map key,
+ * a MessagePack extension type, NaN or infinity, an unpaired surrogate or invalid UTF-8, nesting deeper than
+ * 500, a number whose canonical form exceeds 400 characters, or bytes after the value.
+ *
+ * <p>Thread-safe: every thread reuses its own {@link MessageDigest}. Raw payloads are hashed without being
+ * copied.
+ */
+public final class Provenance {
+    private static final byte[] MAGIC = {'G', 'L', 'M', '1'};
+    private static final byte TAG_STRUCTURED = 'S';
+    private static final byte TAG_RAW = 'R';
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+
+    private Provenance() {
+    }
+
+    /**
+     * Computes the hash of {@code message}: 64 lowercase hex digits. Never fails because of the payload: one
+     * that does not parse is hashed raw.
+     *
+     * @param codecs decides which content types are JSON or MessagePack, by the codecs named {@code json} and
+     *     {@code msgpack}
+     * @throws IllegalArgumentException if a time of the message lies outside the range of epoch microseconds
+     *     held in a {@code long} (about 292,000 years around 1970)
+     */
+    public static String hash(Message message, Codecs codecs) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(codecs, "codecs");
+        Hasher h = HASHER.get();
+        MessageDigest md = h.digest;
+        md.reset();
+        md.update(MAGIC);
+        h.string(message.id());
+        h.string(message.topic());
+        h.headers(message.headers());
+        md.update((byte) message.priority());
+        h.int64(micros(message.createdAt(), "createdAt"));
+        Optional<Instant> expiry = message.expiresAt();
+        h.int64(expiry.isPresent() ? micros(expiry.get(), "expiresAt") : -1L);
+        h.optional(message.correlationId());
+        h.optional(message.replyTo());
+        h.optional(message.key());
+        byte[] canonical = canonicalPayload(message, codecs);
+        if (canonical != null) {
+            md.update(TAG_STRUCTURED);
+            h.int32(canonical.length);
+            md.update(canonical);
+        } else {
+            md.update(TAG_RAW);
+            h.int32(message.payloadSize());
+            md.update(message.payloadBuffer());
+        }
+        return HEX.formatHex(md.digest());
+    }
+
+    /**
+     * Returns {@code message} unchanged if it declares a hash, else a copy that declares its computed hash.
+     *
+     * @throws IllegalArgumentException as {@link #hash}
+     */
+    public static Message stamp(Message message, Codecs codecs) {
+        Objects.requireNonNull(message, "message");
+        if (message.provenanceHash().isPresent()) {
+            return message;
+        }
+        return message.mutate().provenanceHash(hash(message, codecs)).build();
+    }
+
+    /**
+     * Whether {@code message} declares a hash and it equals the computed one: {@code false} for an unstamped
+     * message, or one whose fields changed after stamping.
+     *
+     * @throws IllegalArgumentException as {@link #hash}
+     */
+    public static boolean verify(Message message, Codecs codecs) {
+        Objects.requireNonNull(message, "message");
+        Optional<String> declared = message.provenanceHash();
+        return declared.isPresent() && declared.get().equals(hash(message, codecs));
+    }
+
+    /** The canonical JSON of a JSON or MessagePack payload, or {@code null} to hash the raw bytes. */
+    private static byte[] canonicalPayload(Message message, Codecs codecs) {
+        String contentType = message.contentType();
+        if (contentType.equals(Message.OCTET_STREAM) || message.payloadSize() == 0) {
+            return null;
+        }
+        Optional<Codec> codec = codecs.forContentType(contentType);
+        if (codec.isEmpty()) {
+            return null;
+        }
+        String name = codec.get().name();
+        if (name.equalsIgnoreCase(JsonCodec.NAME)) {
+            return CanonicalPayload.fromJson(message.payload());
+        }
+        if (name.equalsIgnoreCase(MessagePackCodec.NAME)) {
+            return CanonicalPayload.fromMessagePack(message.payload());
+        }
+        return null;
+    }
+
+    private static long micros(Instant instant, String field) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + " " + instant
+                    + " cannot be written as epoch microseconds in 64 bits", e);
+        }
+    }
+
+    /** Compares strings by Unicode code point, which is the order of their UTF-8 bytes. */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    /** A thread's digest and scratch buffer. */
+    private static final class Hasher {
+        final MessageDigest digest;
+        private final byte[] scratch = new byte[8];
+
+        Hasher() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing, yet every Java platform must provide it", e);
+            }
+        }
+
+        void int32(int v) {
+            scratch[0] = (byte) (v >>> 24);
+            scratch[1] = (byte) (v >>> 16);
+            scratch[2] = (byte) (v >>> 8);
+            scratch[3] = (byte) v;
+            digest.update(scratch, 0, 4);
+        }
+
+        void int64(long v) {
+            for (int i = 7; i >= 0; i--) {
+                scratch[i] = (byte) v;
+                v >>>= 8;
+            }
+            digest.update(scratch, 0, 8);
+        }
+
+        void string(String s) {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            int32(bytes.length);
+            digest.update(bytes);
+        }
+
+        void optional(Optional<String> s) {
+            if (s.isPresent()) {
+                string(s.get());
+            } else {
+                int32(-1);
+            }
+        }
+
+        void headers(Map<String, String> headers) {
+            int32(headers.size());
+            if (headers.size() == 1) {
+                Map.Entry<String, String> e = headers.entrySet().iterator().next();
+                string(e.getKey());
+                string(e.getValue());
+            } else if (headers.size() > 1) {
+                List<Map.Entry<String, String>> sorted = new ArrayList<>(headers.entrySet());
+                sorted.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
+                for (Map.Entry<String, String> e : sorted) {
+                    string(e.getKey());
+                    string(e.getValue());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.greenlang.messaging.spi.runtime;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.BrokerClosedException;
+import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.Capabilities;
+import io.greenlang.messaging.Codec;
+import io.greenlang.messaging.ConsumerLag;
+import io.greenlang.messaging.DeadLetterQueue;
+import io.greenlang.messaging.Health;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.MessageHandler;
+import io.greenlang.messaging.MessageTooLargeException;
+import io.greenlang.messaging.MetricsSnapshot;
+import io.greenlang.messaging.Names;
+import io.greenlang.messaging.Position;
+import io.greenlang.messaging.PublishResult;
+import io.greenlang.messaging.RecordedMessage;
+import io.greenlang.messaging.Subscription;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.metrics.BrokerMetrics;
+import io.greenlang.messaging.spi.provenance.Provenance;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The part of a broker that is the same on every backend: argument and name validation before any I/O,
+ * the size limit, provenance stamping, metrics, the consumer runtime, and closing. A backend implements
+ * the {@code do*} methods and {@link #openConsumer}.
+ *
+ * <p>Thread-safe if the backend's methods are.
+ */
+public abstract class AbstractBroker implements Broker {
+    private final String backend;
+    private final BrokerConfig config;
+    private final Capabilities capabilities;
+    private final Codecs codecs;
+    private final Codec codec;
+    private final BrokerMetrics metrics;
+    private final long maxMessageSize;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<ConsumerRuntime> subscriptions = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param backend the backend's short name, used as a metric tag: {@code memory}, {@code redis}...
+     * @throws io.greenlang.messaging.ConfigurationException if the codec option names no known codec
+     */
+    protected AbstractBroker(String backend, BrokerConfig config, Capabilities capabilities) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.config = Objects.requireNonNull(config, "config");
+        this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+        this.codecs = Codecs.standard();
+        this.codec = codecs.forName(config.codec());
+        this.maxMessageSize = config.maxMessageSize();
+        this.metrics = new BrokerMetrics(backend, config.option("metrics-name").orElse(backend));
+    }
+
+    @Override
+    public String name() {
+        return config.redactedUrl();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Codec codec() {
+        return codec;
+    }
+
+    /** The codecs deliveries decode with. */
+    public Codecs codecs() {
+        return codecs;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The backend's short name. */
+    public String backend() {
+        return backend;
+    }
+
+    /** The broker's meters, for backends that count more. */
+    protected BrokerMetrics metricsRecorder() {
+        return metrics;
+    }
+
+    /** Publishes this broker's meters to {@code registry} as well. */
+    public void bindTo(MeterRegistry registry) {
+        metrics.bindTo(Objects.requireNonNull(registry, "registry"));
+    }
+
+    @Override
+    public final CompletionStage<PublishResult> publishAsync(Message message) {
+        Objects.requireNonNull(message, "message");
+        ensureOpen();
+        checkSize(message);
+        Message stamped = Provenance.stamp(message, codecs);
+        long start = System.nanoTime();
+        return doPublish(stamped).whenComplete((result, failure) -> {
+            if (failure == null) {
+                metrics.published(1);
+                metrics.publishLatency(System.nanoTime() - start);
+            }
+        });
+    }
+
+    @Override
+    public final CompletionStage<List<PublishResult>> publishAllAsync(List<Message> messages) {
+        Objects.requireNonNull(messages, "messages");
+        ensureOpen();
+        List<Message> stamped = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            checkSize(Objects.requireNonNull(m, "a message in the batch is null"));
+        }
+        for (Message m : messages) {
+            stamped.add(Provenance.stamp(m, codecs));
+        }
+        if (stamped.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        long start = System.nanoTime();
+        return doPublishAll(stamped).whenComplete((results, failure) -> {
+            if (failure == null) {
+                metrics.published(results.size());
+                metrics.publishLatency(System.nanoTime() - start);
+            }
+        });
+    }
+
+    @Override
+    public final Subscription subscribe(SubscriptionOptions options, MessageHandler handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        ensureOpen();
+        ConsumerSource source = openConsumer(options);
+        ConsumerRuntime runtime = new ConsumerRuntime(options, handler, source, metrics, codecs, subscriptions::remove);
+        subscriptions.add(runtime);
+        if (isClosed()) { // closed while we were opening: do not leave it running
+            subscriptions.remove(runtime);
+            source.close();
+            throw closedException();
+        }
+        return runtime.start();
+    }
+
+    @Override
+    public final List<RecordedMessage> read(String topic, Position after, int max) {
+        Names.requireValidTopic(topic);
+        Objects.requireNonNull(after, "after");
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+        ensureOpen();
+        return doRead(topic, after, max);
+    }
+
+    @Override
+    public final DeadLetterQueue deadLetters(String topic, String group) {
+        Names.requireValidTopic(topic);
+        Names.requireValidGroup(group);
+        ensureOpen();
+        return doDeadLetters(topic, group);
+    }
+
+    @Override
+    public final ConsumerLag lag(String topic, String group) {
+        Names.requireValidTopic(topic);
+        Names.requireValidGroup(group);
+        ensureOpen();
+        return doLag(topic, group);
+    }
+
+    @Override
+    public final Health health() {
+        if (isClosed()) {
+            return new Health(Health.Status.DOWN, Duration.ZERO, Map.of("error", "broker is closed"));
+        }
+        long start = System.nanoTime();
+        try {
+            Map<String, String> details = doHealthCheck();
+            return new Health(Health.Status.UP, Duration.ofNanos(System.nanoTime() - start), details);
+        } catch (RuntimeException e) {
+            return new Health(Health.Status.DOWN, Duration.ofNanos(System.nanoTime() - start),
+                    Map.of("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    @Override
+    public final MetricsSnapshot metrics() {
+        return metrics.snapshot();
+    }
+
+    @Override
+    public final boolean verifyProvenance(Message message) {
+        return Provenance.verify(Objects.requireNonNull(message, "message"), codecs);
+    }
+
+    @Override
+    public final boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Closes every subscription (each within its grace period, in parallel), then the backend. */
+    @Override
+    public final void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (ConsumerRuntime s : List.copyOf(subscriptions)) {
+                pending.add(s.closeAsync().toCompletableFuture());
+            }
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
+        } finally {
+            try {
+                doClose();
+            } finally {
+                metrics.close();
+            }
+        }
+    }
+
+    /** Fails with {@link BrokerClosedException} if the broker is closed. */
+    protected final void ensureOpen() {
+        if (closed.get()) {
+            throw closedException();
+        }
+    }
+
+    private BrokerClosedException closedException() {
+        return new BrokerClosedException("Broker " + name() + " is closed. Connect again with Brokers.connect(...)"
+                + " to keep working.");
+    }
+
+    private void checkSize(Message message) {
+        long size = message.approximateSize();
+        if (size > maxMessageSize) {
+            throw new MessageTooLargeException(message.topic(), size, maxMessageSize);
+        }
+    }
+
+    /** Stores one message; the stage completes when the broker confirmed it. */
+    protected abstract CompletionStage<PublishResult> doPublish(Message message);
+
+    /** Stores messages in order, in one round trip where the backend can. */
+    protected abstract CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages);
+
+    /** Joins {@code options.group()} on {@code options.topic()}, creating the group at its start position. */
+    protected abstract ConsumerSource openConsumer(SubscriptionOptions options);
+
+    protected abstract List<RecordedMessage> doRead(String topic, Position after, int max);
+
+    protected abstract DeadLetterQueue doDeadLetters(String topic, String group);
+
+    protected abstract ConsumerLag doLag(String topic, String group);
+
+    /** A round trip to the broker; returns details for {@link Health}, throws if the broker is unreachable. */
+    protected abstract Map<String, String> doHealthCheck();
+
+    /** Frees the backend's connections; subscriptions are already closed. */
+    protected abstract void doClose();
+}

@@ -1,0 +1,475 @@
+package io.greenlang.messaging.spi.runtime;
+
+import io.greenlang.messaging.DeadLetterReason;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.MessageHandler;
+import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.RetryPolicy;
+import io.greenlang.messaging.Subscription;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.metrics.BrokerMetrics;
+import io.greenlang.messaging.spi.provenance.Provenance;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one subscription on top of a {@link ConsumerSource}: a poller thread fetches batches within the
+ * in-flight limit, screens out undecodable, expired and tampered records, and hands the rest to handlers;
+ * failures are retried or dead-lettered by the {@link RetryPolicy}; close drains gracefully.
+ *
+ * <p>Threads: with concurrency 1 the poller runs the handler itself, so a message costs no hand-off. With
+ * more, {@code concurrency} workers take messages from one shared queue, or, when ordering is asked, each
+ * from its own queue chosen by the message key's hash, so that one key is handled by one thread in order.
+ * Retries of ordered messages wait in place (extending the lease), holding back only their own lane.
+ */
+public final class ConsumerRuntime implements Subscription {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final int MAX_BATCH = 512;
+    private static final long ERROR_PAUSE_MILLIS = 500;
+
+    private final SubscriptionOptions options;
+    private final MessageHandler handler;
+    private final ConsumerSource source;
+    private final BrokerMetrics metrics;
+    private final Codecs codecs;
+    private final Consumer<ConsumerRuntime> onClosed;
+    private final Semaphore permits;
+    private final BlockingQueue<InboundMessage>[] lanes;
+    private final List<Thread> workers = new ArrayList<>();
+    private final Thread poller;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private volatile boolean active = true;
+
+    /**
+     * Creates a runtime; call {@link #start()} to begin.
+     *
+     * @param onClosed called once the subscription has fully stopped, e.g. to forget it in the broker
+     */
+    @SuppressWarnings("unchecked")
+    public ConsumerRuntime(SubscriptionOptions options, MessageHandler handler, ConsumerSource source,
+            BrokerMetrics metrics, Codecs codecs, Consumer<ConsumerRuntime> onClosed) {
+        this.options = options;
+        this.handler = handler;
+        this.source = source;
+        this.metrics = metrics;
+        this.codecs = codecs;
+        this.onClosed = onClosed;
+        this.permits = new Semaphore(options.maxInFlight());
+        String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
+        int concurrency = options.concurrency();
+        if (concurrency == 1) {
+            lanes = new BlockingQueue[0];
+        } else if (options.ordered()) {
+            lanes = new BlockingQueue[concurrency];
+            for (int i = 0; i < concurrency; i++) {
+                lanes[i] = new LinkedBlockingQueue<>();
+            }
+        } else {
+            BlockingQueue<InboundMessage> shared = new LinkedBlockingQueue<>();
+            lanes = new BlockingQueue[concurrency];
+            for (int i = 0; i < concurrency; i++) {
+                lanes[i] = shared;
+            }
+        }
+        for (int i = 0; i < lanes.length; i++) {
+            BlockingQueue<InboundMessage> lane = lanes[i];
+            Thread t = new Thread(() -> work(lane), "greenlang-worker-" + i + "-" + name);
+            t.setDaemon(true);
+            workers.add(t);
+        }
+        poller = new Thread(this::pollLoop, "greenlang-poller-" + name);
+        poller.setDaemon(true);
+    }
+
+    /** Starts the poller and the workers. */
+    public ConsumerRuntime start() {
+        workers.forEach(Thread::start);
+        poller.start();
+        return this;
+    }
+
+    @Override
+    public SubscriptionOptions options() {
+        return options;
+    }
+
+    Codecs codecs() {
+        return codecs;
+    }
+
+    ConsumerSource source() {
+        return source;
+    }
+
+    @Override
+    public boolean isActive() {
+        return active;
+    }
+
+    @Override
+    public int inFlight() {
+        return options.maxInFlight() - permits.availablePermits();
+    }
+
+    /** How many handlers are running right now. */
+    public int runningHandlers() {
+        return running.get();
+    }
+
+    @Override
+    public void close() {
+        CompletionStage<Void> stage = closeAsync();
+        if (isOwnThread()) {
+            return; // a handler closing its own subscription must not wait for itself
+        }
+        stage.toCompletableFuture().join();
+    }
+
+    @Override
+    public CompletionStage<Void> closeAsync() {
+        if (closing.compareAndSet(false, true)) {
+            active = false;
+            stopping.countDown();
+            Thread closer = new Thread(this::shutdown, "greenlang-closer-" + options.topic() + "/" + options.group());
+            closer.setDaemon(true);
+            closer.start();
+        }
+        return closed.copy();
+    }
+
+    private boolean isOwnThread() {
+        Thread current = Thread.currentThread();
+        return current == poller || workers.contains(current);
+    }
+
+    private void pollLoop() {
+        while (active) {
+            int wanted = acquirePermits();
+            if (wanted == 0) {
+                continue;
+            }
+            List<InboundMessage> batch;
+            try {
+                batch = source.poll(wanted, POLL_TIMEOUT);
+            } catch (InterruptedException e) {
+                permits.release(wanted);
+                break;
+            } catch (RuntimeException e) {
+                permits.release(wanted);
+                LOG.warn("Fetching from {} for group {} failed; retrying in {} ms: {}", options.topic(),
+                        options.group(), ERROR_PAUSE_MILLIS, e.toString());
+                pause(ERROR_PAUSE_MILLIS);
+                continue;
+            }
+            permits.release(wanted - batch.size());
+            Instant now = batch.isEmpty() ? null : Instant.now();
+            for (int i = 0; i < batch.size(); i++) {
+                if (!active) {
+                    List<InboundMessage> rest = batch.subList(i, batch.size());
+                    source.release(new ArrayList<>(rest));
+                    permits.release(rest.size());
+                    break;
+                }
+                InboundMessage record = batch.get(i);
+                if (admit(record, now)) {
+                    dispatch(record);
+                }
+            }
+            if (lanes.length == 0) {
+                source.flush();
+            }
+        }
+    }
+
+    private int acquirePermits() {
+        try {
+            if (!permits.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        int extra = Math.min(permits.availablePermits(), MAX_BATCH - 1);
+        int got = 1;
+        if (extra > 0 && permits.tryAcquire(extra)) {
+            got += extra;
+        }
+        return got;
+    }
+
+    /** Settles records that must not reach a handler; returns whether this one may. */
+    private boolean admit(InboundMessage record, Instant now) {
+        if (!record.isDecoded()) {
+            Message raw = Message.builder(options.topic())
+                    .payload(record.raw())
+                    .header("greenlang.original-position", record.position().value())
+                    .header("greenlang.decode-error", record.decodeError())
+                    .build();
+            deadLetterAndRelease(record, raw, DeadLetterReason.UNDECODABLE, record.attempt(), null,
+                    Optional.of(PayloadDecodingException.class.getName()), record.decodeError());
+            return false;
+        }
+        Message message = record.message();
+        if (message.expiresAt().isPresent() && message.isExpired(now)) {
+            expire(record);
+            return false;
+        }
+        if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
+            deadLetterAndRelease(record, message, DeadLetterReason.TAMPERED, record.attempt(), null, Optional.empty(),
+                    "provenance hash " + message.provenanceHash().orElse("(none)")
+                            + " does not match the message's fields");
+            return false;
+        }
+        return true;
+    }
+
+    private void expire(InboundMessage record) {
+        metrics.expired();
+        if (options.deadLetterExpired()) {
+            Message message = record.message();
+            deadLetterAndRelease(record, message, DeadLetterReason.EXPIRED, record.attempt() - 1, null,
+                    Optional.empty(), "expired at " + message.expiresAt().orElseThrow());
+        } else {
+            source.ack(record);
+            permits.release();
+        }
+    }
+
+    private void deadLetterAndRelease(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
+            Instant firstFailure, Optional<String> exceptionClass, String text) {
+        try {
+            Instant now = Instant.now();
+            source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempts,
+                    firstFailure != null ? firstFailure : now, now, exceptionClass, text));
+            metrics.deadLettered();
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void dispatch(InboundMessage record) {
+        if (lanes.length == 0) {
+            handle(record);
+            return;
+        }
+        int lane;
+        if (options.ordered() && record.message().key().isPresent()) {
+            lane = Math.floorMod(record.message().key().get().hashCode(), lanes.length);
+        } else {
+            lane = Math.floorMod(roundRobin.getAndIncrement(), lanes.length);
+        }
+        lanes[lane].add(record);
+    }
+
+    private void work(BlockingQueue<InboundMessage> lane) {
+        while (true) {
+            InboundMessage record;
+            try {
+                record = lane.poll(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (record == null) {
+                if (!active) {
+                    return;
+                }
+                continue;
+            }
+            if (!active) {
+                source.release(List.of(record));
+                permits.release();
+                continue;
+            }
+            handle(record);
+        }
+    }
+
+    /** Runs the handler, and again in place for ordered retries; always returns the record's permit. */
+    private void handle(InboundMessage record) {
+        try {
+            Message message = record.message();
+            if (message.expiresAt().isPresent() && message.isExpired(Instant.now())) {
+                metrics.expired();
+                if (options.deadLetterExpired()) {
+                    source.deadLetter(record, new DeadLetterRequest(message, options.group(),
+                            DeadLetterReason.EXPIRED, record.attempt() - 1, Instant.now(), Instant.now(),
+                            Optional.empty(), "expired at " + message.expiresAt().orElseThrow()));
+                    metrics.deadLettered();
+                } else {
+                    source.ack(record);
+                }
+                return;
+            }
+            int attempt = record.attempt();
+            Instant firstFailure = record.firstFailure();
+            RetryPolicy policy = options.retryPolicy();
+            while (true) {
+                RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt);
+                metrics.delivered();
+                if (attempt == 1) {
+                    metrics.endToEndLatency(nanosSince(message.createdAt()));
+                }
+                Throwable thrown = invoke(delivery);
+                RuntimeDelivery.Outcome outcome = delivery.finish(thrown);
+                if (outcome == null) {
+                    return;
+                }
+                if (outcome instanceof RuntimeDelivery.Acked) {
+                    settleAck(record);
+                    return;
+                }
+                Throwable failure = ((RuntimeDelivery.Failed) outcome).cause();
+                metrics.failed();
+                Instant now = Instant.now();
+                if (firstFailure == null) {
+                    firstFailure = now;
+                }
+                if (!policy.shouldRetry(attempt, failure)) {
+                    boolean retryable = policy.isRetryable(failure);
+                    DeadLetterReason reason = failure instanceof PayloadDecodingException
+                            ? DeadLetterReason.UNDECODABLE
+                            : retryable ? DeadLetterReason.RETRIES_EXHAUSTED : DeadLetterReason.NON_RETRYABLE;
+                    source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempt,
+                            firstFailure, now, Optional.of(failure.getClass().getName()), describe(failure)));
+                    metrics.deadLettered();
+                    return;
+                }
+                metrics.retried();
+                Duration backoff = policy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                if (!options.ordered()) {
+                    source.retry(record, backoff, firstFailure);
+                    return;
+                }
+                source.extendLease(record, backoff.plus(options.leaseTimeout()));
+                if (awaitStop(backoff)) {
+                    source.release(List.of(record));
+                    return;
+                }
+                attempt++;
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    private Throwable invoke(RuntimeDelivery delivery) {
+        running.incrementAndGet();
+        try {
+            handler.handle(delivery);
+            return null;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            return t;
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    void settleAck(InboundMessage record) {
+        source.ack(record);
+        metrics.acked();
+    }
+
+    void settleRejected(InboundMessage record, int attempt, String reason) {
+        Instant now = Instant.now();
+        Instant first = record.firstFailure() != null ? record.firstFailure() : now;
+        source.deadLetter(record, new DeadLetterRequest(record.message(), options.group(), DeadLetterReason.REJECTED,
+                attempt, first, now, Optional.empty(), reason));
+        metrics.deadLettered();
+    }
+
+    private static String describe(Throwable t) {
+        String text = t.getMessage();
+        return text != null ? text : t.getClass().getSimpleName();
+    }
+
+    private static long nanosSince(Instant then) {
+        Instant now = Instant.now();
+        long nanos = (now.getEpochSecond() - then.getEpochSecond()) * 1_000_000_000L + (now.getNano() - then.getNano());
+        return Math.max(0, nanos);
+    }
+
+    /** Waits up to {@code d}; returns whether the subscription began closing meanwhile. */
+    private boolean awaitStop(Duration d) {
+        try {
+            return stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private void pause(long millis) {
+        awaitStop(Duration.ofMillis(millis));
+    }
+
+    private void shutdown() {
+        try {
+            long deadline = System.nanoTime() + options.shutdownGracePeriod().toNanos();
+            // the poller leaves after its current batch, or after its current handler with concurrency 1
+            joinQuietly(poller, Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL_TIMEOUT.toNanos() * 2)));
+            List<InboundMessage> unstarted = new ArrayList<>();
+            for (BlockingQueue<InboundMessage> lane : lanes) {
+                lane.drainTo(unstarted);
+            }
+            if (!unstarted.isEmpty()) {
+                source.release(unstarted);
+                permits.release(unstarted.size());
+            }
+            for (Thread worker : workers) {
+                joinQuietly(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+            if (inFlight() > 0) {
+                LOG.warn("Subscription {}/{} closed with {} handler(s) still running after the grace period of {}; "
+                        + "their messages will be delivered again once their lease expires", options.topic(),
+                        options.group(), inFlight(), options.shutdownGracePeriod());
+                workers.forEach(Thread::interrupt);
+                poller.interrupt();
+            }
+            source.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing subscription {}/{} failed: {}", options.topic(), options.group(), e.toString());
+        } finally {
+            onClosed.accept(this);
+            closed.complete(null);
+        }
+    }
+
+    private static void joinQuietly(Thread t, Duration max) {
+        try {
+            t.join(Math.max(1, max.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription{" + options.topic() + "/" + options.group() + "/" + options.consumerName()
+                + (active ? "" : ", closed") + "}";
+    }
+}

@@ -1,0 +1,61 @@
+package io.greenlang.messaging.spi.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The backend-specific half of one subscription: fetching records for one member of a group and settling
+ * them. The {@link ConsumerRuntime} supplies everything else.
+ *
+ * <p>{@link #poll} is called from one thread at a time. The settling methods ({@link #ack}, {@link #retry},
+ * {@link #deadLetter}, {@link #extendLease}, {@link #release}) may be called from any thread, concurrently;
+ * a backend may buffer them, but must apply them before its next {@link #poll} returns and in
+ * {@link #flush()}. Each fetched record is settled exactly once by the runtime (an extension of its lease is
+ * not a settlement).
+ */
+public interface ConsumerSource {
+    /**
+     * Fetches up to {@code max} records that are ready for this member: new ones, retries whose backoff has
+     * passed and records whose lease ran out elsewhere. Waits at most {@code timeout} for the first one and
+     * returns an empty list if none came. Each returned record is leased to this member for the
+     * subscription's lease timeout.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException;
+
+    /** The record was handled: it must never be delivered to this group again. */
+    void ack(InboundMessage record);
+
+    /**
+     * The record failed: deliver it again, with the attempt number raised by one, no sooner than
+     * {@code delay} from now, to any member of the group.
+     *
+     * @param firstFailure when the first of its failures happened, to be carried to the next attempt
+     */
+    void retry(InboundMessage record, Duration delay, Instant firstFailure);
+
+    /** Stores the dead letter in the topic's and group's dead-letter queue and acknowledges the record. */
+    void deadLetter(InboundMessage record, DeadLetterRequest request);
+
+    /**
+     * Keeps the record leased to this member for {@code extension} from now.
+     *
+     * @return {@code false} if the lease was already lost or the record settled
+     */
+    boolean extendLease(InboundMessage record, Duration extension);
+
+    /**
+     * Hands back records that were fetched but never given to a handler (the subscription is closing), so
+     * that they are delivered again soon, without raising their attempt number where the backend can.
+     */
+    void release(List<InboundMessage> records);
+
+    /** Applies buffered settlements now. */
+    default void flush() {
+    }
+
+    /** Flushes and frees the source's resources; no other method is called afterwards. */
+    void close();
+}

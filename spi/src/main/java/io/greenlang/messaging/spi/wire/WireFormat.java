@@ -1,0 +1,457 @@
+package io.greenlang.messaging.spi.wire;
+
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.PayloadDecodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The binary envelope of a message, as network backends (Redis, Kafka) store it. Every field survives a round
+ * trip exactly: {@code decode(encode(m)).equals(m)}, the declared provenance hash included.
+ *
+ * <h2>Layout, version 1</h2>
+ * A <em>varint</em> is an unsigned LEB128 integer (7 bits per byte, least significant group first, high bit set
+ * on every byte but the last) of at most 5 bytes and at most 2<sup>31</sup>-1. A <em>string</em> is a varint
+ * length followed by that many bytes of UTF-8. Fixed-size integers are big-endian.
+ * <ol>
+ *   <li>magic: the bytes {@code 'G' 'L' 'M'} ({@code 47 4c 4d}), then the version byte {@code 01};</li>
+ *   <li>flags, 1 byte: bit 0 expiresAt present, bit 1 correlationId present, bit 2 replyTo present, bit 3 key
+ *       present, bit 4 provenance hash present; the other bits are 0;</li>
+ *   <li>id, topic, contentType: strings;</li>
+ *   <li>headers: a varint count, then each name and value as strings, in no particular order;</li>
+ *   <li>priority: 1 byte;</li>
+ *   <li>createdAt: microseconds since 1970-01-01T00:00:00Z, 8 bytes, signed;</li>
+ *   <li>expiresAt, if flagged: the same form;</li>
+ *   <li>correlationId, replyTo, key, if flagged: strings;</li>
+ *   <li>provenance hash, if flagged: the 32 bytes of the SHA-256;</li>
+ *   <li>payload: a varint length and the bytes; nothing may follow.</li>
+ * </ol>
+ *
+ * <p>Thread-safe and stateless.
+ */
+public final class WireFormat {
+    /** The envelope version this class writes and reads. */
+    public static final int VERSION = 1;
+
+    private static final int HAS_EXPIRY = 1;
+    private static final int HAS_CORRELATION_ID = 1 << 1;
+    private static final int HAS_REPLY_TO = 1 << 2;
+    private static final int HAS_KEY = 1 << 3;
+    private static final int HAS_HASH = 1 << 4;
+    private static final int KNOWN_FLAGS = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH;
+    private static final int HASH_BYTES = 32;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private WireFormat() {
+    }
+
+    /**
+     * Encodes every field of {@code message}; the array is sized once.
+     *
+     * @throws IllegalArgumentException if a string field holds an unpaired UTF-16 surrogate (it is not Unicode
+     *     text and has no UTF-8 form), or a time lies outside the range of epoch microseconds in a {@code long}
+     */
+    public static byte[] encode(Message message) {
+        Objects.requireNonNull(message, "message");
+        Optional<Instant> expiresAt = message.expiresAt();
+        String correlationId = message.correlationId().orElse(null);
+        String replyTo = message.replyTo().orElse(null);
+        String key = message.key().orElse(null);
+        String hash = message.provenanceHash().orElse(null);
+        long createdMicros = micros(message.createdAt(), "createdAt");
+        long expiryMicros = expiresAt.isPresent() ? micros(expiresAt.get(), "expiresAt") : 0;
+        Map<String, String> headers = message.headers();
+        int payloadSize = message.payloadSize();
+
+        long size = 4 + 1 + stringSize(message.id(), "id") + stringSize(message.topic(), "topic")
+                + stringSize(message.contentType(), "contentType") + varintSize(headers.size()) + 1 + 8;
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            size += stringSize(e.getKey(), "header name") + stringSize(e.getValue(), "header " + e.getKey());
+        }
+        int flags = 0;
+        if (expiresAt.isPresent()) {
+            flags |= HAS_EXPIRY;
+            size += 8;
+        }
+        if (correlationId != null) {
+            flags |= HAS_CORRELATION_ID;
+            size += stringSize(correlationId, "correlationId");
+        }
+        if (replyTo != null) {
+            flags |= HAS_REPLY_TO;
+            size += stringSize(replyTo, "replyTo");
+        }
+        if (key != null) {
+            flags |= HAS_KEY;
+            size += stringSize(key, "key");
+        }
+        if (hash != null) {
+            flags |= HAS_HASH;
+            size += HASH_BYTES;
+        }
+        size += varintSize(payloadSize) + payloadSize;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Message " + message.id() + " is too large for an envelope ("
+                    + size + " bytes)");
+        }
+
+        Writer w = new Writer((int) size);
+        w.u8('G');
+        w.u8('L');
+        w.u8('M');
+        w.u8(VERSION);
+        w.u8(flags);
+        w.string(message.id());
+        w.string(message.topic());
+        w.string(message.contentType());
+        w.varint(headers.size());
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            w.string(e.getKey());
+            w.string(e.getValue());
+        }
+        w.u8(message.priority());
+        w.int64(createdMicros);
+        if (expiresAt.isPresent()) {
+            w.int64(expiryMicros);
+        }
+        if (correlationId != null) {
+            w.string(correlationId);
+        }
+        if (replyTo != null) {
+            w.string(replyTo);
+        }
+        if (key != null) {
+            w.string(key);
+        }
+        if (hash != null) {
+            w.bytes(HEX.parseHex(hash));
+        }
+        w.varint(payloadSize);
+        message.payloadBuffer().get(w.buffer, w.position, payloadSize);
+        w.position += payloadSize;
+        assert w.position == w.buffer.length;
+        return w.buffer;
+    }
+
+    /**
+     * Decodes an envelope written by {@link #encode}.
+     *
+     * @throws PayloadDecodingException if {@code bytes} is empty, is not an envelope (wrong magic), has an
+     *     unknown version or flags, is truncated (the message names the field), has bytes after the payload, or
+     *     holds an invalid field value (bad topic name, priority out of range, invalid UTF-8, ...)
+     */
+    public static Message decode(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        return new Reader(bytes).message();
+    }
+
+    private static long micros(Instant instant, String field) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + " " + instant
+                    + " cannot be written as epoch microseconds in 64 bits", e);
+        }
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
+    private static int varintSize(int v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static long stringSize(String s, String field) {
+        int length = utf8Length(s, field);
+        return varintSize(length) + (long) length;
+    }
+
+    /** The UTF-8 length of {@code s}; rejects unpaired surrogates, which have no UTF-8 form. */
+    private static int utf8Length(String s, String field) {
+        int n = s.length();
+        long length = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    length += 1;
+                } else if (Character.isSurrogate(c)) {
+                    if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        length += 2; // 4 bytes for two chars
+                        i++;
+                    } else {
+                        throw new IllegalArgumentException("Field " + field + " holds an unpaired UTF-16 "
+                                + "surrogate at index " + i + ", which is not Unicode text and cannot be encoded");
+                    }
+                } else {
+                    length += 2;
+                }
+            }
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Field " + field + " is too long to encode");
+        }
+        return (int) length;
+    }
+
+    /** Writes into an array of the exact size. */
+    private static final class Writer {
+        final byte[] buffer;
+        int position;
+
+        Writer(int size) {
+            buffer = new byte[size];
+        }
+
+        void u8(int v) {
+            buffer[position++] = (byte) v;
+        }
+
+        void varint(int v) {
+            while ((v & ~0x7F) != 0) {
+                buffer[position++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buffer[position++] = (byte) v;
+        }
+
+        void int64(long v) {
+            for (int i = 7; i >= 0; i--) {
+                buffer[position + i] = (byte) v;
+                v >>>= 8;
+            }
+            position += 8;
+        }
+
+        void bytes(byte[] b) {
+            System.arraycopy(b, 0, buffer, position, b.length);
+            position += b.length;
+        }
+
+        /** A varint UTF-8 length, then the UTF-8, encoded in place (the string was checked by utf8Length). */
+        void string(String s) {
+            varint(utf8Length(s, "string"));
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    buffer[position++] = (byte) c;
+                } else if (c < 0x800) {
+                    buffer[position++] = (byte) (0xC0 | (c >> 6));
+                    buffer[position++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c)) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    buffer[position++] = (byte) (0xF0 | (cp >> 18));
+                    buffer[position++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    buffer[position++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    buffer[position++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    buffer[position++] = (byte) (0xE0 | (c >> 12));
+                    buffer[position++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    buffer[position++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+        }
+    }
+
+    /** Reads one envelope, failing with a precise {@link PayloadDecodingException}. */
+    private static final class Reader {
+        private final byte[] b;
+        private int position;
+
+        Reader(byte[] bytes) {
+            this.b = bytes;
+        }
+
+        Message message() {
+            if (b.length == 0) {
+                throw fail("the input is empty (0 bytes)");
+            }
+            int prefix = Math.min(3, b.length);
+            for (int i = 0; i < prefix; i++) {
+                if (b[i] != "GLM".charAt(i)) {
+                    throw new PayloadDecodingException("Not a GreenLang message envelope (first bytes "
+                            + firstBytes() + "; an envelope starts with 47 4c 4d, \"GLM\"). The record was not "
+                            + "written by a GreenLang Messaging backend.");
+                }
+            }
+            if (b.length < 4) {
+                throw truncated("magic and version", 4 - b.length);
+            }
+            position = 3;
+            int version = u8("version");
+            if (version != VERSION) {
+                throw fail("envelope version " + version + " is not supported; this library reads version "
+                        + VERSION + ". Upgrade greenlang-messaging on this consumer");
+            }
+            int flags = u8("flags");
+            if ((flags & ~KNOWN_FLAGS) != 0) {
+                throw fail(String.format("unknown flags 0x%02x in a version %d envelope", flags & ~KNOWN_FLAGS,
+                        VERSION));
+            }
+            String id = string("id");
+            Message.Builder builder = build("topic", () -> Message.builder(string("topic")));
+            apply("id", () -> builder.id(id));
+            String contentType = string("contentType");
+            apply("contentType", () -> builder.contentType(contentType));
+            int headerCount = varint("header count");
+            if (headerCount > remaining() / 2) {
+                throw fail("the header count " + headerCount + " exceeds what the remaining " + remaining()
+                        + " bytes can hold");
+            }
+            Set<String> names = headerCount == 0 ? Set.of() : new HashSet<>();
+            for (int i = 0; i < headerCount; i++) {
+                String name = string("header name");
+                String value = string("header '" + name + "' value");
+                if (!names.add(name)) {
+                    throw fail("header '" + name + "' appears twice");
+                }
+                apply("header '" + name + "'", () -> builder.header(name, value));
+            }
+            int priority = u8("priority");
+            apply("priority", () -> builder.priority(priority));
+            Instant createdAt = instant(int64("createdAt"));
+            builder.createdAt(createdAt);
+            if ((flags & HAS_EXPIRY) != 0) {
+                builder.expiresAt(instant(int64("expiresAt")));
+            }
+            if ((flags & HAS_CORRELATION_ID) != 0) {
+                String correlationId = string("correlationId");
+                apply("correlationId", () -> builder.correlationId(correlationId));
+            }
+            if ((flags & HAS_REPLY_TO) != 0) {
+                String replyTo = string("replyTo");
+                apply("replyTo", () -> builder.replyTo(replyTo));
+            }
+            if ((flags & HAS_KEY) != 0) {
+                String key = string("key");
+                apply("key", () -> builder.key(key));
+            }
+            if ((flags & HAS_HASH) != 0) {
+                require("provenance hash", HASH_BYTES);
+                String hash = HEX.formatHex(b, position, position + HASH_BYTES);
+                position += HASH_BYTES;
+                builder.provenanceHash(hash);
+            }
+            int payloadLength = varint("payload length");
+            require("payload", payloadLength);
+            byte[] payload = new byte[payloadLength];
+            System.arraycopy(b, position, payload, 0, payloadLength);
+            position += payloadLength;
+            if (position != b.length) {
+                throw fail((b.length - position) + " unexpected bytes follow the payload");
+            }
+            return builder.payload(payload).build();
+        }
+
+        private int remaining() {
+            return b.length - position;
+        }
+
+        private void require(String field, int count) {
+            if (count > remaining()) {
+                throw truncated(field, count - remaining());
+            }
+        }
+
+        private int u8(String field) {
+            require(field, 1);
+            return b[position++] & 0xFF;
+        }
+
+        private long int64(String field) {
+            require(field, 8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (b[position++] & 0xFF);
+            }
+            return v;
+        }
+
+        private int varint(String field) {
+            int value = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int octet = u8(field);
+                value |= (octet & 0x7F) << shift;
+                if ((octet & 0x80) == 0) {
+                    if (shift == 28 && octet > 0x07) {
+                        throw fail("the length in field '" + field + "' exceeds 2^31-1");
+                    }
+                    return value;
+                }
+            }
+            throw fail("the varint in field '" + field + "' is longer than 5 bytes");
+        }
+
+        private String string(String field) {
+            int length = varint(field + " length");
+            require(field, length);
+            int start = position;
+            position += length;
+            boolean ascii = true;
+            for (int i = start; i < position; i++) {
+                if (b[i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                return new String(b, start, length, StandardCharsets.ISO_8859_1);
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b, start, length))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw fail("field '" + field + "' at offset " + start + " is not valid UTF-8");
+            }
+        }
+
+        private Message.Builder build(String field, Supplier<Message.Builder> step) {
+            try {
+                return step.get();
+            } catch (IllegalArgumentException e) {
+                throw fail("field '" + field + "' is invalid: " + e.getMessage());
+            }
+        }
+
+        private void apply(String field, Runnable step) {
+            try {
+                step.run();
+            } catch (IllegalArgumentException e) {
+                throw fail("field '" + field + "' is invalid: " + e.getMessage());
+            }
+        }
+
+        private PayloadDecodingException truncated(String field, int missing) {
+            return fail("it is truncated in field '" + field + "' (" + missing + " more byte"
+                    + (missing == 1 ? "" : "s") + " needed at offset " + Math.min(position, b.length) + ")");
+        }
+
+        private PayloadDecodingException fail(String reason) {
+            return new PayloadDecodingException("Invalid GreenLang message envelope of " + b.length + " bytes: "
+                    + reason + ".");
+        }
+
+        private String firstBytes() {
+            return HEX.withDelimiter(" ").formatHex(b, 0, Math.min(8, b.length));
+        }
+    }
+}
