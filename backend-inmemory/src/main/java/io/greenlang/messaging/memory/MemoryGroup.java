@@ -37,8 +37,7 @@ final class MemoryGroup {
     final String name;
     private final MemoryTopic topic;
     private final Condition ready;
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<Ticket>[] bands = new ArrayDeque[Message.MAX_PRIORITY + 1];
+    private final List<ArrayDeque<Ticket>> bands = new ArrayList<>(Message.MAX_PRIORITY + 1);
     private int waiting;
     private int servedHigherInARow;
     private final PriorityQueue<Ticket> delayed = new PriorityQueue<>(Comparator.comparingLong(Ticket::dueNanos));
@@ -56,8 +55,8 @@ final class MemoryGroup {
         this.topic = topic;
         this.name = name;
         this.ready = topic.lock.newCondition();
-        for (int i = 0; i < bands.length; i++) {
-            bands[i] = new ArrayDeque<>();
+        for (int i = Message.MIN_PRIORITY; i <= Message.MAX_PRIORITY; i++) {
+            bands.add(new ArrayDeque<>());
         }
     }
 
@@ -65,7 +64,7 @@ final class MemoryGroup {
 
     void enqueueNew(List<Entry> entries) {
         for (Entry e : entries) {
-            bands[e.message().priority()].addLast(new Ticket(e));
+            bands.get(e.message().priority()).addLast(new Ticket(e));
         }
         waiting += entries.size();
         if (!entries.isEmpty()) {
@@ -74,7 +73,7 @@ final class MemoryGroup {
     }
 
     void enqueueNew(Entry e) {
-        bands[e.message().priority()].addLast(new Ticket(e));
+        bands.get(e.message().priority()).addLast(new Ticket(e));
         waiting++;
         ready.signal();
     }
@@ -126,7 +125,7 @@ final class MemoryGroup {
         applySettlements(now);
         while (!delayed.isEmpty() && delayed.peek().dueNanos() <= now) {
             Ticket t = delayed.poll();
-            bands[t.priority()].addFirst(t);
+            bands.get(t.priority()).addFirst(t);
             waiting++;
         }
         if (now >= nextReapNanos && !leased.isEmpty()) {
@@ -135,7 +134,7 @@ final class MemoryGroup {
                 Lease lease = it.next();
                 if (lease.deadlineNanos - now < 0 && lease.done.compareAndSet(false, true)) {
                     it.remove();
-                    bands[lease.entry.message().priority()].addFirst(
+                    bands.get(lease.entry.message().priority()).addFirst(
                             new Ticket(lease.entry, lease.attempt + 1, lease.firstFailure, 0));
                     waiting++;
                 }
@@ -158,7 +157,7 @@ final class MemoryGroup {
                     dead.put(id, new DeadEntry(lease.letter.withId(id), lease.entry));
                     break;
                 case RELEASE:
-                    bands[lease.entry.message().priority()].addFirst(
+                    bands.get(lease.entry.message().priority()).addFirst(
                             new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
                     waiting++;
                     break;
@@ -169,28 +168,28 @@ final class MemoryGroup {
     }
 
     private Ticket next() {
-        int high = bands.length - 1;
-        while (bands[high].isEmpty()) {
+        int high = bands.size() - 1;
+        while (bands.get(high).isEmpty()) {
             high--;
         }
         int oldestLower = -1;
         for (int b = high - 1; b >= 0; b--) {
-            if (!bands[b].isEmpty() && (oldestLower < 0
-                    || bands[b].peekFirst().entry().offset() < bands[oldestLower].peekFirst().entry().offset())) {
+            if (!bands.get(b).isEmpty() && (oldestLower < 0
+                    || bands.get(b).peekFirst().entry().offset() < bands.get(oldestLower).peekFirst().entry().offset())) {
                 oldestLower = b;
             }
         }
         waiting--;
         if (oldestLower < 0) {
             servedHigherInARow = 0;
-            return bands[high].pollFirst();
+            return bands.get(high).pollFirst();
         }
         if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
             servedHigherInARow = 0;
-            return bands[oldestLower].pollFirst();
+            return bands.get(oldestLower).pollFirst();
         }
         servedHigherInARow++;
-        return bands[high].pollFirst();
+        return bands.get(high).pollFirst();
     }
 
     long backlog() {

@@ -34,16 +34,16 @@ final class JacksonSupport {
     }
 
     static PayloadDecodingException emptyPayload(String contentType, String format, Class<?> type) {
-        return new PayloadDecodingException("Cannot decode an empty " + contentType + " payload (0 bytes) as "
-                + type.getTypeName() + ": an empty payload is not valid " + format + ". The producer must publish "
+        return new PayloadDecodingException("Cannot decode an empty payload (content type " + contentType
+                + ") as " + type.getTypeName() + ": an empty payload is not valid " + format + ". The producer must publish "
                 + "a " + format + " document (encode null for no value) or use content type "
                 + "application/octet-stream.");
     }
 
     static PayloadDecodingException decodeFailure(String contentType, int size, Class<?> type, String reason,
             Throwable cause) {
-        return new PayloadDecodingException("Cannot decode a " + contentType + " payload of " + size
-                + " bytes as " + type.getTypeName() + ": " + reason, cause);
+        return new PayloadDecodingException("Cannot decode a payload of " + size + " bytes (content type "
+                + contentType + ") as " + type.getTypeName() + ": " + reason, cause);
     }
 
     /** Jackson's short reason, with the JSON path and line/column when known, never the whole payload. */

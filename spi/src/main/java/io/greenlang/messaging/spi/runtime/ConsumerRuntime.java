@@ -13,6 +13,7 @@ import io.greenlang.messaging.spi.provenance.Provenance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -52,7 +53,7 @@ public final class ConsumerRuntime implements Subscription {
     private final Codecs codecs;
     private final Consumer<ConsumerRuntime> onClosed;
     private final Semaphore permits;
-    private final BlockingQueue<InboundMessage>[] lanes;
+    private final List<BlockingQueue<InboundMessage>> lanes;
     private final List<Thread> workers = new ArrayList<>();
     private final Thread poller;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -67,7 +68,6 @@ public final class ConsumerRuntime implements Subscription {
      *
      * @param onClosed called once the subscription has fully stopped, e.g. to forget it in the broker
      */
-    @SuppressWarnings("unchecked")
     public ConsumerRuntime(SubscriptionOptions options, MessageHandler handler, ConsumerSource source,
             BrokerMetrics metrics, Codecs codecs, Consumer<ConsumerRuntime> onClosed) {
         this.options = options;
@@ -79,22 +79,14 @@ public final class ConsumerRuntime implements Subscription {
         this.permits = new Semaphore(options.maxInFlight());
         String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
         int concurrency = options.concurrency();
-        if (concurrency == 1) {
-            lanes = new BlockingQueue[0];
-        } else if (options.ordered()) {
-            lanes = new BlockingQueue[concurrency];
-            for (int i = 0; i < concurrency; i++) {
-                lanes[i] = new LinkedBlockingQueue<>();
-            }
-        } else {
-            BlockingQueue<InboundMessage> shared = new LinkedBlockingQueue<>();
-            lanes = new BlockingQueue[concurrency];
-            for (int i = 0; i < concurrency; i++) {
-                lanes[i] = shared;
-            }
+        List<BlockingQueue<InboundMessage>> queues = new ArrayList<>();
+        BlockingQueue<InboundMessage> shared = new LinkedBlockingQueue<>();
+        for (int i = 0; concurrency > 1 && i < concurrency; i++) {
+            queues.add(options.ordered() ? new LinkedBlockingQueue<>() : shared);
         }
-        for (int i = 0; i < lanes.length; i++) {
-            BlockingQueue<InboundMessage> lane = lanes[i];
+        lanes = List.copyOf(queues);
+        for (int i = 0; i < lanes.size(); i++) {
+            BlockingQueue<InboundMessage> lane = lanes.get(i);
             Thread t = new Thread(() -> work(lane), "greenlang-worker-" + i + "-" + name);
             t.setDaemon(true);
             workers.add(t);
@@ -197,7 +189,7 @@ public final class ConsumerRuntime implements Subscription {
                     dispatch(record);
                 }
             }
-            if (lanes.length == 0) {
+            if (lanes.isEmpty()) {
                 source.flush();
             }
         }
@@ -271,17 +263,17 @@ public final class ConsumerRuntime implements Subscription {
     }
 
     private void dispatch(InboundMessage record) {
-        if (lanes.length == 0) {
+        if (lanes.isEmpty()) {
             handle(record);
             return;
         }
         int lane;
         if (options.ordered() && record.message().key().isPresent()) {
-            lane = Math.floorMod(record.message().key().get().hashCode(), lanes.length);
+            lane = Math.floorMod(record.message().key().get().hashCode(), lanes.size());
         } else {
-            lane = Math.floorMod(roundRobin.getAndIncrement(), lanes.length);
+            lane = Math.floorMod(roundRobin.getAndIncrement(), lanes.size());
         }
-        lanes[lane].add(record);
+        lanes.get(lane).add(record);
     }
 
     private void work(BlockingQueue<InboundMessage> lane) {
@@ -433,7 +425,7 @@ public final class ConsumerRuntime implements Subscription {
             // the poller leaves after its current batch, or after its current handler with concurrency 1
             joinQuietly(poller, Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL_TIMEOUT.toNanos() * 2)));
             List<InboundMessage> unstarted = new ArrayList<>();
-            for (BlockingQueue<InboundMessage> lane : lanes) {
+            for (BlockingQueue<InboundMessage> lane : new LinkedHashSet<>(lanes)) {
                 lane.drainTo(unstarted);
             }
             if (!unstarted.isEmpty()) {

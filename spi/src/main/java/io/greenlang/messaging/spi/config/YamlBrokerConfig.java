@@ -1,0 +1,463 @@
+package io.greenlang.messaging.spi.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.ConfigurationException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads a {@link BrokerConfig} from YAML.
+ *
+ * <p>The keys are {@code url} (required), {@code username}, {@code password} and {@code options}, either at the
+ * top level of the document or under {@code greenlang: messaging:} (then other top-level keys, such as those of
+ * an application's own configuration, are ignored):
+ * <pre>{@code
+ * greenlang:
+ *   messaging:
+ *     url: redis://redis.internal:6379
+ *     username: agent
+ *     password: ${REDIS_PASSWORD}
+ *     options:
+ *       codec: msgpack
+ *       retention: ${RETENTION:-7d}
+ *       tls:
+ *         trust-cert: /etc/ssl/ca.pem     # option "tls.trust-cert"
+ * }</pre>
+ *
+ * <p>Values are taken as written: YAML's type conversion is not applied, so {@code 0x1F} stays {@code 0x1F}
+ * and {@code yes} stays {@code yes}. Nested option maps are flattened with {@code .}; an option value must be
+ * a scalar. A {@code username} or {@code password} written as null ({@code ~}) is absent. {@code username},
+ * {@code password} and options override those of the URL.
+ *
+ * <p>Every value may reference environment variables: {@code ${NAME}} is the variable's value, and an error if it
+ * is not set; {@code ${NAME:-default}} is the default when the variable is unset or empty (the default is the
+ * text up to the first {@code }}, without further references); {@code $${} is a literal {@code ${}. Variables
+ * are substituted after YAML parsing, so their values are never parsed as YAML.
+ *
+ * <p>Every failure is a {@link ConfigurationException} that names the file (or "YAML configuration" for a
+ * string), the line and column, what is wrong and what to do. Passwords and other secret values never appear in
+ * these messages.
+ *
+ * <p>Thread-safe and stateless.
+ */
+public final class YamlBrokerConfig {
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Set<String> KEYS = Set.of("url", "username", "password", "options");
+    private static final String KEY_LIST = "url, username, password, options";
+
+    private YamlBrokerConfig() {
+    }
+
+    /**
+     * Reads a UTF-8 YAML file, resolving variables from the process environment; blocks on file I/O.
+     *
+     * @throws ConfigurationException if the file cannot be read or the document is invalid
+     */
+    public static BrokerConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * Reads a UTF-8 YAML file, resolving variables from {@code environment}; blocks on file I/O.
+     *
+     * @throws ConfigurationException if the file cannot be read or the document is invalid
+     */
+    public static BrokerConfig load(Path file, Map<String, String> environment) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(environment, "environment");
+        String source = "Configuration file " + file;
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(source + " does not exist. Create it, or point to the right path.", e);
+        } catch (AccessDeniedException e) {
+            throw new ConfigurationException(source + " cannot be read: permission denied. Make it readable by "
+                    + "this process.", e);
+        } catch (CharacterCodingException e) {
+            throw new ConfigurationException(source + " is not valid UTF-8 text. Save it as UTF-8.", e);
+        } catch (IOException e) {
+            throw new ConfigurationException(source + " cannot be read (" + e.getClass().getSimpleName() + "). "
+                    + "Check that it is a readable file.", e);
+        }
+        return new Reader(source, environment).read(yaml);
+    }
+
+    /**
+     * Reads a YAML document, resolving variables from the process environment.
+     *
+     * @throws ConfigurationException if the document is invalid
+     */
+    public static BrokerConfig parse(String yaml) {
+        return parse(yaml, System.getenv());
+    }
+
+    /**
+     * Reads a YAML document, resolving variables from {@code environment}.
+     *
+     * @throws ConfigurationException if the document is invalid
+     */
+    public static BrokerConfig parse(String yaml, Map<String, String> environment) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(environment, "environment");
+        return new Reader("YAML configuration", environment).read(yaml);
+    }
+
+    private enum Kind {
+        MAPPING, SEQUENCE, SCALAR, NULL
+    }
+
+    /** A parsed YAML node with its position; {@code text} for scalars, {@code entries} for mappings. */
+    private static final class Node {
+        final Kind kind;
+        final String text;
+        final Map<String, Node> entries;
+        final int line;
+        final int column;
+
+        Node(Kind kind, String text, Map<String, Node> entries, JsonLocation location) {
+            this.kind = kind;
+            this.text = text;
+            this.entries = entries;
+            this.line = location.getLineNr();
+            this.column = location.getColumnNr();
+        }
+
+        String at() {
+            return "(line " + line + ", column " + column + ")";
+        }
+
+        String describe() {
+            switch (kind) {
+                case MAPPING:
+                    return "a mapping";
+                case SEQUENCE:
+                    return "a list";
+                case NULL:
+                    return "null";
+                default:
+                    return "a scalar";
+            }
+        }
+    }
+
+    /** One read of one document. */
+    private static final class Reader {
+        private final String source;
+        private final Map<String, String> environment;
+        private final List<String> secrets = new ArrayList<>();
+
+        Reader(String source, Map<String, String> environment) {
+            this.source = source;
+            this.environment = environment;
+        }
+
+        BrokerConfig read(String yaml) {
+            Node root = parseDocument(yaml);
+            if (root == null) {
+                throw error("the document is empty. Add url: <broker URL> (for example memory://, redis://localhost:6379 or "
+                        + "kafka://localhost:9092), at the top level or under greenlang: messaging:");
+            }
+            if (root.kind != Kind.MAPPING) {
+                throw error("the top level " + root.at() + " is " + root.describe() + ", not a mapping. Write "
+                        + "the keys " + KEY_LIST + ", at the top level or under greenlang: messaging:");
+            }
+            Node section = root;
+            String prefix = "";
+            Node greenlang = root.entries.get("greenlang");
+            if (greenlang != null) {
+                if (greenlang.kind != Kind.MAPPING || !greenlang.entries.containsKey("messaging")) {
+                    throw error("the key 'greenlang' " + greenlang.at() + " has no 'messaging' mapping under "
+                            + "it. Write greenlang: messaging: url: <broker URL>, or put url at the top level");
+                }
+                section = greenlang.entries.get("messaging");
+                prefix = "greenlang.messaging.";
+                if (section.kind != Kind.MAPPING) {
+                    throw error("greenlang.messaging " + section.at() + " is " + section.describe()
+                            + ", not a mapping. Write the keys " + KEY_LIST + " under it");
+                }
+            } else {
+                for (Map.Entry<String, Node> e : root.entries.entrySet()) {
+                    if (!KEYS.contains(e.getKey())) {
+                        throw unknownKey(e.getKey(), e.getValue(), "at the top level");
+                    }
+                }
+            }
+            for (Map.Entry<String, Node> e : section.entries.entrySet()) {
+                if (!KEYS.contains(e.getKey())) {
+                    throw unknownKey(e.getKey(), e.getValue(), "under greenlang.messaging");
+                }
+            }
+
+            // Interpolate the secrets first, so that later messages can be scrubbed of them.
+            String password = optionalScalar(section, "password", prefix);
+            if (password != null) {
+                secrets.add(password);
+            }
+            String username = optionalScalar(section, "username", prefix);
+            Map<String, String> options = new TreeMap<>();
+            Node optionsNode = section.entries.get("options");
+            if (optionsNode != null && optionsNode.kind != Kind.NULL) {
+                if (optionsNode.kind != Kind.MAPPING) {
+                    throw error(prefix + "options " + optionsNode.at() + " is " + optionsNode.describe()
+                            + ", not a mapping. Write one option per line: options: { name: value }");
+                }
+                flatten(optionsNode, "", prefix + "options.", options);
+            }
+            Node urlNode = section.entries.get("url");
+            if (urlNode == null || urlNode.kind == Kind.NULL) {
+                throw error(prefix + "url is missing. Add url: <broker URL> (for example memory://, "
+                        + "redis://localhost:6379 or kafka://localhost:9092)"
+                        + (prefix.isEmpty() ? ", at the top level or under greenlang: messaging:" : ""));
+            }
+            String url = scalar(urlNode, prefix + "url");
+            addUrlPassword(url);
+            if (url.isBlank()) {
+                throw error(prefix + "url " + urlNode.at() + " is empty. Set it to a broker URL such as "
+                        + "redis://localhost:6379 (check the environment variable it references)");
+            }
+            try {
+                BrokerConfig.Builder builder = BrokerConfig.builder(url);
+                if (username != null) {
+                    builder.username(username);
+                }
+                if (password != null) {
+                    builder.password(password);
+                }
+                return builder.options(options).build();
+            } catch (ConfigurationException e) {
+                throw new ConfigurationException(source + ": " + scrub(e.getMessage()), e.getCause());
+            }
+        }
+
+        private Node parseDocument(String yaml) {
+            try (JsonParser p = YAML.createParser(yaml)) {
+                JsonToken first = p.nextToken();
+                if (first == null) {
+                    return null;
+                }
+                Node root = readNode(p);
+                if (p.nextToken() != null) {
+                    JsonLocation at = p.currentTokenLocation();
+                    throw error("the file holds more than one YAML document (another starts at line " + at.getLineNr()
+                            + "). Keep only the broker configuration's document");
+                }
+                return root;
+            } catch (JsonProcessingException e) {
+                throw syntaxError(e);
+            } catch (IOException e) {
+                throw new ConfigurationException(source + ": cannot be parsed (" + e.getClass().getSimpleName()
+                        + ").", e);
+            }
+        }
+
+        private Node readNode(JsonParser p) throws IOException {
+            JsonLocation at = p.currentTokenLocation();
+            JsonToken token = p.currentToken();
+            switch (token) {
+                case START_OBJECT: {
+                    Map<String, Node> entries = new LinkedHashMap<>();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        p.nextToken();
+                        entries.put(name, readNode(p));
+                    }
+                    return new Node(Kind.MAPPING, null, entries, at);
+                }
+                case START_ARRAY:
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        readNode(p);
+                    }
+                    return new Node(Kind.SEQUENCE, null, null, at);
+                case VALUE_NULL:
+                    return new Node(Kind.NULL, null, null, at);
+                default:
+                    return new Node(Kind.SCALAR, p.getText(), null, at);
+            }
+        }
+
+        private ConfigurationException syntaxError(JsonProcessingException e) {
+            // snakeyaml's own message quotes the offending line, which may hold a password: use its parts.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MarkedYAMLException) {
+                    MarkedYAMLException y = (MarkedYAMLException) t;
+                    Mark mark = y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
+                    String where = mark == null ? ""
+                            : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+                    String what = y.getContext() == null ? y.getProblem()
+                            : y.getContext() + ": " + y.getProblem();
+                    return new ConfigurationException(source + ": invalid YAML" + where + ": " + what
+                            + ". Fix the YAML there (check indentation, colons and quotes).");
+                }
+            }
+            JsonLocation loc = e.getLocation();
+            String where = loc == null || loc.getLineNr() < 1 ? ""
+                    : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            String what = firstLine(e.getOriginalMessage());
+            if (what.startsWith("Duplicate field")) {
+                return new ConfigurationException(source + ": invalid YAML" + where + ": "
+                        + what.replace("Duplicate field", "duplicate key")
+                        + ". Keep one of the two definitions.");
+            }
+            return new ConfigurationException(source + ": invalid YAML" + where + ": " + what
+                    + ". Fix the YAML there.");
+        }
+
+        private void flatten(Node mapping, String namePrefix, String pathPrefix, Map<String, String> options) {
+            for (Map.Entry<String, Node> e : mapping.entries.entrySet()) {
+                String name = namePrefix + e.getKey();
+                Node value = e.getValue();
+                String path = pathPrefix + name;
+                switch (value.kind) {
+                    case MAPPING:
+                        flatten(value, name + ".", pathPrefix, options);
+                        break;
+                    case SEQUENCE:
+                        throw error(path + " " + value.at() + " is a list; an option value must be a single value. "
+                                + "Write a list as one comma-separated string");
+                    case NULL:
+                        throw error(path + " " + value.at() + " has no value. Give it one, or remove it");
+                    default:
+                        if (options.containsKey(name)) {
+                            throw error("option '" + name + "' is defined twice, the second time at " + path + " "
+                                    + value.at() + ". Keep one of the two definitions");
+                        }
+                        String resolved = interpolate(value.text, path, value);
+                        if (BrokerConfig.isSecret(name)) {
+                            secrets.add(resolved);
+                        }
+                        options.put(name, resolved);
+                }
+            }
+        }
+
+        private String optionalScalar(Node section, String key, String prefix) {
+            Node node = section.entries.get(key);
+            if (node == null || node.kind == Kind.NULL) {
+                return null;
+            }
+            return scalar(node, prefix + key);
+        }
+
+        private String scalar(Node node, String path) {
+            if (node.kind != Kind.SCALAR) {
+                throw error(path + " " + node.at() + " is " + node.describe() + "; it must be a single value");
+            }
+            return interpolate(node.text, path, node);
+        }
+
+        /** Substitutes ${NAME} and ${NAME:-default}; $${ is a literal ${. */
+        private String interpolate(String text, String path, Node node) {
+            if (text.indexOf('$') < 0) {
+                return text;
+            }
+            StringBuilder out = new StringBuilder(text.length());
+            int i = 0;
+            while (i < text.length()) {
+                if (text.startsWith("$${", i)) {
+                    out.append("${");
+                    i += 3;
+                } else if (text.startsWith("${", i)) {
+                    int end = text.indexOf('}', i + 2);
+                    if (end < 0) {
+                        throw error(path + " " + node.at() + " has a '${' without its closing '}'. Close the "
+                                + "reference, or write $${ for a literal ${");
+                    }
+                    String expression = text.substring(i + 2, end);
+                    int separator = expression.indexOf(":-");
+                    String name = separator < 0 ? expression : expression.substring(0, separator);
+                    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                        throw error(path + " " + node.at() + " references an environment variable with an invalid "
+                                + "name" + (name.length() <= 40 && !name.isBlank() ? " '" + name + "'" : "")
+                                + ". Use ${NAME} or ${NAME:-default}, where NAME is letters, digits and _");
+                    }
+                    String value = environment.get(name);
+                    if (separator >= 0 && (value == null || value.isEmpty())) {
+                        value = expression.substring(separator + 2);
+                    }
+                    if (value == null) {
+                        throw error(path + " " + node.at() + " references environment variable " + name
+                                + ", which is not set. Set it, or give a default with ${" + name + ":-default}");
+                    }
+                    out.append(value);
+                    i = end + 1;
+                } else {
+                    out.append(text.charAt(i++));
+                }
+            }
+            return out.toString();
+        }
+
+        /** Remembers the URL's password, to keep it out of wrapped messages. */
+        private void addUrlPassword(String url) {
+            int scheme = url.indexOf("://");
+            if (scheme < 0) {
+                return;
+            }
+            String rest = url.substring(scheme + 3);
+            int slash = rest.indexOf('/');
+            int query = rest.indexOf('?');
+            int end = slash < 0 ? rest.length() : slash;
+            if (query >= 0 && query < end) {
+                end = query;
+            }
+            int at = rest.lastIndexOf('@', end - 1);
+            if (at < 0) {
+                return;
+            }
+            int colon = rest.indexOf(':');
+            if (colon >= 0 && colon < at) {
+                secrets.add(rest.substring(colon + 1, at));
+            }
+        }
+
+        private String scrub(String message) {
+            String m = message == null ? "" : message;
+            for (String secret : secrets) {
+                if (!secret.isEmpty()) {
+                    m = m.replace(secret, "***");
+                }
+            }
+            return m;
+        }
+
+        private ConfigurationException unknownKey(String key, Node node, String where) {
+            return error("unknown key '" + key + "' " + where + " " + node.at() + ". The keys are "
+                    + KEY_LIST + "; check the spelling, or put broker options under options:");
+        }
+
+        private ConfigurationException error(String what) {
+            return new ConfigurationException(source + ": " + what + ".");
+        }
+
+        private static String firstLine(String s) {
+            if (s == null) {
+                return "unreadable document";
+            }
+            int newline = s.indexOf('\n');
+            return newline < 0 ? s : s.substring(0, newline);
+        }
+    }
+}

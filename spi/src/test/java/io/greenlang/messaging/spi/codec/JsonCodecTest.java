@@ -1,0 +1,135 @@
+package io.greenlang.messaging.spi.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.greenlang.messaging.MessagingException;
+import io.greenlang.messaging.PayloadDecodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonCodecTest {
+    record Line(String sku, int quantity) {
+    }
+
+    record Order(String id, double total, Instant placedAt, List<Line> lines, Map<String, String> attributes) {
+    }
+
+    record Blob(String name, byte[] data) {
+    }
+
+    private final JsonCodec codec = new JsonCodec();
+
+    @Test
+    void namesItselfJson() {
+        assertThat(codec.name()).isEqualTo("json");
+        assertThat(codec.contentType()).isEqualTo("application/json");
+    }
+
+    @Test
+    void roundTripsNestedRecordsListsAndMaps() {
+        Order order = new Order("o-1", 12.5, Instant.parse("2024-05-01T10:15:30.123456Z"),
+                List.of(new Line("a", 1), new Line("b", 2)), Map.of("site", "42", "tenant", "acme"));
+
+        byte[] json = codec.encode(order);
+
+        assertThat(codec.decode(json, Order.class)).isEqualTo(order);
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"placedAt\":\"2024-05-01T10:15:30.123456Z\"")
+                .contains("\"lines\":[{\"sku\":\"a\",\"quantity\":1},{\"sku\":\"b\",\"quantity\":2}]");
+    }
+
+    @Test
+    void roundTripsUnicode() {
+        Map<String, String> value = Map.of("text", "Grüße, 世界, emoji \uD83C\uDF0D, \u0000 and \"quotes\"");
+
+        byte[] json = codec.encode(value);
+
+        assertThat(codec.decode(json, Map.class)).isEqualTo(value);
+    }
+
+    @Test
+    void writesBytesAsBase64AndReadsThemBack() {
+        byte[] data = {0, 1, 2, (byte) 0xFF};
+
+        byte[] json = codec.encode(new Blob("x", data));
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"x\",\"data\":\"AAEC/w==\"}");
+        assertThat(codec.decode(json, Blob.class).data()).containsExactly(0, 1, 2, 0xFF);
+        assertThat(codec.decode(codec.encode(data), byte[].class)).containsExactly(0, 1, 2, 0xFF);
+    }
+
+    @Test
+    void ignoresUnknownProperties() {
+        byte[] json = "{\"sku\":\"a\",\"quantity\":3,\"colour\":\"red\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(codec.decode(json, Line.class)).isEqualTo(new Line("a", 3));
+    }
+
+    @Test
+    void decodesJsonNullAsNull() {
+        assertThat(codec.decode("null".getBytes(StandardCharsets.UTF_8), Line.class)).isNull();
+    }
+
+    @Test
+    void rejectsAnEmptyPayload() {
+        assertThatThrownBy(() -> codec.decode(new byte[0], Line.class))
+                .isInstanceOf(PayloadDecodingException.class)
+                .hasMessage("Cannot decode an empty payload (content type application/json) as "
+                        + Line.class.getTypeName() + ": an empty payload is not valid JSON. The producer must "
+                        + "publish a JSON document (encode null for no value) or use content type "
+                        + "application/octet-stream.");
+    }
+
+    @Test
+    void rejectsMalformedJsonWithTypeContentTypeReasonAndPosition() {
+        byte[] bad = "{\"sku\": tru}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.decode(bad, Line.class))
+                .isInstanceOf(PayloadDecodingException.class)
+                .hasMessageStartingWith("Cannot decode a payload of 12 bytes (content type application/json) as "
+                        + Line.class.getTypeName() + ": Unrecognized token 'tru'")
+                .hasMessageEndingWith("(line 1, column 12)");
+    }
+
+    @Test
+    void rejectsAWrongTypeNamingThePath() {
+        byte[] bad = "{\"sku\":\"a\",\"quantity\":\"many\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.decode(bad, Line.class))
+                .isInstanceOf(PayloadDecodingException.class)
+                .hasMessageContaining("as " + Line.class.getTypeName() + ": Cannot deserialize value of type `int`")
+                .hasMessageContaining(" at $.quantity (line 1, column 23)");
+    }
+
+    @Test
+    void rejectsContentAfterTheValue() {
+        byte[] bad = "{\"sku\":\"a\",\"quantity\":1} {}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.decode(bad, Line.class))
+                .isInstanceOf(PayloadDecodingException.class)
+                .hasMessageContaining("Trailing token");
+    }
+
+    @Test
+    void neverCopiesALongPayloadIntoTheMessage() {
+        String secret = "x".repeat(5000);
+        byte[] bad = ("[\"" + secret + "\"").getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.decode(bad, List.class))
+                .isInstanceOf(PayloadDecodingException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+    }
+
+    @Test
+    void failsToEncodeAnUnserializableValueWithMessagingException() {
+        Object value = new Object();
+
+        assertThatThrownBy(() -> codec.encode(value))
+                .isExactlyInstanceOf(MessagingException.class)
+                .hasMessageStartingWith("Cannot encode a java.lang.Object as application/json: No serializer found");
+    }
+}

@@ -1,0 +1,257 @@
+package io.greenlang.messaging.spi.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.provenance.Provenance;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class WireFormatTest {
+    private static final Instant CREATED = Instant.parse("2024-05-01T10:15:30.123456Z");
+
+    private static Message full() {
+        Message m = Message.builder("esg.tasks")
+                .id("018f2b6e-0000-7000-8000-000000000001")
+                .payload("{\"site\":42,\"name\":\"Grüße 世界 \uD83C\uDF0D\"}".getBytes(StandardCharsets.UTF_8))
+                .contentType("application/json; charset=utf-8")
+                .header("tenant", "acme")
+                .header("trace-ïd", "ünïcode \uD83D\uDE00")
+                .header("empty", "")
+                .priority(9)
+                .createdAt(CREATED)
+                .expiresAt(Instant.parse("2024-05-01T10:20:30.654321Z"))
+                .correlationId("corr-1")
+                .replyTo("esg.replies")
+                .key("site-42")
+                .build();
+        return Provenance.stamp(m, Codecs.standard());
+    }
+
+    /** The smallest message: one-letter id and topic, no payload, nothing optional. */
+    private static Message minimal() {
+        return Message.builder("t").id("i").createdAt(Instant.EPOCH).build();
+    }
+
+    @Test
+    void roundTripsAFullyPopulatedMessage() {
+        Message m = full();
+
+        Message decoded = WireFormat.decode(WireFormat.encode(m));
+
+        assertThat(decoded).isEqualTo(m);
+        assertThat(decoded.provenanceHash()).isEqualTo(m.provenanceHash()).isPresent();
+        assertThat(decoded.headers()).isEqualTo(m.headers());
+        assertThat(decoded.expiresAt()).contains(Instant.parse("2024-05-01T10:20:30.654321Z"));
+        assertThat(decoded.createdAt()).isEqualTo(CREATED);
+        assertThat(decoded.payloadAsString()).isEqualTo(m.payloadAsString());
+        assertThat(Provenance.verify(decoded, Codecs.standard())).isTrue();
+    }
+
+    @Test
+    void encodesAMinimalMessageAsDocumented() {
+        byte[] bytes = WireFormat.encode(minimal());
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
+                "474c4d01" // magic, version
+                + "00" // flags
+                + "0169" + "0174" // id "i", topic "t"
+                + "18" + HexFormat.of().formatHex("application/octet-stream".getBytes(StandardCharsets.US_ASCII))
+                + "00" // no headers
+                + "04" // priority
+                + "0000000000000000" // createdAt
+                + "00"); // empty payload
+        assertThat(WireFormat.decode(bytes)).isEqualTo(minimal());
+    }
+
+    @Test
+    void roundTripsTimesBeforeTheEpochAndLargePayloads() {
+        byte[] payload = new byte[70_000];
+        new Random(1).nextBytes(payload);
+        Message m = Message.builder("big").createdAt(Instant.parse("1969-12-31T23:59:59.999999Z"))
+                .expiresAt(Instant.parse("1900-01-01T00:00:00Z")).payload(payload).build();
+
+        Message decoded = WireFormat.decode(WireFormat.encode(m));
+
+        assertThat(decoded).isEqualTo(m);
+        assertThat(decoded.createdAt()).isEqualTo(Instant.parse("1969-12-31T23:59:59.999999Z"));
+        assertThat(decoded.payload()).isEqualTo(payload);
+    }
+
+    @Test
+    void rejectsStringsThatAreNotUnicode() {
+        Message m = Message.builder("t").header("h", "bad \uD800 surrogate").build();
+
+        assertThatThrownBy(() -> WireFormat.encode(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Field header h holds an unpaired UTF-16 surrogate at index 4, which is not Unicode "
+                        + "text and cannot be encoded");
+    }
+
+    @Test
+    void rejectsEmptyInput() {
+        assertDecodeFails(new byte[0], "Invalid GreenLang message envelope of 0 bytes: the input is empty (0 bytes).");
+    }
+
+    @Test
+    void rejectsOtherData() {
+        byte[] json = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
+
+        assertDecodeFails(json, "Not a GreenLang message envelope (first bytes 7b 22 69 64 22 3a 31 7d; an envelope "
+                + "starts with 47 4c 4d, \"GLM\"). The record was not written by a GreenLang Messaging backend.");
+        assertDecodeFails(new byte[] {'G', 'X'}, "Not a GreenLang message envelope (first bytes 47 58; an envelope "
+                + "starts with 47 4c 4d, \"GLM\"). The record was not written by a GreenLang Messaging backend.");
+    }
+
+    @Test
+    void rejectsAnUnknownVersion() {
+        byte[] bytes = WireFormat.encode(minimal());
+        bytes[3] = 2;
+
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: envelope version 2 is not "
+                + "supported; this library reads version 1. Upgrade greenlang-messaging on this consumer.");
+    }
+
+    @Test
+    void rejectsUnknownFlags() {
+        byte[] bytes = WireFormat.encode(minimal());
+        bytes[4] = (byte) 0x80;
+
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: unknown flags 0x80 in a version 1 "
+                + "envelope.");
+    }
+
+    @Test
+    void namesTheFieldWhereInputIsTruncated() {
+        byte[] bytes = WireFormat.encode(minimal());
+
+        assertDecodeFails(Arrays.copyOf(bytes, 2), "Invalid GreenLang message envelope of 2 bytes: it is truncated "
+                + "in field 'magic and version' (2 more bytes needed at offset 0).");
+        assertDecodeFails(Arrays.copyOf(bytes, 4), "Invalid GreenLang message envelope of 4 bytes: it is truncated "
+                + "in field 'flags' (1 more byte needed at offset 4).");
+        assertDecodeFails(Arrays.copyOf(bytes, 6), "Invalid GreenLang message envelope of 6 bytes: it is truncated "
+                + "in field 'id' (1 more byte needed at offset 6).");
+        assertDecodeFails(Arrays.copyOf(bytes, 20), "Invalid GreenLang message envelope of 20 bytes: it is "
+                + "truncated in field 'contentType' (14 more bytes needed at offset 10).");
+        assertDecodeFails(Arrays.copyOf(bytes, 37), "Invalid GreenLang message envelope of 37 bytes: it is "
+                + "truncated in field 'createdAt' (7 more bytes needed at offset 36).");
+        assertDecodeFails(Arrays.copyOf(bytes, 44), "Invalid GreenLang message envelope of 44 bytes: it is "
+                + "truncated in field 'payload length' (1 more byte needed at offset 44).");
+        byte[] full = WireFormat.encode(full());
+        assertDecodeFails(Arrays.copyOf(full, full.length - 1), "Invalid GreenLang message envelope of "
+                + (full.length - 1) + " bytes: it is truncated in field 'payload' (1 more byte needed at offset "
+                + (full.length - full().payloadSize()) + ").");
+    }
+
+    @Test
+    void rejectsBytesAfterThePayload() {
+        byte[] bytes = Arrays.copyOf(WireFormat.encode(minimal()), 47);
+
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 47 bytes: 2 unexpected bytes follow the "
+                + "payload.");
+    }
+
+    @Test
+    void rejectsInvalidFieldValues() {
+        byte[] badTopic = WireFormat.encode(minimal());
+        badTopic[8] = '/'; // topic "t" -> "/"
+        assertDecodeFails(badTopic, "Invalid GreenLang message envelope of 45 bytes: field 'topic' is invalid: "
+                + "Invalid topic name '/': character '/' at index 0 is not allowed. Use 1 to 249 characters from "
+                + "[A-Za-z0-9._-].");
+
+        byte[] badPriority = WireFormat.encode(minimal());
+        badPriority[35] = 10;
+        assertDecodeFails(badPriority, "Invalid GreenLang message envelope of 45 bytes: field 'priority' is "
+                + "invalid: priority must be from 0 to 9, was 10.");
+
+        byte[] blankId = WireFormat.encode(minimal());
+        blankId[6] = ' ';
+        assertDecodeFails(blankId, "Invalid GreenLang message envelope of 45 bytes: field 'id' is invalid: id must "
+                + "not be blank.");
+
+        byte[] badUtf8 = WireFormat.encode(minimal());
+        badUtf8[6] = (byte) 0xC3;
+        assertDecodeFails(badUtf8, "Invalid GreenLang message envelope of 45 bytes: field 'id' at offset 6 is not "
+                + "valid UTF-8.");
+
+        byte[] hugeLength = WireFormat.encode(minimal());
+        hugeLength[5] = (byte) 0xFF; // id length varint ff 69 = 127 + (0x69 << 7) = 13567
+        assertDecodeFails(hugeLength, "Invalid GreenLang message envelope of 45 bytes: it is truncated in field 'id' "
+                + "(13529 more bytes needed at offset 7).");
+    }
+
+    @Test
+    void rejectsDuplicateHeaders() {
+        byte[] bytes = WireFormat.encode(Message.builder("t").id("i").createdAt(Instant.EPOCH)
+                .header("a", "1").header("b", "2").build());
+        String hex = HexFormat.of().formatHex(bytes).replace("01620132", "01610132"); // header b -> a
+
+        assertDecodeFails(HexFormat.of().parseHex(hex), "Invalid GreenLang message envelope of 53 bytes: header "
+                + "'a' appears twice.");
+    }
+
+    @Test
+    void rejectsAHeaderCountLargerThanTheInput() {
+        byte[] bytes = WireFormat.encode(minimal());
+        bytes[34] = 0x7F;
+
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: the header count 127 exceeds "
+                + "what the remaining 10 bytes can hold.");
+    }
+
+    @Test
+    void failsOnlyWithPayloadDecodingExceptionOnRandomAndDamagedInput() {
+        Random random = new Random(20240501);
+        byte[][] valid = {WireFormat.encode(full()), WireFormat.encode(minimal())};
+        int decoded = 0;
+        for (int round = 0; round < 20_000; round++) {
+            byte[] input;
+            switch (round % 4) {
+                case 0: { // random bytes, half of them behind a valid magic
+                    input = new byte[random.nextInt(64)];
+                    random.nextBytes(input);
+                    if (input.length >= 4 && random.nextBoolean()) {
+                        input[0] = 'G';
+                        input[1] = 'L';
+                        input[2] = 'M';
+                        input[3] = 1;
+                    }
+                    break;
+                }
+                case 1: { // truncation
+                    byte[] source = valid[random.nextInt(valid.length)];
+                    input = Arrays.copyOf(source, random.nextInt(source.length));
+                    break;
+                }
+                default: { // one to three damaged bytes
+                    byte[] source = valid[random.nextInt(valid.length)];
+                    input = source.clone();
+                    for (int i = random.nextInt(3); i >= 0; i--) {
+                        input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+                    }
+                }
+            }
+            try {
+                Message m = WireFormat.decode(input);
+                assertThat(WireFormat.decode(WireFormat.encode(m))).isEqualTo(m);
+                decoded++;
+            } catch (PayloadDecodingException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+        assertThat(decoded).isGreaterThan(0); // damaged payload bytes still decode
+    }
+
+    private static void assertDecodeFails(byte[] bytes, String message) {
+        assertThatThrownBy(() -> WireFormat.decode(bytes))
+                .isInstanceOf(PayloadDecodingException.class)
+                .hasMessage(message);
+    }
+}
