@@ -238,8 +238,22 @@ public final class YamlBrokerConfig {
                 throw error(prefix + "url " + urlNode.at() + " is empty. Set it to a broker URL such as "
                         + "redis://localhost:6379 (check the environment variable it references)");
             }
+            BrokerConfig.Builder builder;
             try {
-                BrokerConfig.Builder builder = BrokerConfig.builder(url);
+                builder = BrokerConfig.builder(url);
+            } catch (ConfigurationException e) {
+                if (url.indexOf('@') >= 0) {
+                    // The URL holds credentials that a malformed URL may not let BrokerConfig mask.
+                    throw new ConfigurationException(source + ": " + prefix + "url " + urlNode.at() + " is not a "
+                            + "valid broker URL (details withheld: it holds credentials). Write it as "
+                            + "scheme://[user[:password]@]host[:port][,host[:port]...][/path][?option=value&...], "
+                            + "percent-encoding '@', ':' and '/' in the user name and password, or set username: "
+                            + "and password: apart.");
+                }
+                throw new ConfigurationException(source + ": " + prefix + "url " + urlNode.at() + ": "
+                        + scrub(e.getMessage()), e.getCause());
+            }
+            try {
                 if (username != null) {
                     builder.username(username);
                 }

@@ -48,7 +48,7 @@ class JsonCodecTest {
 
         byte[] json = codec.encode(value);
 
-        assertThat(codec.decode(json, Map.class)).isEqualTo(value);
+        assertThat((Object) codec.decode(json, Map.class)).isEqualTo(value);
     }
 
     @Test
