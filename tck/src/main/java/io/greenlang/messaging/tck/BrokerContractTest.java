@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -286,6 +287,27 @@ public abstract class BrokerContractTest {
             return false;
         });
         return marker.id();
+    }
+
+    /**
+     * Waits until {@code count} reaches {@code target}, for at most {@link TckTimeouts#bulk()}; fails early,
+     * saying where it got stuck, if the count does not move for {@link TckTimeouts#eventually()}.
+     */
+    protected final void awaitCount(String what, IntSupplier count, int target) {
+        long stall = timeouts.eventually().toNanos();
+        long[] last = {Long.MIN_VALUE, System.nanoTime()};
+        timeouts.awaitBulk(what).until(() -> {
+            int n = count.getAsInt();
+            long now = System.nanoTime();
+            if (n != last[0]) {
+                last[0] = n;
+                last[1] = now;
+            } else if (n < target && now - last[1] > stall) {
+                throw new AssertionError("Waiting for " + what + ": stuck at " + n + " of " + target + " for "
+                        + timeouts.eventually().toMillis() + " ms. Messages were lost, or are no longer handed over.");
+            }
+            return n >= target;
+        });
     }
 
     /** The message without the provenance hash a broker stamps: what the publisher built. */
@@ -764,7 +786,7 @@ public abstract class BrokerContractTest {
                     .containsExactlyElementsOf(ids(batch));
             assertThat(results).extracting(PublishResult::position).doesNotHaveDuplicates();
 
-            timeouts.awaitBulk("all 1000 messages of the batch").until(() -> rec.distinct() >= 1000);
+            awaitCount("all 1000 messages of the batch", rec::distinct, 1000);
             String marker = publishMarkerAndAwait(broker, topic, rec);
             assertThat(rec.distinctIds()).containsExactlyInAnyOrderElementsOf(concat(ids(batch), marker));
             assertExactlyOnce(rec, ids(batch), "the batch's messages");
@@ -812,8 +834,7 @@ public abstract class BrokerContractTest {
             }
             assertThat(published).hasSize(threads * perThread);
 
-            timeouts.awaitBulk("8000 messages in each of two groups")
-                    .until(() -> groupA.distinct() >= 8000 && groupB.distinct() >= 8000);
+            awaitCount("8000 messages in each of two groups", () -> groupA.distinct() + groupB.distinct(), 16_000);
             String marker = publishMarkerAndAwait(broker, topic, groupA, groupB);
             subA.close();
             subB.close();
@@ -875,8 +896,8 @@ public abstract class BrokerContractTest {
             }
             List<Message> published = texts(topic, "work", 300);
             publishEach(broker, published);
-            timeouts.awaitBulk("300 messages spread over three members")
-                    .until(() -> members.stream().flatMap(r -> r.distinctIds().stream()).distinct().count() >= 300);
+            awaitCount("300 messages spread over three members",
+                    () -> (int) members.stream().flatMap(r -> r.distinctIds().stream()).distinct().count(), 300);
             subs.forEach(Subscription::close);
 
             Map<String, Integer> total = new HashMap<>();
@@ -1547,7 +1568,7 @@ public abstract class BrokerContractTest {
             publishEach(broker, messages);
             Recorder rec = new Recorder();
             Subscription sub = subscribe(options(topic, group).concurrency(1).build(), rec);
-            timeouts.awaitBulk("the whole backlog").until(() -> rec.distinct() >= low + high);
+            awaitCount("the whole backlog", rec::distinct, low + high);
             String marker = publishMarkerAndAwait(broker, topic, rec);
             sub.close();
             assertThat(rec.distinctIds()).containsExactlyInAnyOrderElementsOf(concat(ids(messages), marker));
@@ -1633,7 +1654,7 @@ public abstract class BrokerContractTest {
                 }
             }
             publishEach(broker, messages);
-            timeouts.awaitBulk("1000 ordered messages").until(() -> rec.distinct() >= 1000);
+            awaitCount("1000 ordered messages", rec::distinct, 1000);
             publishMarkerAndAwait(broker, topic, rec);
             sub.close();
             assertThat(handled).as("keys handled").containsOnlyKeys("key-0", "key-1", "key-2", "key-3", "key-4");
@@ -1944,7 +1965,7 @@ public abstract class BrokerContractTest {
             sub[0] = subscribe(options(topic, group("in-flight")).concurrency(8).maxInFlight(3).build(), rec);
             List<Message> published = texts(topic, "in-flight", 60);
             publishEach(broker, published);
-            timeouts.await("60 messages").until(() -> rec.hasAll(ids(published)));
+            awaitCount("60 messages", rec::distinct, 60);
             assertThat(maxRunning.get()).as("most handlers running at once").isLessThanOrEqualTo(3);
             assertThat(maxRunning.get()).as("most handlers running at once, with a backlog of 60").isEqualTo(3);
             assertThat(maxReported.get()).as("largest Subscription.inFlight() seen by a handler")

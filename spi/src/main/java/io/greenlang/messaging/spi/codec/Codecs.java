@@ -1,5 +1,6 @@
 package io.greenlang.messaging.spi.codec;
 
+import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.Codec;
 import io.greenlang.messaging.ConfigurationException;
 import io.greenlang.messaging.Message;
@@ -99,7 +100,8 @@ public final class Codecs {
         Codec codec = byName.get(name.trim().toLowerCase(Locale.ROOT));
         if (codec == null) {
             throw new ConfigurationException("Unknown codec '" + name + "'. Known codecs: "
-                    + String.join(", ", byName.keySet()) + ". Set the option '" + "codec" + "' to one of them.");
+                    + String.join(", ", byName.keySet()) + ". Set the option '" + BrokerConfig.CODEC
+                    + "' to one of them.");
         }
         return codec;
     }

@@ -35,7 +35,8 @@ final class JacksonSupport {
 
     static PayloadDecodingException emptyPayload(String contentType, String format, Class<?> type) {
         return new PayloadDecodingException("Cannot decode an empty payload (content type " + contentType
-                + ") as " + type.getTypeName() + ": an empty payload is not valid " + format + ". The producer must publish "
+                + ") as " + type.getTypeName() + ": an empty payload is not valid " + format
+                + ". The producer must publish "
                 + "a " + format + " document (encode null for no value) or use content type "
                 + "application/octet-stream.");
     }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greenlang.messaging.Codec;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.PayloadDecodingException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Objects;
+import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
@@ -83,7 +85,7 @@ public final class MessagePackCodec implements Codec {
             value = MAPPER.readValue(payload, type);
         } catch (IOException | RuntimeException e) {
             String reason = JacksonSupport.reason(e);
-            if (reason.startsWith("Unexpected EOF")) {
+            if (reason.startsWith("Unexpected EOF") || isTruncation(e)) {
                 reason = "the payload is truncated (it ends inside a value)";
             }
             throw JacksonSupport.decodeFailure(CONTENT_TYPE, payload.length, type, reason, e);
@@ -94,6 +96,15 @@ public final class MessagePackCodec implements Codec {
                     + " bytes follow the first MessagePack value; a payload must hold exactly one value", null);
         }
         return value;
+    }
+
+    private static boolean isTruncation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MessageInsufficientBufferException || t instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The length of the first MessagePack value in {@code payload}, which Jackson has already read whole. */

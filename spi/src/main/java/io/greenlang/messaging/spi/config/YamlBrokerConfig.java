@@ -46,13 +46,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *
  * <p>Values are taken as written: YAML's type conversion is not applied, so {@code 0x1F} stays {@code 0x1F}
  * and {@code yes} stays {@code yes}. Nested option maps are flattened with {@code .}; an option value must be
- * a scalar. A {@code username} or {@code password} written as null ({@code ~}) is absent. {@code username},
- * {@code password} and options override those of the URL.
+ * a scalar. A {@code username} or {@code password} written as null ({@code ~} or {@code null}) is absent; an
+ * empty one is the empty string. {@code username}, {@code password} and options override those of the URL.
  *
  * <p>Every value may reference environment variables: {@code ${NAME}} is the variable's value, and an error if it
  * is not set; {@code ${NAME:-default}} is the default when the variable is unset or empty (the default is the
- * text up to the first {@code }}, without further references); {@code $${} is a literal {@code ${}. Variables
- * are substituted after YAML parsing, so their values are never parsed as YAML.
+ * text up to the first <code>&#125;</code>, without further references); <code>$&#36;&#123;</code> is a literal
+ * <code>&#36;&#123;</code>. Variables are substituted after YAML parsing, so their values are never parsed as
+ * YAML.
  *
  * <p>Every failure is a {@link ConfigurationException} that names the file (or "YAML configuration" for a
  * string), the line and column, what is wrong and what to do. Passwords and other secret values never appear in
@@ -134,18 +135,26 @@ public final class YamlBrokerConfig {
         final Kind kind;
         final String text;
         final Map<String, Node> entries;
+        /** Where each key of a mapping is written, as {@link #at()} says it. */
+        final Map<String, String> keyPositions;
         final int line;
         final int column;
 
-        Node(Kind kind, String text, Map<String, Node> entries, JsonLocation location) {
+        Node(Kind kind, String text, Map<String, Node> entries, Map<String, String> keyPositions,
+                JsonLocation location) {
             this.kind = kind;
             this.text = text;
             this.entries = entries;
+            this.keyPositions = keyPositions;
             this.line = location.getLineNr();
             this.column = location.getColumnNr();
         }
 
         String at() {
+            return position(line, column);
+        }
+
+        static String position(int line, int column) {
             return "(line " + line + ", column " + column + ")";
         }
 
@@ -177,7 +186,8 @@ public final class YamlBrokerConfig {
         BrokerConfig read(String yaml) {
             Node root = parseDocument(yaml);
             if (root == null) {
-                throw error("the document is empty. Add url: <broker URL> (for example memory://, redis://localhost:6379 or "
+                throw error("the document is empty. Add url: <broker URL> (for example memory://, "
+                        + "redis://localhost:6379 or "
                         + "kafka://localhost:9092), at the top level or under greenlang: messaging:");
             }
             if (root.kind != Kind.MAPPING) {
@@ -199,15 +209,15 @@ public final class YamlBrokerConfig {
                             + ", not a mapping. Write the keys " + KEY_LIST + " under it");
                 }
             } else {
-                for (Map.Entry<String, Node> e : root.entries.entrySet()) {
-                    if (!KEYS.contains(e.getKey())) {
-                        throw unknownKey(e.getKey(), e.getValue(), "at the top level");
+                for (String key : root.entries.keySet()) {
+                    if (!KEYS.contains(key)) {
+                        throw unknownKey(key, root, "at the top level");
                     }
                 }
             }
-            for (Map.Entry<String, Node> e : section.entries.entrySet()) {
-                if (!KEYS.contains(e.getKey())) {
-                    throw unknownKey(e.getKey(), e.getValue(), "under greenlang.messaging");
+            for (String key : section.entries.keySet()) {
+                if (!KEYS.contains(key)) {
+                    throw unknownKey(key, section, "under greenlang.messaging");
                 }
             }
 
@@ -293,22 +303,25 @@ public final class YamlBrokerConfig {
             switch (token) {
                 case START_OBJECT: {
                     Map<String, Node> entries = new LinkedHashMap<>();
+                    Map<String, String> keyPositions = new LinkedHashMap<>();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
+                        JsonLocation keyAt = p.currentTokenLocation();
+                        keyPositions.put(name, Node.position(keyAt.getLineNr(), keyAt.getColumnNr()));
                         p.nextToken();
                         entries.put(name, readNode(p));
                     }
-                    return new Node(Kind.MAPPING, null, entries, at);
+                    return new Node(Kind.MAPPING, null, entries, keyPositions, at);
                 }
                 case START_ARRAY:
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         readNode(p);
                     }
-                    return new Node(Kind.SEQUENCE, null, null, at);
+                    return new Node(Kind.SEQUENCE, null, null, null, at);
                 case VALUE_NULL:
-                    return new Node(Kind.NULL, null, null, at);
+                    return new Node(Kind.NULL, null, null, null, at);
                 default:
-                    return new Node(Kind.SCALAR, p.getText(), null, at);
+                    return new Node(Kind.SCALAR, p.getText(), null, null, at);
             }
         }
 
@@ -457,8 +470,9 @@ public final class YamlBrokerConfig {
             return m;
         }
 
-        private ConfigurationException unknownKey(String key, Node node, String where) {
-            return error("unknown key '" + key + "' " + where + " " + node.at() + ". The keys are "
+        private ConfigurationException unknownKey(String key, Node mapping, String where) {
+            return error("unknown key '" + key + "' " + where + " " + mapping.keyPositions.get(key)
+                    + ". The keys are "
                     + KEY_LIST + "; check the spelling, or put broker options under options:");
         }
 

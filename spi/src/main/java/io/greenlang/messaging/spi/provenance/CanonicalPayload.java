@@ -338,7 +338,8 @@ final class CanonicalPayload {
                     break;
                 default:
                     if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                        out.append("\\u00").append(Character.forDigit(c >> 4, 16))
+                                .append(Character.forDigit(c & 15, 16));
                     } else if (Character.isHighSurrogate(c)) {
                         if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
                             throw NotCanonical.INSTANCE; // not Unicode text

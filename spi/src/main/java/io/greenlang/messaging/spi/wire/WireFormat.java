@@ -447,7 +447,7 @@ public final class WireFormat {
 
         private PayloadDecodingException fail(String reason) {
             return new PayloadDecodingException("Invalid GreenLang message envelope of " + b.length + " bytes: "
-                    + reason + ".");
+                    + reason + (reason.endsWith(".") ? "" : "."));
         }
 
         private String firstBytes() {

@@ -92,7 +92,7 @@ class JsonCodecTest {
                 .isInstanceOf(PayloadDecodingException.class)
                 .hasMessageStartingWith("Cannot decode a payload of 12 bytes (content type application/json) as "
                         + Line.class.getTypeName() + ": Unrecognized token 'tru'")
-                .hasMessageEndingWith("(line 1, column 12)");
+                .hasMessageEndingWith("(line 1, column 9)");
     }
 
     @Test

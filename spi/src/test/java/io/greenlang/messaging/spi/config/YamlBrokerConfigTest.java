@@ -107,7 +107,7 @@ class YamlBrokerConfigTest {
 
     @Test
     void treatsANullUsernameOrPasswordAsAbsent() {
-        BrokerConfig config = YamlBrokerConfig.parse("url: redis://u:p@h:1\nusername: ~\npassword:\n", ENV);
+        BrokerConfig config = YamlBrokerConfig.parse("url: redis://u:p@h:1\nusername: ~\npassword: null\n", ENV);
 
         assertThat(config.username()).contains("u");
         assertThat(config.password()).contains("p");
@@ -122,7 +122,7 @@ class YamlBrokerConfigTest {
         BrokerConfig config = YamlBrokerConfig.load(file, ENV);
 
         assertThat(config.scheme()).isEqualTo("memory");
-        assertThat(config.path()).isEqualTo("shared");
+        assertThat(config.hosts()).containsExactly("shared");
         assertThat(config.password()).contains("s3cr3t-Pa55");
     }
 
@@ -172,10 +172,10 @@ class YamlBrokerConfigTest {
 
     @Test
     void reportsUnknownKeys() {
-        assertError("url: memory://\nurls: x\n", "unknown key 'urls' at the top level (line 2, column 7). The keys "
+        assertError("url: memory://\nurls: x\n", "unknown key 'urls' at the top level (line 2, column 1). The keys "
                 + "are url, username, password, options; check the spelling, or put broker options under options:.");
         assertError("greenlang:\n  messaging:\n    url: memory://\n    codec: json\n", "unknown key 'codec' under "
-                + "greenlang.messaging (line 4, column 12). The keys are url, username, password, options; check "
+                + "greenlang.messaging (line 4, column 5). The keys are url, username, password, options; check "
                 + "the spelling, or put broker options under options:.");
     }
 
@@ -207,7 +207,7 @@ class YamlBrokerConfigTest {
     void reportsUndefinedAndMalformedVariables() {
         assertError("url: redis://${MISSING_HOST}:6379\n", "url (line 1, column 6) references environment variable "
                 + "MISSING_HOST, which is not set. Set it, or give a default with ${MISSING_HOST:-default}.");
-        assertError("url: memory://\noptions:\n  tls: {cert: '${CERT'}\n", "options.tls.cert (line 3, column 16) "
+        assertError("url: memory://\noptions:\n  tls: {cert: '${CERT'}\n", "options.tls.cert (line 3, column 15) "
                 + "has a '${' without its closing '}'. Close the reference, or write $${ for a literal ${.");
         assertError("url: memory://\noptions:\n  a: ${1BAD}\n", "options.a (line 3, column 6) references an "
                 + "environment variable with an invalid name '1BAD'. Use ${NAME} or ${NAME:-default}, where NAME is "

@@ -259,6 +259,18 @@ class ProvenanceTest {
         assertThat(CanonicalPayload.plain(CanonicalPayload.shortestFloat(16777217f))).isEqualTo("16777216");
     }
 
+    @Test
+    void writesCanonicalJson() {
+        String json = "{\"b\":\"\\u0001\\u001f\\\"\\\\\\/\\t\u2028\",\"a\":[],\"\u00e9\":{},\"Z\":-12.50e1}";
+        byte[] msgpack = {(byte) 0x82, (byte) 0xA1, 'k', (byte) 0xC4, 2, 0, (byte) 0xFF, (byte) 0xA1, 'f',
+            (byte) 0xCA, 0x3D, (byte) 0xCC, (byte) 0xCC, (byte) 0xCD}; // {k: bin [00 ff], f: float32 0.1}
+
+        assertThat(new String(CanonicalPayload.fromJson(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"Z\":-125,\"a\":[],\"b\":\"\\u0001\\u001f\\\"\\\\/\\t\u2028\",\"\u00e9\":{}}");
+        assertThat(new String(CanonicalPayload.fromMessagePack(msgpack), StandardCharsets.UTF_8))
+                .isEqualTo("{\"f\":0.1,\"k\":\"AP8=\"}");
+    }
+
     private static String hashOf(String contentType, byte[] payload) {
         return Provenance.hash(base().payload(payload).contentType(contentType).build(), CODECS);
     }

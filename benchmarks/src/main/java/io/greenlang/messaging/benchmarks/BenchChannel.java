@@ -1,0 +1,41 @@
+package io.greenlang.messaging.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One run's topic or queue. Publishing is called from one thread; handlers from the consumers' threads.
+ */
+public interface BenchChannel extends AutoCloseable {
+    /**
+     * Sends one payload. May return before the broker confirmed it; {@link #awaitPublished} waits for that.
+     * The array is not changed afterwards, so the target may keep it.
+     */
+    void publish(byte[] payload);
+
+    /** Sends payloads in one call, in order; the list is not changed afterwards. */
+    void publishBatch(List<byte[]> payloads);
+
+    /**
+     * Waits until everything published so far is confirmed.
+     *
+     * @throws BenchmarkException if a publish failed or the confirmations took longer than {@code timeout}
+     */
+    void awaitPublished(Duration timeout);
+
+    /**
+     * Starts {@code consumers} consumers in one group that read the channel from its beginning; each message
+     * goes to one of them, is passed to {@code handler} and then acknowledged.
+     */
+    Consumers consume(int consumers, PayloadHandler handler);
+
+    /** Closes the channel and whatever connection it holds. */
+    @Override
+    void close();
+
+    /** Running consumers; closing stops them. */
+    interface Consumers extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,150 @@
+package io.greenlang.messaging.benchmarks;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.Brokers;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.StartPosition;
+import io.greenlang.messaging.Subscription;
+import io.greenlang.messaging.SubscriptionOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The library on a broker URL, used as an application would: one {@link Broker} connection per run,
+ * {@link Broker#publishAsync} with at most {@value #WINDOW} publishes awaiting confirmation,
+ * {@link Broker#publishAllAsync} for batches, and subscriptions with default options (concurrency 1, start
+ * at the earliest message) whose handler returning acknowledges.
+ */
+public final class LibraryTarget implements BenchTarget {
+    /** Publishes that may await confirmation at once. */
+    static final int WINDOW = 8192;
+
+    private final BrokerConfig config;
+    private final int maxInFlight;
+    private final String runId;
+    private final String brokerName;
+
+    /**
+     * Connects once to check the URL and learn the broker's name, then closes.
+     *
+     * @param maxInFlight the subscriptions' {@code maxInFlight}, or 0 for the library's default
+     * @throws io.greenlang.messaging.MessagingException if the broker cannot be reached or the URL is invalid
+     */
+    public LibraryTarget(BrokerConfig config, int maxInFlight) {
+        this.config = config;
+        this.maxInFlight = maxInFlight;
+        this.runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        try (Broker probe = Brokers.connect(config)) {
+            this.brokerName = probe.name();
+        }
+    }
+
+    @Override
+    public String label() {
+        return "library";
+    }
+
+    @Override
+    public String description() {
+        return "GreenLang Messaging on " + brokerName;
+    }
+
+    /** The broker's URL with secrets masked. */
+    public String brokerName() {
+        return brokerName;
+    }
+
+    @Override
+    public BenchChannel open(String name, int capacity) {
+        return new LibraryChannel(Brokers.connect(config), "bench." + runId + "." + name);
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private final class LibraryChannel implements BenchChannel {
+        private final Broker broker;
+        private final String topic;
+        private final Semaphore window = new Semaphore(WINDOW);
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        LibraryChannel(Broker broker, String topic) {
+            this.broker = broker;
+            this.topic = topic;
+        }
+
+        @Override
+        public void publish(byte[] payload) {
+            window.acquireUninterruptibly();
+            broker.publishAsync(Message.builder(topic).payload(payload).build())
+                    .whenComplete((result, error) -> settle(1, error));
+        }
+
+        @Override
+        public void publishBatch(List<byte[]> payloads) {
+            List<Message> messages = new ArrayList<>(payloads.size());
+            for (byte[] p : payloads) {
+                messages.add(Message.builder(topic).payload(p).build());
+            }
+            int permits = Math.min(messages.size(), WINDOW);
+            window.acquireUninterruptibly(permits);
+            broker.publishAllAsync(messages).whenComplete((results, error) -> settle(permits, error));
+        }
+
+        private void settle(int permits, Throwable error) {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+            window.release(permits);
+        }
+
+        @Override
+        public void awaitPublished(Duration timeout) {
+            try {
+                if (!window.tryAcquire(WINDOW, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new BenchmarkException("Publishes to " + topic + " were not confirmed within " + timeout);
+                }
+                window.release(WINDOW);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkException("Interrupted while waiting for publish confirmations", e);
+            }
+            Throwable t = failure.get();
+            if (t != null) {
+                throw new BenchmarkException("Publishing to " + topic + " failed: " + t.getMessage(), t);
+            }
+        }
+
+        @Override
+        public Consumers consume(int consumers, PayloadHandler handler) {
+            SubscriptionOptions.Builder options = SubscriptionOptions.builder(topic, "bench")
+                    .startPosition(StartPosition.EARLIEST);
+            if (maxInFlight > 0) {
+                options.maxInFlight(maxInFlight);
+            }
+            List<Subscription> subscriptions = new ArrayList<>();
+            for (int i = 0; i < consumers; i++) {
+                subscriptions.add(broker.subscribe(options.consumerName("bench-" + i).build(),
+                        delivery -> handler.onMessage(delivery.message().payloadBuffer())));
+            }
+            return () -> {
+                List<CompletableFuture<Void>> closing = new ArrayList<>();
+                subscriptions.forEach(s -> closing.add(s.closeAsync().toCompletableFuture()));
+                CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).join();
+            };
+        }
+
+        @Override
+        public void close() {
+            broker.close();
+        }
+    }
+}
