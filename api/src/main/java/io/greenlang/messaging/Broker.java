@@ -38,6 +38,21 @@ public interface Broker extends AutoCloseable {
      */
     CompletionStage<List<PublishResult>> publishAllAsync(List<Message> messages);
 
+    /**
+     * Publishes only if the topic's version, the number of messages ever published to it, is
+     * {@code expectedVersion}: the optimistic concurrency an event store needs. The stage fails with
+     * {@link VersionConflictException} (naming the actual version) if another message came first.
+     *
+     * @throws UnsupportedCapabilityException if the backend declares {@link Capability#CONDITIONAL_APPEND}
+     *     unsupported
+     */
+    CompletionStage<PublishResult> publishIfVersionAsync(Message message, long expectedVersion);
+
+    /** Publishes conditionally and waits; see {@link #publishIfVersionAsync(Message, long)}. */
+    default PublishResult publishIfVersion(Message message, long expectedVersion) {
+        return await(publishIfVersionAsync(message, expectedVersion));
+    }
+
     /** Publishes and waits for the broker's confirmation. */
     default PublishResult publish(Message message) {
         return await(publishAsync(message));

@@ -370,12 +370,7 @@ public final class BrokerConfig {
                 }
                 rest = rest.substring(0, query);
             }
-            int slash = rest.indexOf('/');
-            if (slash >= 0) {
-                path = decode(rest.substring(slash + 1));
-                rest = rest.substring(0, slash);
-            }
-            int at = rest.lastIndexOf('@');
+            int at = rest.lastIndexOf('@'); // user info ends at the last '@', so a password may hold '/' or '@'
             if (at >= 0) {
                 String userInfo = rest.substring(0, at);
                 rest = rest.substring(at + 1);
@@ -385,6 +380,11 @@ public final class BrokerConfig {
                 if (colon >= 0) {
                     password = decode(userInfo.substring(colon + 1));
                 }
+            }
+            int slash = rest.indexOf('/');
+            if (slash >= 0) {
+                path = decode(rest.substring(slash + 1));
+                rest = rest.substring(0, slash);
             }
             if (!rest.isEmpty()) {
                 hosts = Arrays.asList(rest.split(","));
@@ -430,8 +430,17 @@ public final class BrokerConfig {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         }
 
+        /** Hides everything between the user name and the last {@code @} of the authority. */
         private static String mask(String url) {
-            return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+            int sep = url.indexOf("://");
+            int start = sep < 0 ? 0 : sep + 3;
+            int at = url.lastIndexOf('@');
+            if (at < start) {
+                return url;
+            }
+            int colon = url.indexOf(':', start);
+            int cut = colon >= 0 && colon < at ? colon + 1 : start;
+            return url.substring(0, cut) + "***" + url.substring(at);
         }
     }
 }

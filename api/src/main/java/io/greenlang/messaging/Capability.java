@@ -22,6 +22,8 @@ public enum Capability {
     START_FROM_EARLIEST,
     /** A topic can be read from its start or from a position, without a group. */
     READ_FROM_POSITION,
+    /** Appending only when the topic is at an expected version, for optimistic concurrency. */
+    CONDITIONAL_APPEND,
     /** Backlog and pending counts per group. */
     LAG,
     /** A round-trip health check. */

@@ -352,7 +352,7 @@ public final class Message {
          */
         public Builder provenanceHash(String hash) {
             Objects.requireNonNull(hash, "hash");
-            if (!hash.matches("[0-9a-f]{64}")) {
+            if (!isHexHash(hash)) {
                 throw new IllegalArgumentException("provenance hash must be 64 lowercase hex digits");
             }
             this.provenanceHash = hash;
@@ -361,6 +361,19 @@ public final class Message {
 
         public Message build() {
             return new Message(this);
+        }
+
+        private static boolean isHexHash(String hash) {
+            if (hash.length() != 64) {
+                return false;
+            }
+            for (int i = 0; i < 64; i++) {
+                char c = hash.charAt(i);
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String requireText(String value, String what) {

@@ -97,6 +97,13 @@ class BrokerConfigTest {
     }
 
     @Test
+    void invalidUrlErrorsHideThePassword() {
+        assertThatThrownBy(() -> BrokerConfig.parse("redis://u:pw/x@bad host"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageNotContaining("pw");
+    }
+
+    @Test
     void readsEnvironmentVariables() {
         BrokerConfig c = BrokerConfig.fromEnvironment(Map.of(
                 "GREENLANG_MESSAGING_URL", "redis://localhost:6379",

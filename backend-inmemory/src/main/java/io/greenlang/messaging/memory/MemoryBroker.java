@@ -9,6 +9,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.VersionConflictException;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import java.util.ArrayList;
@@ -37,6 +38,16 @@ public final class MemoryBroker extends AbstractBroker {
     protected CompletionStage<PublishResult> doPublish(Message message) {
         Entry e = store.topic(message.topic()).append(message);
         return CompletableFuture.completedFuture(new PublishResult(message.id(), message.topic(), e.position()));
+    }
+
+    @Override
+    protected CompletionStage<PublishResult> doPublishIfVersion(Message message, long expectedVersion) {
+        try {
+            Entry e = store.topic(message.topic()).appendIfVersion(message, expectedVersion);
+            return CompletableFuture.completedFuture(new PublishResult(message.id(), message.topic(), e.position()));
+        } catch (VersionConflictException conflict) {
+            return CompletableFuture.failedFuture(conflict);
+        }
     }
 
     @Override

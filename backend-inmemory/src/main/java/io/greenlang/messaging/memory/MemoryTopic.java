@@ -4,6 +4,7 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
+import io.greenlang.messaging.VersionConflictException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,8 +54,20 @@ final class MemoryTopic {
     }
 
     Entry append(Message message) {
+        return appendIfVersion(message, -1);
+    }
+
+    /**
+     * Appends if {@code expectedVersion} is -1 or the number of messages ever appended.
+     *
+     * @throws VersionConflictException otherwise
+     */
+    Entry appendIfVersion(Message message, long expectedVersion) {
         lock.lock();
         try {
+            if (expectedVersion >= 0 && expectedVersion != nextOffset) {
+                throw new VersionConflictException(name, expectedVersion, nextOffset);
+            }
             trimIfDue();
             Entry e = new Entry(nextOffset++, message);
             log.add(e);

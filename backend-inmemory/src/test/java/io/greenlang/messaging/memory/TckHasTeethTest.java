@@ -168,7 +168,7 @@ class TckHasTeethTest {
             Map<String, String> failed = new TreeMap<>();
             Map<String, String> aborted = new TreeMap<>();
             results.forEach((key, result) -> {
-                String why = result.getThrowable().map(Throwable::toString).orElse("");
+                String why = result.getThrowable().map(Throwable::toString).map(TckRun::shorten).orElse("");
                 if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                     failed.put(key, why);
                 } else if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
@@ -191,6 +191,11 @@ class TckHasTeethTest {
             assertThat(result).as("result of %s", test).isNotNull();
             assertThat(result.getThrowable()).as("failure of %s", test)
                     .hasValueSatisfying(t -> assertThat(t).hasMessageContaining(text));
+        }
+
+        private static String shorten(String s) {
+            String oneLine = s.replaceAll("\\s+", " ");
+            return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
         }
 
         private static String key(TestIdentifier id) {

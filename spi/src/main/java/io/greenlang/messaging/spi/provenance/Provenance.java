@@ -30,8 +30,9 @@ import java.util.Optional;
  *   <li>headers: their count (4 bytes), then each key and value as strings, sorted by the unsigned bytes of the
  *       key's UTF-8 (that is, by Unicode code point);</li>
  *   <li>priority: 1 byte;</li>
- *   <li>createdAt, then expiresAt: microseconds since 1970-01-01T00:00:00Z, 8-byte signed; expiresAt is
- *       {@code -1} when the message has no expiry;</li>
+ *   <li>createdAt: microseconds since 1970-01-01T00:00:00Z, 8-byte signed;</li>
+ *   <li>expiresAt: the byte 0 when the message has no expiry, else the byte 1 followed by microseconds since
+ *       the epoch, 8-byte signed;</li>
  *   <li>correlationId, replyTo, key: optional strings;</li>
  *   <li>the payload: a tag byte, then a 4-byte length and that many bytes. When the content type's media type
  *       belongs to the JSON codec ({@code application/json}, {@code text/json}, {@code application/*+json}) or
@@ -91,7 +92,12 @@ public final class Provenance {
         md.update((byte) message.priority());
         h.int64(micros(message.createdAt(), "createdAt"));
         Optional<Instant> expiry = message.expiresAt();
-        h.int64(expiry.isPresent() ? micros(expiry.get(), "expiresAt") : -1L);
+        if (expiry.isPresent()) {
+            md.update((byte) 1);
+            h.int64(micros(expiry.get(), "expiresAt"));
+        } else {
+            md.update((byte) 0);
+        }
         h.optional(message.correlationId());
         h.optional(message.replyTo());
         h.optional(message.key());

@@ -4,6 +4,7 @@ import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.BrokerClosedException;
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.Capabilities;
+import io.greenlang.messaging.Capability;
 import io.greenlang.messaging.Codec;
 import io.greenlang.messaging.ConsumerLag;
 import io.greenlang.messaging.DeadLetterQueue;
@@ -18,6 +19,7 @@ import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.UnsupportedCapabilityException;
 import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.metrics.BrokerMetrics;
 import io.greenlang.messaging.spi.provenance.Provenance;
@@ -143,6 +145,25 @@ public abstract class AbstractBroker implements Broker {
     }
 
     @Override
+    public final CompletionStage<PublishResult> publishIfVersionAsync(Message message, long expectedVersion) {
+        Objects.requireNonNull(message, "message");
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion must not be negative, was " + expectedVersion);
+        }
+        ensureOpen();
+        capabilities.require(Capability.CONDITIONAL_APPEND, name());
+        checkSize(message);
+        Message stamped = Provenance.stamp(message, codecs);
+        long start = System.nanoTime();
+        return doPublishIfVersion(stamped, expectedVersion).whenComplete((result, failure) -> {
+            if (failure == null) {
+                metrics.published(1);
+                metrics.publishLatency(System.nanoTime() - start);
+            }
+        });
+    }
+
+    @Override
     public final Subscription subscribe(SubscriptionOptions options, MessageHandler handler) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
@@ -260,6 +281,16 @@ public abstract class AbstractBroker implements Broker {
 
     /** Stores messages in order, in one round trip where the backend can. */
     protected abstract CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages);
+
+    /**
+     * Stores the message only if the topic has had exactly {@code expectedVersion} messages published to
+     * it, atomically; otherwise fails the stage with {@link io.greenlang.messaging.VersionConflictException}.
+     * Backends that declare {@link Capability#CONDITIONAL_APPEND} unsupported never see this call.
+     */
+    protected CompletionStage<PublishResult> doPublishIfVersion(Message message, long expectedVersion) {
+        throw new UnsupportedCapabilityException(Capability.CONDITIONAL_APPEND, name(),
+                "this backend does not implement conditional appends");
+    }
 
     /** Joins {@code options.group()} on {@code options.topic()}, creating the group at its start position. */
     protected abstract ConsumerSource openConsumer(SubscriptionOptions options);
