@@ -81,6 +81,11 @@ public class ForwardingBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<PublishResult> publishIfVersionAsync(Message message, long expectedVersion) {
+        return delegate.publishIfVersionAsync(message == null ? null : outbound(message), expectedVersion);
+    }
+
+    @Override
     public Subscription subscribe(SubscriptionOptions options, MessageHandler handler) {
         return new ForwardingSubscription(delegate.subscribe(options, handler == null ? null : wrap(handler)));
     }

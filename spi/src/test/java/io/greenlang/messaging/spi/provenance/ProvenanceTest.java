@@ -61,6 +61,7 @@ class ProvenanceTest {
         string(out, "accent");
         out.writeByte(7);
         out.writeLong(1_714_558_530_123_456L);
+        out.writeByte(1); // has an expiry
         out.writeLong(1_714_558_830_123_456L);
         string(out, "corr-1");
         out.writeInt(-1); // no replyTo
@@ -85,7 +86,7 @@ class ProvenanceTest {
         out.writeInt(0);
         out.writeByte(4);
         out.writeLong(1_714_558_530_123_456L);
-        out.writeLong(-1);
+        out.writeByte(0); // no expiry
         out.writeInt(-1);
         out.writeInt(-1);
         out.writeInt(-1);
