@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
@@ -40,79 +44,119 @@ import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
  * its breakage touches plus a few unrelated "control" groups. The test asserts that exactly the expected
  * tests fail, with the rest of those groups and every control group passing: so the failures come from the
  * breakage, not from the decorator or the environment.
+ *
+ * <p>The six runs start together before the tests and use a third of the usual deadlines (see
+ * {@code BrokenVariant}); the whole class takes about as long as the slowest variant.
  */
 class TckHasTeethTest {
     /** Groups every variant also runs; none of the breakages touches them. */
     private static final List<String> CONTROLS = List.of("messages", "read");
 
+    /** Each variant: the groups it runs besides the controls, and exactly the tests that must fail. */
+    private static final Map<Class<?>, Case> CASES = Map.of(
+            DropsMessagesVariant.class, new Case(List.of("publishing", "groups", "validation"),
+                    "Publishing.required_batchOfAThousandArrivesComplete",
+                    "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup",
+                    "Groups.required_eachMessageGoesToExactlyOneMemberOfAGroup"),
+            IgnoresFailuresVariant.class, new Case(List.of("retries", "undecodable", "validation", "acks"),
+                    "Retries.required_failedMessageIsRetriedAfterBackoffWithRaisedAttempt",
+                    "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
+                    "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
+                    "UndecodablePayloads.required_undecodablePayloadIsDeadLetteredAndTheConsumerGoesOn"),
+            RedeliversAcknowledgedVariant.class, new Case(List.of("acks", "publishing", "flow-control"),
+                    "Acknowledgement.required_acknowledgedMessagesAreNotRedeliveredToANewMember",
+                    "Acknowledgement.required_acknowledgedMessagesAreNotRedeliveredAfterARestart",
+                    "Publishing.required_topicsAreIsolated",
+                    "Publishing.required_batchOfAThousandArrivesComplete",
+                    "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup"),
+            IgnoresPriorityVariant.class, new Case(List.of("priority", "provenance", "validation"),
+                    "Priority.required_higherPriorityIsDeliveredFirstInABacklog"),
+            DeliversExpiredVariant.class, new Case(List.of("ttl", "provenance", "validation"),
+                    "TimeToLive.required_expiredMessageIsNeverHandledAndIsDeadLettered",
+                    "TimeToLive.required_expiredMessageIsOnlyCountedWhenNotDeadLettering",
+                    "TimeToLive.required_messageWhoseTtlPassesBeforeAMemberJoinsIsNeverHandled"),
+            LosesDeadLettersVariant.class, new Case(List.of("dead-letters", "retries", "validation", "groups"),
+                    "DeadLetters.required_deadLettersCanBeCountedListedAndPurged",
+                    "DeadLetters.required_replayByIdDeliversAgainToTheFailedGroupOnly",
+                    "DeadLetters.required_replayMaxReplaysTheOldestFirst",
+                    "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
+                    "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
+                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason"));
+
+    /**
+     * The variants run at the same time: most of a broken variant's run is spent waiting for deadlines of
+     * tests that fail, so running them one after another would only add up waiting.
+     */
+    private static final Map<Class<?>, CompletableFuture<TckRun>> RUNS = new ConcurrentHashMap<>();
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void runEveryVariant() {
+        pool = Executors.newFixedThreadPool(CASES.size(), r -> {
+            Thread t = new Thread(r, "tck-variant");
+            t.setDaemon(true);
+            return t;
+        });
+        CASES.forEach((variant, c) -> RUNS.put(variant,
+                CompletableFuture.supplyAsync(() -> TckRun.of(variant, c.tags()), pool)));
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.shutdownNow();
+    }
+
     @Test
     @DisplayName("A backend that drops every 50th message fails the tests that count deliveries")
     void dropsMessages() {
-        TckRun run = TckRun.of(DropsMessagesVariant.class, tags("publishing", "groups", "validation"));
-        run.assertExactlyTheseFailed(
-                "Publishing.required_batchOfAThousandArrivesComplete",
-                "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup",
-                "Groups.required_eachMessageGoesToExactlyOneMemberOfAGroup");
+        TckRun run = check(DropsMessagesVariant.class);
         run.assertFailureMentions("Publishing.required_batchOfAThousandArrivesComplete", "stuck at 980 of 1000");
     }
 
     @Test
     @DisplayName("A backend that ignores handler failures fails the retry and dead-letter tests")
     void ignoresFailures() {
-        TckRun run = TckRun.of(IgnoresFailuresVariant.class, tags("retries", "undecodable", "validation", "acks"));
-        run.assertExactlyTheseFailed(
-                "Retries.required_failedMessageIsRetriedAfterBackoffWithRaisedAttempt",
-                "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
-                "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
-                "UndecodablePayloads.required_undecodablePayloadIsDeadLetteredAndTheConsumerGoesOn");
+        check(IgnoresFailuresVariant.class);
     }
 
     @Test
     @DisplayName("A backend that redelivers acknowledged messages fails the exactly-once tests")
     void redeliversAcknowledged() {
-        TckRun run = TckRun.of(RedeliversAcknowledgedVariant.class, tags("acks", "publishing", "flow-control"));
-        run.assertExactlyTheseFailed(
-                "Acknowledgement.required_acknowledgedMessagesAreNotRedeliveredToANewMember",
-                "Acknowledgement.required_acknowledgedMessagesAreNotRedeliveredAfterARestart",
-                "Publishing.required_topicsAreIsolated",
-                "Publishing.required_batchOfAThousandArrivesComplete",
-                "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup");
+        check(RedeliversAcknowledgedVariant.class);
     }
 
     @Test
     @DisplayName("A backend that ignores priority fails the priority test")
     void ignoresPriority() {
-        TckRun run = TckRun.of(IgnoresPriorityVariant.class, tags("priority", "provenance", "validation"));
-        run.assertExactlyTheseFailed("Priority.required_higherPriorityIsDeliveredFirstInABacklog");
+        TckRun run = check(IgnoresPriorityVariant.class);
+        run.assertFailureMentions("Priority.required_higherPriorityIsDeliveredFirstInABacklog",
+                "priority-9 deliveries among the first 20");
     }
 
     @Test
     @DisplayName("A backend that delivers expired messages fails the time-to-live tests")
     void deliversExpired() {
-        TckRun run = TckRun.of(DeliversExpiredVariant.class, tags("ttl", "provenance", "validation"));
-        run.assertExactlyTheseFailed(
-                "TimeToLive.required_expiredMessageIsNeverHandledAndIsDeadLettered",
-                "TimeToLive.required_expiredMessageIsOnlyCountedWhenNotDeadLettering",
-                "TimeToLive.required_messageWhoseTtlPassesBeforeAMemberJoinsIsNeverHandled");
+        check(DeliversExpiredVariant.class);
     }
 
     @Test
     @DisplayName("A backend that loses dead letters fails the dead-letter tests")
     void losesDeadLetters() {
-        TckRun run = TckRun.of(LosesDeadLettersVariant.class, tags("dead-letters", "retries", "validation", "groups"));
-        run.assertExactlyTheseFailed(
-                "DeadLetters.required_deadLettersCanBeCountedListedAndPurged",
-                "DeadLetters.required_replayByIdDeliversAgainToTheFailedGroupOnly",
-                "DeadLetters.required_replayMaxReplaysTheOldestFirst",
-                "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
-                "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
-                "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason");
+        check(LosesDeadLettersVariant.class);
     }
 
-    private static List<String> tags(String... featureTags) {
-        List<String> all = new ArrayList<>(Arrays.asList(featureTags));
-        all.addAll(CONTROLS);
-        return all;
+    private static TckRun check(Class<?> variant) {
+        TckRun run = RUNS.get(variant).join();
+        run.assertExactlyTheseFailed(CASES.get(variant).mustFail());
+        return run;
+    }
+
+    private record Case(List<String> featureTags, String... mustFail) {
+        List<String> tags() {
+            List<String> all = new ArrayList<>(featureTags);
+            all.addAll(CONTROLS);
+            return all;
+        }
     }
 
     /** The outcome of running some feature groups of the TCK against one variant. */

@@ -234,11 +234,14 @@ public final class BrokerMetrics implements AutoCloseable {
         if (snapshot.count() == 0) {
             return LatencySummary.EMPTY;
         }
+        Duration max = Duration.ofNanos(Math.round(snapshot.max(TimeUnit.NANOSECONDS)));
         Duration p50 = Duration.ZERO;
         Duration p95 = Duration.ZERO;
         Duration p99 = Duration.ZERO;
         for (ValueAtPercentile v : snapshot.percentileValues()) {
-            Duration d = Duration.ofNanos(Math.round(v.value(TimeUnit.NANOSECONDS)));
+            // percentiles are histogram estimates and can land above the exact maximum: never report that
+            Duration estimate = Duration.ofNanos(Math.round(v.value(TimeUnit.NANOSECONDS)));
+            Duration d = estimate.compareTo(max) > 0 ? max : estimate;
             if (v.percentile() == 0.5) {
                 p50 = d;
             } else if (v.percentile() == 0.95) {
@@ -247,7 +250,6 @@ public final class BrokerMetrics implements AutoCloseable {
                 p99 = d;
             }
         }
-        return new LatencySummary(snapshot.count(), p50, p95, p99,
-                Duration.ofNanos(Math.round(snapshot.max(TimeUnit.NANOSECONDS))));
+        return new LatencySummary(snapshot.count(), p50, p95, p99, max);
     }
 }

@@ -1,0 +1,46 @@
+package io.greenlang.messaging.cli;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.ConsumerLag;
+import io.greenlang.messaging.Names;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code glm lag}: how far a group is behind on a topic. */
+@Command(name = "lag", description = "Prints how far a group is behind on a topic: backlog (not yet handed to any "
+        + "member, retries waiting included), pending (handed out, not yet acknowledged) and their total.")
+final class LagCommand extends BaseCommand {
+    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic.")
+    String topic;
+
+    @Option(names = {"-g", "--group"}, required = true, paramLabel = "GROUP", description = "Group.")
+    String group;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    protected int execute() {
+        Names.requireValidTopic(topic);
+        Names.requireValidGroup(group);
+        try (Broker broker = common.connect()) {
+            ConsumerLag lag = broker.lag(topic, group);
+            if (json) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("topic", lag.topic());
+                fields.put("group", lag.group());
+                fields.put("backlog", lag.backlog());
+                fields.put("pending", lag.pending());
+                fields.put("total", lag.total());
+                out().println(Json.object(fields));
+            } else {
+                out().println(lag.topic() + "/" + lag.group() + ": backlog " + lag.backlog() + ", pending "
+                        + lag.pending() + ", total " + lag.total());
+            }
+            out().flush();
+            return 0;
+        }
+    }
+}
