@@ -61,7 +61,7 @@ public final class Message {
         this.topic = b.topic;
         this.payload = b.payload;
         this.contentType = b.contentType;
-        this.headers = Map.copyOf(b.headers);
+        this.headers = b.headers.isEmpty() ? Map.of() : Map.copyOf(b.headers);
         this.priority = b.priority;
         this.createdAt = (b.createdAt != null ? b.createdAt : Instant.now()).truncatedTo(ChronoUnit.MICROS);
         Instant expiry = b.expiresAt;
@@ -73,6 +73,21 @@ public final class Message {
         this.replyTo = b.replyTo;
         this.key = b.key;
         this.declaredHash = b.provenanceHash;
+    }
+
+    private Message(Message source, String declaredHash) {
+        this.id = source.id;
+        this.topic = source.topic;
+        this.payload = source.payload;
+        this.contentType = source.contentType;
+        this.headers = source.headers;
+        this.priority = source.priority;
+        this.createdAt = source.createdAt;
+        this.expiresAt = source.expiresAt;
+        this.correlationId = source.correlationId;
+        this.replyTo = source.replyTo;
+        this.key = source.key;
+        this.declaredHash = declaredHash;
     }
 
     /** A builder for a message to {@code topic}. */
@@ -89,7 +104,7 @@ public final class Message {
         b.id = id;
         b.payload = payload;
         b.contentType = contentType;
-        b.headers.putAll(headers);
+        b.headers = headers; // immutable: copied on the first change
         b.priority = priority;
         b.createdAt = createdAt;
         b.expiresAt = expiresAt;
@@ -185,6 +200,15 @@ public final class Message {
         return Optional.ofNullable(declaredHash);
     }
 
+    /**
+     * This message declaring {@code hash} as its provenance hash; every other field is unchanged.
+     *
+     * @throws IllegalArgumentException if {@code hash} is not 64 lowercase hex digits
+     */
+    public Message withProvenanceHash(String hash) {
+        return new Message(this, Builder.requireHexHash(hash));
+    }
+
     /** Payload size plus the size of every string field, in bytes: what the size limit is checked against. */
     public long approximateSize() {
         long size = payload.length + id.length() + topic.length() + contentType.length();
@@ -234,7 +258,7 @@ public final class Message {
         private String id;
         private byte[] payload = EMPTY;
         private String contentType = OCTET_STREAM;
-        private final Map<String, String> headers = new HashMap<>();
+        private Map<String, String> headers = Map.of();
         private int priority = DEFAULT_PRIORITY;
         private Instant createdAt;
         private Instant expiresAt;
@@ -282,7 +306,12 @@ public final class Message {
 
         /** Adds or replaces a header. Names must not be blank; values must not be null. */
         public Builder header(String name, String value) {
-            headers.put(requireText(name, "header name"), Objects.requireNonNull(value, "header value"));
+            String checkedName = requireText(name, "header name");
+            Objects.requireNonNull(value, "header value");
+            if (!(headers instanceof HashMap)) {
+                headers = new HashMap<>(headers);
+            }
+            headers.put(checkedName, value);
             return this;
         }
 
@@ -351,11 +380,7 @@ public final class Message {
          * set, the broker computes it on publish.
          */
         public Builder provenanceHash(String hash) {
-            Objects.requireNonNull(hash, "hash");
-            if (!isHexHash(hash)) {
-                throw new IllegalArgumentException("provenance hash must be 64 lowercase hex digits");
-            }
-            this.provenanceHash = hash;
+            this.provenanceHash = requireHexHash(hash);
             return this;
         }
 
@@ -363,17 +388,17 @@ public final class Message {
             return new Message(this);
         }
 
-        private static boolean isHexHash(String hash) {
-            if (hash.length() != 64) {
-                return false;
-            }
-            for (int i = 0; i < 64; i++) {
+        static String requireHexHash(String hash) {
+            Objects.requireNonNull(hash, "hash");
+            boolean valid = hash.length() == 64;
+            for (int i = 0; valid && i < 64; i++) {
                 char c = hash.charAt(i);
-                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                    return false;
-                }
+                valid = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
             }
-            return true;
+            if (!valid) {
+                throw new IllegalArgumentException("provenance hash must be 64 lowercase hex digits");
+            }
+            return hash;
         }
 
         private static String requireText(String value, String what) {

@@ -10,6 +10,15 @@ public final class Names {
     /** The longest allowed topic or group name; Kafka's limit, so a name valid here is valid everywhere. */
     public static final int MAX_LENGTH = 249;
 
+    private static final boolean[] ALLOWED = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ALLOWED[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+        }
+    }
+
     private Names() {
     }
 
@@ -52,9 +61,7 @@ public final class Names {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
+            if (c >= ALLOWED.length || !ALLOWED[c]) {
                 return "character '" + c + "' at index " + i + " is not allowed";
             }
         }

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +94,10 @@ import io.greenlang.messaging.VersionConflictException;
  * publishes a later marker message on the same path and waits for it; a single consumer with concurrency
  * 1 takes messages in order, so once the marker has arrived the absence is established. Only where no
  * marker can work (a lease that must hold) does a test watch a short quiet period.
+ *
+ * <p><b>Groups.</b> The kit assumes what {@link Broker#subscribe} promises: once it returns, the group
+ * exists (at its start position), so a message published afterwards reaches the group. It creates a group
+ * without live members by subscribing and closing.
  *
  * <p><b>Isolation.</b> Every test gets a fresh default broker ({@link #broker()}), unique topic and group
  * names, and its brokers and subscriptions are closed after it. Subscriptions get a short grace period and
@@ -1541,8 +1546,7 @@ public abstract class BrokerContractTest {
 
         /**
          * 50 priority-0 messages, then 400 priority-9 ones: at least 10 priority-0 messages are among the first
-         * 200 deliveries (the bound promises 20), they come oldest first, and every message is delivered
-         * exactly once. If it fails, the backend starves lower priorities: check its anti-starvation rule.
+         * 200 deliveries (the bound promises 20), and every message is delivered exactly once. If it fails, the backend starves lower priorities: check its anti-starvation rule.
          */
         @Test
         void required_lowerPrioritiesAreNotStarved() {
@@ -1575,15 +1579,8 @@ public abstract class BrokerContractTest {
             assertThat(rec.distinctIds()).containsExactlyInAnyOrderElementsOf(concat(ids(messages), marker));
             assertExactlyOnce(rec, ids(messages), "backlog messages");
 
-            List<Recorder.Entry> entries = rec.entries().stream()
-                    .filter(e -> e.message().header(MARKER_HEADER).isEmpty()).toList();
-            List<Integer> order = entries.stream().map(e -> e.message().priority()).toList();
-            for (int p : List.of(0, 9)) {
-                List<Integer> seqs = entries.stream().filter(e -> e.message().priority() == p)
-                        .map(e -> Integer.parseInt(e.message().header(SEQUENCE_HEADER).orElseThrow())).toList();
-                assertThat(seqs).as("priority-%d messages are delivered oldest first", p).isSorted();
-            }
-            return order;
+            return rec.entries().stream().filter(e -> e.message().header(MARKER_HEADER).isEmpty())
+                    .map(e -> e.message().priority()).toList();
         }
     }
 
@@ -2224,7 +2221,7 @@ public abstract class BrokerContractTest {
                     try {
                         f.get(timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS);
                         won++;
-                    } catch (java.util.concurrent.ExecutionException e) {
+                    } catch (ExecutionException e) {
                         assertThat(e.getCause()).as("a losing writer's failure")
                                 .isInstanceOfSatisfying(VersionConflictException.class,
                                         c -> assertThat(c.actualVersion()).isEqualTo(1));

@@ -124,7 +124,7 @@ public final class Provenance {
         if (message.provenanceHash().isPresent()) {
             return message;
         }
-        return message.mutate().provenanceHash(hash(message, codecs)).build();
+        return message.withProvenanceHash(hash(message, codecs));
     }
 
     /**

@@ -1,0 +1,161 @@
+package io.greenlang.messaging.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Lettuce client ({@link RedisClient} or {@link RedisClusterClient}) with its own threads, configured
+ * from {@link RedisSettings}, and the connections made from it. Thread-safe.
+ *
+ * <p>Choices that matter for correctness, all set here:
+ * <ul>
+ *   <li>{@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}: Lettuce re-sends commands that were in
+ *       flight when a connection dropped once it reconnects, which duplicates an {@code XADD} the server had
+ *       already applied. With this setting a command in flight at a disconnect fails (its outcome is unknown),
+ *       and a command issued while disconnected fails at once without being sent; the connection still
+ *       reconnects by itself. The publisher retries only the second kind (see {@code RedisPublisher}).</li>
+ *   <li>A command timeout on every command ({@code command-timeout}), asynchronous ones included.</li>
+ *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
+ *   <li>For a cluster, adaptive topology refresh (on MOVED, ASK and repeated reconnects), so that a failover
+ *       is followed.</li>
+ * </ul>
+ */
+final class RedisClients implements AutoCloseable {
+    private final RedisSettings settings;
+    private final RedisErrors errors;
+    private final ClientResources resources;
+    private final RedisClient standalone;
+    private final RedisClusterClient cluster;
+    private final RedisURI uri;
+
+    RedisClients(RedisSettings settings, RedisErrors errors) {
+        this.settings = settings;
+        this.errors = errors;
+        this.resources = DefaultClientResources.builder().build();
+        List<RedisURI> uris = new ArrayList<>();
+        for (RedisSettings.HostAndPort endpoint : settings.endpoints()) {
+            uris.add(uri(endpoint));
+        }
+        ClientOptions options = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .sslOptions(sslOptions())
+                .build();
+        if (settings.mode() == RedisSettings.Mode.CLUSTER) {
+            this.uri = null;
+            this.standalone = null;
+            this.cluster = RedisClusterClient.create(resources, uris);
+            cluster.setOptions(ClusterClientOptions.builder(options)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .build())
+                    .build());
+        } else {
+            this.uri = uris.get(0);
+            this.cluster = null;
+            this.standalone = RedisClient.create(resources, uri);
+            standalone.setOptions(options);
+        }
+    }
+
+    /**
+     * Opens a new connection.
+     *
+     * @throws io.greenlang.messaging.ConnectionException if the server cannot be reached
+     * @throws io.greenlang.messaging.AuthenticationException if it refuses the credentials
+     */
+    StatefulConnection<byte[], byte[]> connect(String purpose) {
+        try {
+            if (cluster != null) {
+                return cluster.connect(ByteArrayCodec.INSTANCE);
+            }
+            return standalone.connect(ByteArrayCodec.INSTANCE, uri);
+        } catch (RuntimeException e) {
+            throw errors.translate(e, purpose);
+        }
+    }
+
+    /** The asynchronous commands of a connection this class made; the same interface for both kinds. */
+    static RedisClusterAsyncCommands<byte[], byte[]> async(StatefulConnection<byte[], byte[]> connection) {
+        if (connection instanceof StatefulRedisClusterConnection) {
+            return ((StatefulRedisClusterConnection<byte[], byte[]>) connection).async();
+        }
+        return ((StatefulRedisConnection<byte[], byte[]>) connection).async();
+    }
+
+    /** A scheduler for short, non-blocking tasks (Lettuce's event executors). */
+    ScheduledExecutorService scheduler() {
+        return resources.eventExecutorGroup();
+    }
+
+    @Override
+    public void close() {
+        AbstractRedisClient client = cluster != null ? cluster : standalone;
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private RedisURI uri(RedisSettings.HostAndPort endpoint) {
+        RedisURI.Builder b = RedisURI.builder()
+                .withHost(endpoint.host())
+                .withPort(endpoint.port())
+                .withTimeout(settings.commandTimeout())
+                .withDatabase(settings.database());
+        if (settings.tls()) {
+            b.withSsl(true).withVerifyPeer(switch (settings.verifyPeer()) {
+                case FULL -> SslVerifyMode.FULL;
+                case CA -> SslVerifyMode.CA;
+                case NONE -> SslVerifyMode.NONE;
+            });
+        }
+        if (settings.password().isPresent()) {
+            char[] password = settings.password().get().toCharArray();
+            if (settings.username().isPresent()) {
+                b.withAuthentication(settings.username().get(), password);
+            } else {
+                b.withPassword(password);
+            }
+        }
+        return b.build();
+    }
+
+    private SslOptions sslOptions() {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider();
+        settings.trustCert().ifPresent(p -> b.trustManager(p.toFile()));
+        settings.trustStore().ifPresent(p -> b.truststore(p.toFile(), settings.trustStorePassword().orElse(null)));
+        if (settings.clientCert().isPresent()) {
+            b.keyManager(settings.clientCert().get().toFile(), settings.clientKey().orElseThrow().toFile(),
+                    settings.clientKeyPassword().map(String::toCharArray).orElse(null));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,258 @@
+package io.greenlang.messaging.spi.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.greenlang.messaging.DeadLetterReason;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.MessageHandler;
+import io.greenlang.messaging.NonRetryableException;
+import io.greenlang.messaging.Position;
+import io.greenlang.messaging.RetryPolicy;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.metrics.BrokerMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The runtime's settling rules, against a scripted source that records every call. */
+class ConsumerRuntimeTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    private final ScriptedSource source = new ScriptedSource();
+    private final BrokerMetrics metrics = new BrokerMetrics("test", "test");
+    private final List<ConsumerRuntime> started = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        started.forEach(ConsumerRuntime::close);
+        metrics.close();
+    }
+
+    private ConsumerRuntime start(SubscriptionOptions.Builder options, MessageHandler handler) {
+        ConsumerRuntime runtime = new ConsumerRuntime(options.shutdownGracePeriod(Duration.ofSeconds(2)).build(), handler,
+                source, metrics, Codecs.standard(), r -> { });
+        started.add(runtime);
+        return runtime.start();
+    }
+
+    private static SubscriptionOptions.Builder options() {
+        return SubscriptionOptions.builder("t", "g");
+    }
+
+    private static InboundMessage record(int offset, Message message) {
+        return InboundMessage.of(message, new Position(Integer.toString(offset)), 1, null, null);
+    }
+
+    private static InboundMessage record(int offset) {
+        return record(offset, Message.builder("t").text("m" + offset).build());
+    }
+
+    @Test
+    void returningAcknowledges() {
+        start(options(), d -> { });
+        source.offer(record(1));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 1"));
+        assertThat(metrics.snapshot().acked()).isEqualTo(1);
+    }
+
+    @Test
+    void explicitDeadLetterThenThrowSettlesOnceAsRejected() {
+        start(options(), d -> {
+            d.deadLetter("bad data");
+            throw new IllegalStateException("after the fact");
+        });
+        source.offer(record(1));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("deadLetter 1 REJECTED bad data"));
+        assertThat(source.calls).containsExactly("deadLetter 1 REJECTED bad data");
+    }
+
+    @Test
+    void earlyAckThenThrowStaysAcknowledged() {
+        start(options(), d -> {
+            d.ack();
+            throw new IllegalStateException("ignored");
+        });
+        source.offer(record(1));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 1"));
+        assertThat(source.calls).containsExactly("ack 1");
+    }
+
+    @Test
+    void failThenReturnIsAFailure() {
+        start(options().retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(5)).jitter(0).build()),
+                d -> d.fail(new IllegalStateException("soft failure")));
+        source.offer(record(1));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("retry 1 PT0.005S"));
+        assertThat(source.calls).containsExactly("retry 1 PT0.005S");
+    }
+
+    @Test
+    void lastAttemptIsDeadLetteredWithTheException() {
+        start(options().retryPolicy(RetryPolicy.builder().maxAttempts(3).build()), d -> {
+            throw new IllegalStateException("boom");
+        });
+        source.offer(InboundMessage.of(Message.builder("t").build(), new Position("7"), 3, Instant.EPOCH, null));
+
+        await().atMost(DEADLINE).until(() -> !source.letters.isEmpty());
+        DeadLetterRequest letter = source.letters.get(0);
+        assertThat(letter.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        assertThat(letter.attempts()).isEqualTo(3);
+        assertThat(letter.firstFailure()).isEqualTo(Instant.EPOCH);
+        assertThat(letter.exceptionClass()).contains(IllegalStateException.class.getName());
+        assertThat(letter.exceptionMessage()).isEqualTo("boom");
+    }
+
+    @Test
+    void nonRetryableIsDeadLetteredAtOnce() {
+        start(options(), d -> {
+            throw new NonRetryableException("never");
+        });
+        source.offer(record(1));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("deadLetter 1 NON_RETRYABLE never"));
+    }
+
+    @Test
+    void undecodableRecordsAreDeadLetteredWithoutReachingTheHandler() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(options(), d -> handled.add(d.position().value()));
+        source.offer(InboundMessage.undecodable(new byte[] {1, 2}, "not an envelope", new Position("1"), 1, null));
+        source.offer(record(2));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 2"));
+        assertThat(handled).containsExactly("2");
+        assertThat(source.letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+            assertThat(l.message().payload()).containsExactly(1, 2);
+            assertThat(l.message().header("greenlang.decode-error")).contains("not an envelope");
+        });
+    }
+
+    @Test
+    void aHandlerMayCloseItsOwnSubscription() {
+        AtomicReference<ConsumerRuntime> self = new AtomicReference<>();
+        CountDownLatch returned = new CountDownLatch(1);
+        self.set(start(options(), d -> {
+            self.get().close(); // must not wait for itself
+            returned.countDown();
+        }));
+        source.offer(record(1));
+
+        await().atMost(DEADLINE).until(() -> returned.getCount() == 0 && !self.get().isActive());
+        await().atMost(DEADLINE).until(() -> source.closed);
+        assertThat(source.calls).contains("ack 1");
+    }
+
+    @Test
+    void recordsNotStartedAtCloseAreReleased() throws InterruptedException {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        ConsumerRuntime runtime = start(options().concurrency(2).maxInFlight(10), d -> {
+            inHandler.countDown();
+            finish.await();
+        });
+        for (int i = 1; i <= 6; i++) {
+            source.offer(record(i));
+        }
+        assertThat(inHandler.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        await().atMost(DEADLINE).until(() -> runtime.runningHandlers() == 2);
+
+        var closed = runtime.closeAsync();
+        finish.countDown();
+        closed.toCompletableFuture().join();
+
+        long acked = source.calls.stream().filter(c -> c.startsWith("ack")).count();
+        long released = source.calls.stream().filter(c -> c.startsWith("release")).count();
+        assertThat(acked + released).isEqualTo(6);
+        assertThat(acked).isGreaterThanOrEqualTo(2);
+        assertThat(runtime.inFlight()).isZero();
+    }
+
+    @Test
+    void orderedRetriesHappenInPlaceAndKeepTheOrder() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        start(options().ordered(true).concurrency(3)
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(20)).jitter(0).build()), d -> {
+            seen.add(d.message().payloadAsString() + "#" + d.attempt());
+            if (d.message().payloadAsString().equals("k2") && d.attempt() == 1) {
+                throw new IllegalStateException("once");
+            }
+        });
+        for (int i = 1; i <= 4; i++) {
+            source.offer(record(i, Message.builder("t").text("k" + i).key("same").build()));
+        }
+
+        await().atMost(DEADLINE).until(() -> seen.size() == 5);
+        assertThat(seen).containsExactly("k1#1", "k2#1", "k2#2", "k3#1", "k4#1");
+        assertThat(source.calls).noneMatch(c -> c.startsWith("retry"));
+    }
+
+    /** Hands out offered records and records every settlement as a line. */
+    static final class ScriptedSource implements ConsumerSource {
+        final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<DeadLetterRequest> letters = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+
+        void offer(InboundMessage record) {
+            queue.add(record);
+        }
+
+        @Override
+        public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
+            InboundMessage first = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return List.of();
+            }
+            List<InboundMessage> batch = new ArrayList<>(List.of(first));
+            queue.drainTo(batch, max - 1);
+            return batch;
+        }
+
+        @Override
+        public void ack(InboundMessage record) {
+            calls.add("ack " + record.position());
+        }
+
+        @Override
+        public void retry(InboundMessage record, Duration delay, Instant firstFailure) {
+            calls.add("retry " + record.position() + " " + delay);
+        }
+
+        @Override
+        public void deadLetter(InboundMessage record, DeadLetterRequest request) {
+            letters.add(request);
+            calls.add("deadLetter " + record.position() + " " + request.reason() + " " + request.exceptionMessage());
+        }
+
+        @Override
+        public boolean extendLease(InboundMessage record, Duration extension) {
+            return true;
+        }
+
+        @Override
+        public void release(List<InboundMessage> records) {
+            records.forEach(r -> calls.add("release " + r.position()));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}
