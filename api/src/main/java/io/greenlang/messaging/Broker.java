@@ -31,8 +31,9 @@ public interface Broker extends AutoCloseable {
     CompletionStage<PublishResult> publishAsync(Message message);
 
     /**
-     * Publishes messages, in order, in one round trip where the backend can. The stage completes once all
-     * are stored; on failure some may have been stored.
+     * Publishes messages, in order, in one round trip where the backend can ({@link Capability#BATCH_PUBLISH});
+     * where it cannot, one after the other. The stage completes once all are stored; on failure some may have
+     * been stored.
      *
      * @throws MessageTooLargeException at once, if any message is over the size limit; nothing is sent
      */
@@ -70,7 +71,8 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Starts a member of {@code options.group()} on {@code options.topic()}, creating the group at its start
-     * position if it does not exist.
+     * position if it does not exist. When this returns the group exists: messages published from then on
+     * reach it, also while it has no live member.
      */
     Subscription subscribe(SubscriptionOptions options, MessageHandler handler);
 
@@ -96,7 +98,10 @@ public interface Broker extends AutoCloseable {
     /** The dead-letter queue of one topic and group. */
     DeadLetterQueue deadLetters(String topic, String group);
 
-    /** A round trip to the broker; never throws: a broker that cannot be reached is {@code DOWN}. */
+    /**
+     * A round trip to the broker; never throws: a broker that cannot be reached, or that is closed, is
+     * {@code DOWN}.
+     */
     Health health();
 
     /** How far {@code group} is behind on {@code topic}. */

@@ -12,7 +12,8 @@ import java.util.Optional;
  *     not read, a message with the raw bytes as payload and the original position in header
  *     {@code greenlang.original-position}
  * @param group the group in which it failed
- * @param attempts how many times it was handed to a handler
+ * @param attempts how many times it was handed to a handler: 0 for a message dead-lettered before its first
+ *     hand-over (expired, tampered, undecodable record)
  * @param firstFailure when the first attempt failed
  * @param lastFailure when the last attempt failed
  * @param exceptionClass the last failure's exception class, or empty if there was no exception

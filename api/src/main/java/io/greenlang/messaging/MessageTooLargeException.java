@@ -17,7 +17,7 @@ public class MessageTooLargeException extends MessagingException {
         this.limit = limit;
     }
 
-    /** The encoded size of the refused message, in bytes. */
+    /** The refused message's {@link Message#approximateSize()}, in bytes. */
     public long size() {
         return size;
     }

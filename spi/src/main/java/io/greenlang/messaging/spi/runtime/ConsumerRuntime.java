@@ -220,7 +220,7 @@ public final class ConsumerRuntime implements Subscription {
                     .header("greenlang.original-position", record.position().value())
                     .header("greenlang.decode-error", record.decodeError())
                     .build();
-            deadLetterAndRelease(record, raw, DeadLetterReason.UNDECODABLE, record.attempt(), null,
+            deadLetterAndRelease(record, raw, DeadLetterReason.UNDECODABLE, record.attempt() - 1, null,
                     Optional.of(PayloadDecodingException.class.getName()), record.decodeError());
             return false;
         }
@@ -230,7 +230,7 @@ public final class ConsumerRuntime implements Subscription {
             return false;
         }
         if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
-            deadLetterAndRelease(record, message, DeadLetterReason.TAMPERED, record.attempt(), null, Optional.empty(),
+            deadLetterAndRelease(record, message, DeadLetterReason.TAMPERED, record.attempt() - 1, null, Optional.empty(),
                     "provenance hash " + message.provenanceHash().orElse("(none)")
                             + " does not match the message's fields");
             return false;

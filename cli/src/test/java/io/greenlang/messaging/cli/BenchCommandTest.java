@@ -1,0 +1,102 @@
+package io.greenlang.messaging.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenlang.messaging.benchmarks.Scenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("glm bench")
+class BenchCommandTest {
+    private static final String[] TINY = {
+        "--messages", "3000", "--repeat", "1", "--no-warmup", "--rate", "5000", "--duration", "200ms",
+        "--latency-warmup", "0s", "--heap-messages", "20000", "--batch-size", "50"
+    };
+
+    @Test
+    @DisplayName("prints a table with every scenario and the library/raw ratio, and writes a JSON report")
+    void tinyRun(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("out").resolve("bench.json");
+        String[] args = concat(new String[] {"bench", "--output", json.toString()}, TINY);
+
+        Cli.Result r = Cli.run(args);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> lines = r.outLines();
+        assertThat(lines.get(0)).isEqualTo("Benchmark of GreenLang Messaging on memory:// against ArrayBlockingQueue "
+                + "hand-off between threads");
+        assertThat(r.out()).contains("scenario").contains("library/raw");
+        for (Scenario s : Scenario.values()) {
+            assertThat(lines).as("row of " + s.title())
+                    .anySatisfy(l -> assertThat(l).startsWith(s.title()).matches(".*\\d\\.\\d\\d$"));
+        }
+        assertThat(lines).filteredOn(l -> l.startsWith("publish, single")).hasSize(2); // 100 B and 1 KiB
+        assertThat(r.out()).contains("JSON report: " + json);
+
+        JsonNode report = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(report.get("broker").asText()).isEqualTo("memory://");
+        assertThat(report.get("baseline").asText()).isEqualTo("ArrayBlockingQueue hand-off between threads");
+        assertThat(report.get("environment").get("cores").asInt()).isPositive();
+        JsonNode results = report.get("results");
+        // per payload size: 5 throughput figures, 4 latency percentiles, 2 heap figures
+        assertThat(results).hasSize(2 * (5 + 4 + 2));
+        Set<String> scenarios = new HashSet<>();
+        for (JsonNode row : results) {
+            scenarios.add(row.get("scenario").asText());
+            assertThat(row.get("library").asDouble()).isPositive();
+            assertThat(row.get("baseline").isNumber()).isTrue();
+            if (row.get("unit").asText().equals("msg/s")) {
+                assertThat(row.get("ratio").asDouble()).isPositive();
+            }
+        }
+        assertThat(scenarios).containsExactlyInAnyOrder("publish", "publish-batch", "drain-1", "drain-2",
+                "end-to-end", "latency", "heap");
+        assertThat(r.err()).contains("bench: [1/28] publish, single, 100 B: library");
+    }
+
+    @Test
+    @DisplayName("--no-baseline and --scenarios narrow the run; the table shows no ratio then")
+    void libraryOnly(@TempDir Path dir) throws Exception {
+        String[] args = concat(new String[] {"bench", "--no-baseline", "--scenarios", "drain-2,end-to-end",
+            "--payload-sizes", "64", "-o", dir.resolve("b.json").toString()}, TINY);
+
+        Cli.Result r = Cli.run(args);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.outLines().get(0)).endsWith("(no raw baseline)");
+        assertThat(r.outLines()).filteredOn(l -> l.startsWith("drain backlog, 2 consumers  64 B"))
+                .singleElement().satisfies(l -> assertThat(l).endsWith("-"));
+        JsonNode results = new ObjectMapper().readTree(dir.resolve("b.json").toFile()).get("results");
+        assertThat(results).hasSize(2);
+        assertThat(results.get(0).get("baseline").isNull()).isTrue();
+    }
+
+    @Test
+    @DisplayName("an unknown scenario or a too small payload is a usage error")
+    void usageErrors() {
+        Cli.Result scenario = Cli.run("bench", "--scenarios", "warp-speed");
+        assertThat(scenario.exitCode()).isEqualTo(2);
+        assertThat(scenario.errLines()).containsExactly("glm: Unknown scenario 'warp-speed'. Valid scenarios: publish, "
+                + "publish-batch, drain-1, drain-2, end-to-end, latency, heap. (see 'glm bench --help')");
+
+        Cli.Result size = Cli.run("bench", "--payload-sizes", "8");
+        assertThat(size.exitCode()).isEqualTo(2);
+        assertThat(size.errLines()).containsExactly("glm: payload size must be at least 16, was 8 (see 'glm bench "
+                + "--help')");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
