@@ -2,6 +2,7 @@ package io.greenlang.messaging.memory;
 
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.Capabilities;
+import io.greenlang.messaging.ConfigurationException;
 import io.greenlang.messaging.ConsumerLag;
 import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.Message;
@@ -21,8 +22,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * The in-memory broker. Every capability is native. Publishing completes synchronously: a completed
  * publish is visible to every group at once. Nothing survives the JVM.
+ *
+ * <p>Each topic's log keeps messages for the {@code retention} (default 7 days) and at most
+ * {@code max-retained-messages} of them (default 100,000), so a long-running process does not fill its heap.
+ * Trimming the log only affects {@link #read}: a group still delivers every message it has not finished,
+ * however old.
  */
 public final class MemoryBroker extends AbstractBroker {
+    /** Option: how many messages each topic's log keeps at most; the oldest go first. */
+    public static final String MAX_RETAINED_MESSAGES = "max-retained-messages";
+    /** The default of {@value #MAX_RETAINED_MESSAGES}: the heap is not a disk. */
+    public static final int DEFAULT_MAX_RETAINED_MESSAGES = 100_000;
+
     private final MemoryStore store;
     private final boolean named;
 
@@ -31,7 +42,18 @@ public final class MemoryBroker extends AbstractBroker {
         super("memory", config, Capabilities.builder().build());
         String name = config.hosts().isEmpty() ? (config.path().isEmpty() ? null : config.path()) : config.hosts().get(0);
         this.named = name != null;
-        this.store = MemoryStore.acquire(name, config.retention());
+        int maxRetained = config.intOption(MAX_RETAINED_MESSAGES, DEFAULT_MAX_RETAINED_MESSAGES);
+        if (maxRetained < 1) {
+            throw new ConfigurationException("Option '" + MAX_RETAINED_MESSAGES + "' must be at least 1, was "
+                    + maxRetained + ".");
+        }
+        this.store = MemoryStore.acquire(name, config.retention(), maxRetained);
+    }
+
+    /** Messages never leave the JVM here, so each is stamped once on its first delivery or read instead. */
+    @Override
+    protected boolean stampsOnPublish() {
+        return false;
     }
 
     @Override
@@ -70,13 +92,13 @@ public final class MemoryBroker extends AbstractBroker {
     @Override
     protected ConsumerSource openConsumer(SubscriptionOptions options) {
         MemoryGroup group = store.topic(options.topic()).group(options.group(), options.startPosition());
-        return new MemoryConsumerSource(group, options.consumerName(), options.leaseTimeout());
+        return new MemoryConsumerSource(group, options.consumerName(), options.leaseTimeout(), codecs());
     }
 
     @Override
     protected List<RecordedMessage> doRead(String topic, Position after, int max) {
         MemoryTopic t = store.existingTopic(topic);
-        return t == null ? List.of() : t.read(after, max);
+        return t == null ? List.of() : t.read(after, max, codecs());
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.greenlang.messaging.memory;
 
+import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.InboundMessage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One member of a {@link MemoryGroup}. Settlements are queued without a lock and applied on the next poll. */
@@ -12,16 +14,24 @@ final class MemoryConsumerSource implements ConsumerSource {
     private final MemoryGroup group;
     private final String owner;
     private final Duration leaseTimeout;
+    private final Codecs codecs;
 
-    MemoryConsumerSource(MemoryGroup group, String owner, Duration leaseTimeout) {
+    MemoryConsumerSource(MemoryGroup group, String owner, Duration leaseTimeout, Codecs codecs) {
         this.group = group;
         this.owner = owner;
         this.leaseTimeout = leaseTimeout;
+        this.codecs = codecs;
     }
 
     @Override
     public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
-        return group.poll(owner, max, timeout, leaseTimeout);
+        List<Lease> leases = group.poll(owner, max, timeout, leaseTimeout);
+        List<InboundMessage> records = new ArrayList<>(leases.size());
+        for (Lease lease : leases) { // outside the topic's lock: stamping hashes
+            records.add(InboundMessage.of(lease.entry.delivered(codecs), lease.entry.position(), lease.attempt,
+                    lease.firstFailure, lease));
+        }
+        return records;
     }
 
     @Override

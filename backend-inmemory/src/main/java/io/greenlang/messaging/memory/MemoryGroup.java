@@ -3,7 +3,6 @@ package io.greenlang.messaging.memory;
 import io.greenlang.messaging.DeadLetter;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
-import io.greenlang.messaging.spi.runtime.InboundMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -79,8 +78,7 @@ final class MemoryGroup {
     }
 
     /** Takes up to {@code max} tickets for {@code owner}, waiting up to {@code timeout} for the first. */
-    List<InboundMessage> poll(String owner, int max, Duration timeout, Duration leaseTimeout)
-            throws InterruptedException {
+    List<Lease> poll(String owner, int max, Duration timeout, Duration leaseTimeout) throws InterruptedException {
         topic.lock.lockInterruptibly();
         try {
             long now = System.nanoTime();
@@ -88,14 +86,13 @@ final class MemoryGroup {
             while (true) {
                 housekeeping(now);
                 if (waiting > 0) {
-                    List<InboundMessage> out = new ArrayList<>(Math.min(max, waiting));
+                    List<Lease> out = new ArrayList<>(Math.min(max, waiting));
                     long leaseDeadline = now + leaseTimeout.toNanos();
                     while (out.size() < max && waiting > 0) {
                         Ticket t = next();
                         Lease lease = new Lease(t.entry(), t.attempt(), t.firstFailure(), owner, leaseDeadline);
                         leased.add(lease);
-                        out.add(InboundMessage.of(t.entry().message(), t.entry().position(), t.attempt(),
-                                t.firstFailure(), lease));
+                        out.add(lease);
                     }
                     if (waiting > 0) {
                         ready.signal(); // more than we could take: wake another member

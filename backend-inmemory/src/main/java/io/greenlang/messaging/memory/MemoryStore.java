@@ -15,21 +15,26 @@ final class MemoryStore {
 
     private final String name;
     private final Duration retention;
+    private final int maxRetained;
     private final ConcurrentHashMap<String, MemoryTopic> topics = new ConcurrentHashMap<>();
     private int references; // guarded by NAMED
 
-    private MemoryStore(String name, Duration retention) {
+    private MemoryStore(String name, Duration retention, int maxRetained) {
         this.name = name;
         this.retention = retention;
+        this.maxRetained = maxRetained;
     }
 
-    /** The store for {@code name}, created if needed; {@code null} name gives a private store. */
-    static MemoryStore acquire(String name, Duration retention) {
+    /**
+     * The store for {@code name}, created if needed with these limits (a store that exists keeps its own);
+     * a {@code null} name gives a private store.
+     */
+    static MemoryStore acquire(String name, Duration retention, int maxRetained) {
         if (name == null) {
-            return new MemoryStore("(private)", retention);
+            return new MemoryStore("(private)", retention, maxRetained);
         }
         synchronized (NAMED) {
-            MemoryStore store = NAMED.computeIfAbsent(name, n -> new MemoryStore(n, retention));
+            MemoryStore store = NAMED.computeIfAbsent(name, n -> new MemoryStore(n, retention, maxRetained));
             store.references++;
             return store;
         }
@@ -49,7 +54,7 @@ final class MemoryStore {
     }
 
     MemoryTopic topic(String topic) {
-        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention));
+        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention, maxRetained));
     }
 
     /** The topic if it exists; {@code null} otherwise. */

@@ -5,6 +5,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.VersionConflictException;
+import io.greenlang.messaging.spi.codec.Codecs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,15 +24,17 @@ final class MemoryTopic {
     final String name;
     final ReentrantLock lock = new ReentrantLock();
     private final Duration retention;
+    private final int maxRetained;
     private final ArrayList<Entry> log = new ArrayList<>();
     private int head; // index in log of the oldest retained entry
     private long nextOffset;
     private long nextTrimNanos;
     private final Map<String, MemoryGroup> groups = new HashMap<>();
 
-    MemoryTopic(String name, Duration retention) {
+    MemoryTopic(String name, Duration retention, int maxRetained) {
         this.name = name;
         this.retention = retention;
+        this.maxRetained = maxRetained;
     }
 
     List<Entry> append(List<Message> messages) {
@@ -113,7 +116,7 @@ final class MemoryTopic {
         return groups.get(group);
     }
 
-    List<RecordedMessage> read(Position after, int max) {
+    List<RecordedMessage> read(Position after, int max, Codecs codecs) {
         lock.lock();
         try {
             long firstOffset = log.isEmpty() || head == log.size() ? nextOffset : log.get(head).offset();
@@ -121,7 +124,7 @@ final class MemoryTopic {
             List<RecordedMessage> out = new ArrayList<>();
             for (long o = from; o < nextOffset && out.size() < max; o++) {
                 Entry e = log.get(head + (int) (o - firstOffset));
-                out.add(new RecordedMessage(e.message(), e.position()));
+                out.add(new RecordedMessage(e.delivered(codecs), e.position()));
             }
             return out;
         } finally {
@@ -151,16 +154,21 @@ final class MemoryTopic {
                 + "Position.beginning() or a position returned by this broker.");
     }
 
-    /** Drops entries older than the retention from the log; groups keep what they still have to deliver. */
+    /**
+     * Drops entries beyond the size limit or older than the retention from the log (checked at most once a
+     * second); groups keep what they still have to deliver.
+     */
     private void trimIfDue() {
-        long now = System.nanoTime();
-        if (now < nextTrimNanos) {
-            return;
-        }
-        nextTrimNanos = now + TRIM_INTERVAL_NANOS;
-        Instant cutoff = Instant.now().minus(retention);
-        while (head < log.size() && log.get(head).message().createdAt().isBefore(cutoff)) {
+        while (log.size() - head >= maxRetained) {
             log.set(head++, null);
+        }
+        long now = System.nanoTime();
+        if (now >= nextTrimNanos) {
+            nextTrimNanos = now + TRIM_INTERVAL_NANOS;
+            Instant cutoff = Instant.now().minus(retention);
+            while (head < log.size() && log.get(head).message().createdAt().isBefore(cutoff)) {
+                log.set(head++, null);
+            }
         }
         if (head > 1024 && head > log.size() / 2) {
             log.subList(0, head).clear();

@@ -13,8 +13,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
@@ -38,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  *       reconnects by itself. The publisher retries only the second kind (see {@code RedisPublisher}).</li>
  *   <li>A command timeout on every command ({@code command-timeout}), asynchronous ones included.</li>
  *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
- *   <li>For a cluster, adaptive topology refresh (on MOVED, ASK and repeated reconnects), so that a failover
- *       is followed.</li>
+ *   <li>For a cluster, topology refresh every 30 s besides Lettuce's adaptive refresh (on MOVED, ASK and
+ *       repeated reconnects, on by default), so that a failover is followed.</li>
  * </ul>
  */
 final class RedisClients implements AutoCloseable {
@@ -72,7 +74,6 @@ final class RedisClients implements AutoCloseable {
             this.cluster = RedisClusterClient.create(resources, uris);
             cluster.setOptions(ClusterClientOptions.builder(options)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers()
                             .enablePeriodicRefresh(Duration.ofSeconds(30))
                             .build())
                     .build());
@@ -91,9 +92,31 @@ final class RedisClients implements AutoCloseable {
      * @throws io.greenlang.messaging.AuthenticationException if it refuses the credentials
      */
     StatefulConnection<byte[], byte[]> connect(String purpose) {
+        return connect(purpose, null);
+    }
+
+    /**
+     * Opens a new connection. In a cluster, the connections to the masters are opened at once (only to the
+     * one serving {@code key}'s slot if a key is given): Lettuce opens them lazily, and with
+     * {@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS} a command to a node whose connection is still
+     * being opened is refused.
+     */
+    StatefulConnection<byte[], byte[]> connect(String purpose, byte[] key) {
         try {
             if (cluster != null) {
-                return cluster.connect(ByteArrayCodec.INSTANCE);
+                StatefulRedisClusterConnection<byte[], byte[]> c = cluster.connect(ByteArrayCodec.INSTANCE);
+                try {
+                    int slot = key == null ? -1 : SlotHash.getSlot(key);
+                    for (RedisClusterNode node : c.getPartitions()) {
+                        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && (slot < 0 || node.hasSlot(slot))) {
+                            c.getConnection(node.getNodeId());
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+                return c;
             }
             return standalone.connect(ByteArrayCodec.INSTANCE, uri);
         } catch (RuntimeException e) {

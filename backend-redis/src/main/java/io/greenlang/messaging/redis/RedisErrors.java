@@ -165,6 +165,10 @@ final class RedisErrors {
                     return m.substring(at);
                 }
             }
+            // an ACL refusal inside a Lua script (Redis 7.0 words it this way, without NOPERM)
+            if (m.contains("The user executing the script can't") || m.contains("No permissions to")) {
+                return "NOPERM " + m;
+            }
         }
         return null;
     }

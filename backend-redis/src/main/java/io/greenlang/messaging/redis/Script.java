@@ -17,15 +17,14 @@ import java.util.concurrent.CompletableFuture;
 final class Script {
     /**
      * Schedules a failed record for another attempt, if this member still holds it: adds it to the delay set
-     * (score = server time + delay) and acknowledges it. KEYS: source stream, delay set. ARGV: group,
-     * consumer, entry id, delay ms, member, whether to delete the source entry (1 for the retry stream).
+     * (score = the time it is due, epoch ms by the client's clock) and acknowledges it. KEYS: source stream,
+     * delay set. ARGV: group, consumer, entry id, due time, member, whether to delete the source entry (1 for
+     * the retry stream). Client time rather than {@code TIME}, so that an ACL user needs no server commands.
      */
     static final Script RETRY = new Script("retry", """
             local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
             if #p == 0 then return 0 end
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[5])
+            redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
             redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
             if ARGV[6] == '1' then redis.call('XDEL', KEYS[1], ARGV[3]) end
             return 1
@@ -61,13 +60,11 @@ final class Script {
             """);
 
     /**
-     * Moves retries whose backoff has passed (by server time) from the delay set to the retry stream.
-     * KEYS: delay set, retry stream. ARGV: how many at most, MINID threshold. Returns how many moved.
+     * Moves retries that are due from the delay set to the retry stream. KEYS: delay set, retry stream. ARGV:
+     * how many at most, MINID threshold, now (epoch ms, the client's clock). Returns how many moved.
      */
     static final Script MOVE_DUE = new Script("move-due", """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[1]))
             for _, member in ipairs(due) do
               local s1 = string.find(member, '|', 1, true)
               local s2 = string.find(member, '|', s1 + 1, true)
@@ -138,6 +135,36 @@ final class Script {
               end
             end
             return n
+            """);
+
+    /**
+     * Appends to a band stream only if the topic's version, the sum of {@code entries-added} (every entry ever
+     * added, trimmed ones included) over its three band streams, is the expected one. KEYS: the band streams
+     * 0, 1, 2. ARGV: expected version, band index (1 to 3), trim keyword (MINID, MAXLEN or empty), trim
+     * threshold, envelope. Returns {1, entry id} or {0, actual version}.
+     */
+    static final Script APPEND_IF_VERSION = new Script("append-if-version", """
+            local version = 0
+            for i = 1, 3 do
+              local info = redis.pcall('XINFO', 'STREAM', KEYS[i])
+              if type(info) == 'table' and info.err == nil then
+                for j = 1, #info, 2 do
+                  if info[j] == 'entries-added' then
+                    version = version + tonumber(info[j + 1])
+                    break
+                  end
+                end
+              end
+            end
+            if version ~= tonumber(ARGV[1]) then return {0, tostring(version)} end
+            local target = KEYS[tonumber(ARGV[2])]
+            local id
+            if ARGV[3] == '' then
+              id = redis.call('XADD', target, '*', 'm', ARGV[5])
+            else
+              id = redis.call('XADD', target, ARGV[3], '~', ARGV[4], '*', 'm', ARGV[5])
+            end
+            return {1, id}
             """);
 
     /** Counts and deletes a dead-letter stream. KEYS: the stream. Returns how many entries it had. */

@@ -1,5 +1,6 @@
 package io.greenlang.messaging.cli;
 
+import io.greenlang.messaging.Broker;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -49,6 +50,20 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Progress on standard error: an updating line on a terminal, plain lines otherwise. */
     Progress progress(String label) {
         return new Progress(err(), label, System.console() != null);
+    }
+
+    /**
+     * Connects, and warns on standard error when the broker is a private {@code memory://} one, whose topics
+     * vanish when this command exits: publishing there, or reading from it, is rarely what the user meant.
+     */
+    Broker connectForData() {
+        Broker broker = common.connect();
+        if (broker.name().equals("memory://")) {
+            err().println("glm: note: memory:// is private to this command and empty when it starts; its messages "
+                    + "are gone when it exits. Use a broker server URL (--url or GREENLANG_MESSAGING_URL) to keep them.");
+            err().flush();
+        }
+        return broker;
     }
 
     /** A usage error (exit code 2) about this command's arguments. */

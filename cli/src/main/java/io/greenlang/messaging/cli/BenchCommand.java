@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code glm bench}: throughput, latency and heap of a backend beside its raw-client baseline. */
-@Command(name = "bench",
+@Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
+            "Measures throughput, latency and heap of a backend beside its raw-client baseline.",
             "Measures a backend through the library and, in the same run, the raw-client baseline doing the same "
                     + "work (for memory://: an ArrayBlockingQueue hand-off between threads), for each payload size:",
             "  publish        publish throughput, one message per call",

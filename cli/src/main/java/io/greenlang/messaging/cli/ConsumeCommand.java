@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
  * {@code glm consume}: joins a group, prints each message as one JSON line and acknowledges it; stops after
  * {@code --max} messages or when none came for {@code --timeout}.
  */
-@Command(name = "consume",
+@Command(name = "consume", mixinStandardHelpOptions = true,
         description = {
+            "Consumes messages as a member of a group and prints each as one JSON line.",
             "Consumes messages as a member of a group and prints each as one JSON line: id, topic, key, priority, "
                     + "headers, contentType, payload (UTF-8 text for text and JSON, else base64, as payloadEncoding "
                     + "says), attempt, position, group, createdAt.",
@@ -68,7 +69,7 @@ final class ConsumeCommand extends BaseCommand {
         if (max != null) {
             options.maxInFlight(Math.min(max, 256));
         }
-        try (Broker broker = common.connect(); Progress progress = progress("consume")) {
+        try (Broker broker = connectForData(); Progress progress = progress("consume")) {
             // Concurrency 1: the handler runs on the poller thread, so closing the subscription in the handler
             // of the last wanted message stops it before it hands over another one.
             Subscription subscription = broker.subscribe(options.build(), delivery -> {

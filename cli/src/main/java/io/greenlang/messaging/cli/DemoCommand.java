@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code glm demo}: the GreenLang agent workflow of {@link EsgWorkflow}, with a summary at the end. */
-@Command(name = "demo",
+@Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
+            "Runs the GreenLang agent demo workflow on the broker and prints a summary.",
             "Runs a GreenLang agent workflow over the broker: an intake agent publishes ESG-analysis tasks; a pool "
                     + "of analysis workers in one consumer group processes them (every 10th fails once and is retried; "
                     + "one poison task fails on every attempt and lands in the dead-letter queue); results fan out to "

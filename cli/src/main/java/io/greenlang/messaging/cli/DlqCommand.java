@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code glm dlq list|replay|purge}: the dead-letter queue of one topic and group. */
-@Command(name = "dlq",
+@Command(name = "dlq", mixinStandardHelpOptions = true,
         description = "Lists, replays or purges the dead-letter queue of a topic and group.",
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.ReplayCommand.class, DlqCommand.PurgeCommand.class})
 final class DlqCommand implements Runnable {
@@ -36,7 +36,7 @@ final class DlqCommand implements Runnable {
         protected final int execute() {
             Names.requireValidTopic(topic);
             Names.requireValidGroup(group);
-            try (Broker broker = common.connect()) {
+            try (Broker broker = connectForData()) {
                 return run(broker.deadLetters(topic, group));
             }
         }
@@ -49,7 +49,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code glm dlq list}. */
-    @Command(name = "list", description = "Prints dead letters, oldest first, one JSON line each: id, reason, attempts, "
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Prints dead letters, oldest first, one JSON line each: id, reason, attempts, "
             + "group, firstFailure, lastFailure, exceptionClass, exceptionMessage, message.")
     static final class ListCommand extends QueueCommand {
         @Option(names = {"-n", "--max"}, paramLabel = "N", defaultValue = "100",
@@ -74,7 +74,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code glm dlq replay}. */
-    @Command(name = "replay", description = "Sends dead letters back to the group they failed in, as fresh deliveries: "
+    @Command(name = "replay", mixinStandardHelpOptions = true, description = "Sends dead letters back to the group they failed in, as fresh deliveries: "
             + "the one with --id, or up to --max of them, oldest first.")
     static final class ReplayCommand extends QueueCommand {
         @Option(names = "--id", paramLabel = "ID", description = "Replay only this dead letter (its id from 'dlq list').")
@@ -109,7 +109,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** {@code glm dlq purge}. */
-    @Command(name = "purge", description = "Removes every dead letter of the topic and group.")
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Removes every dead letter of the topic and group.")
     static final class PurgeCommand extends QueueCommand {
         @Override
         int run(DeadLetterQueue dlq) {

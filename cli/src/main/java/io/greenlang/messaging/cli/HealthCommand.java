@@ -10,8 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code glm health}: a round trip to the broker. Exit code 0 when it is up, 1 when it is down. */
-@Command(name = "health", description = "Checks the broker with a round trip and prints UP or DOWN, the round-trip "
-        + "time and the backend's details. Exit code 0 when up, 1 when down or unreachable.")
+@Command(name = "health", mixinStandardHelpOptions = true,
+        description = {
+            "Checks the broker with a round trip.",
+            "Prints UP or DOWN, the round-trip time and the backend's details. Exit code 0 when up, 1 when down or "
+                    + "unreachable."
+        })
 final class HealthCommand extends BaseCommand {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;

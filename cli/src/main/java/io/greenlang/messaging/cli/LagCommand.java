@@ -9,8 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code glm lag}: how far a group is behind on a topic. */
-@Command(name = "lag", description = "Prints how far a group is behind on a topic: backlog (not yet handed to any "
-        + "member, retries waiting included), pending (handed out, not yet acknowledged) and their total.")
+@Command(name = "lag", mixinStandardHelpOptions = true,
+        description = {
+            "Prints how far a group is behind on a topic.",
+            "Backlog: not yet handed to any member, retries waiting included; pending: handed out, not yet "
+                    + "acknowledged; and their total."
+        })
 final class LagCommand extends BaseCommand {
     @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic.")
     String topic;
@@ -25,7 +29,7 @@ final class LagCommand extends BaseCommand {
     protected int execute() {
         Names.requireValidTopic(topic);
         Names.requireValidGroup(group);
-        try (Broker broker = common.connect()) {
+        try (Broker broker = connectForData()) {
             ConsumerLag lag = broker.lag(topic, group);
             if (json) {
                 Map<String, Object> fields = new LinkedHashMap<>();

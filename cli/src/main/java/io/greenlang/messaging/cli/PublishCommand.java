@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code glm publish}: each argument, or each non-blank line of a file or of standard input, is one message. */
-@Command(name = "publish",
+@Command(name = "publish", mixinStandardHelpOptions = true,
         description = {
+            "Publishes messages: each argument, or each line of a file or of standard input.",
             "Publishes messages to a topic: each PAYLOAD argument, or each non-blank line of --file (- for standard "
                     + "input), is one message. Prints how many were published.",
             "A payload that is valid JSON is encoded with the broker's codec (--codec) and its content type; any "
@@ -77,7 +78,7 @@ final class PublishCommand extends BaseCommand {
         if (file == null && payloads.isEmpty()) {
             throw usage("nothing to publish: give payloads as arguments, --file FILE, or - to read standard input");
         }
-        try (Broker broker = common.connect()) {
+        try (Broker broker = connectForData()) {
             long published;
             if (stdin) {
                 published = publishLines(broker, new BufferedReader(new InputStreamReader(stdin(), StandardCharsets.UTF_8)));

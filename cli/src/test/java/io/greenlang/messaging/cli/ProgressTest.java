@@ -29,6 +29,6 @@ class ProgressTest {
             p.show("[2/2] step");
         }
         assertThat(sw.toString()).isEqualTo("\rbench: [1/2] long step" + "\rbench: [2/2] step     "
-                + "\r" + " ".repeat(22) + "\r");
+                + "\r" + " ".repeat(17) + "\r");
     }
 }

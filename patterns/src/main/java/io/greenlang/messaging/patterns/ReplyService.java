@@ -68,7 +68,8 @@ public final class ReplyService implements AutoCloseable {
      * The options {@link #start(Broker, String, RequestHandler)} uses, to adjust: group = {@code topic},
      * concurrency 8, no retries (the caller is waiting, so a failure is answered at once), start at the
      * earliest retained request when the backend supports it (requests sent before the service's group
-     * existed are answered unless they expired).
+     * existed are answered unless they expired), expired requests only counted, not dead-lettered (their
+     * callers gave up; that is no failure), a 5 s grace period on close.
      */
     public static SubscriptionOptions.Builder defaultOptions(Broker broker, String topic) {
         Objects.requireNonNull(broker, "broker");
@@ -77,6 +78,7 @@ public final class ReplyService implements AutoCloseable {
                 .concurrency(8)
                 .retryPolicy(RetryPolicy.noRetries())
                 .startPosition(earliest ? StartPosition.EARLIEST : StartPosition.LATEST)
+                .deadLetterExpired(false)
                 .shutdownGracePeriod(Duration.ofSeconds(5));
     }
 

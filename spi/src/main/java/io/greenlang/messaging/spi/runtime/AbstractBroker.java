@@ -111,7 +111,7 @@ public abstract class AbstractBroker implements Broker {
         Objects.requireNonNull(message, "message");
         ensureOpen();
         checkSize(message);
-        Message stamped = Provenance.stamp(message, codecs);
+        Message stamped = stampsOnPublish() ? Provenance.stamp(message, codecs) : message;
         long start = System.nanoTime();
         return doPublish(stamped).whenComplete((result, failure) -> {
             if (failure == null) {
@@ -130,7 +130,7 @@ public abstract class AbstractBroker implements Broker {
             checkSize(Objects.requireNonNull(m, "a message in the batch is null"));
         }
         for (Message m : messages) {
-            stamped.add(Provenance.stamp(m, codecs));
+            stamped.add(stampsOnPublish() ? Provenance.stamp(m, codecs) : m);
         }
         if (stamped.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
@@ -153,7 +153,7 @@ public abstract class AbstractBroker implements Broker {
         ensureOpen();
         capabilities.require(Capability.CONDITIONAL_APPEND, name());
         checkSize(message);
-        Message stamped = Provenance.stamp(message, codecs);
+        Message stamped = stampsOnPublish() ? Provenance.stamp(message, codecs) : message;
         long start = System.nanoTime();
         return doPublishIfVersion(stamped, expectedVersion).whenComplete((result, failure) -> {
             if (failure == null) {
@@ -274,6 +274,16 @@ public abstract class AbstractBroker implements Broker {
         if (size > maxMessageSize) {
             throw new MessageTooLargeException(message.topic(), size, maxMessageSize);
         }
+    }
+
+    /**
+     * Whether messages get their provenance hash on the publisher's thread, before {@code doPublish}. A
+     * backend that never lets a message leave the JVM may return {@code false} and stamp each stored message
+     * once, before it is first delivered or read, instead (see {@link Provenance#stamp}); every message
+     * handed out must carry its hash either way.
+     */
+    protected boolean stampsOnPublish() {
+        return true;
     }
 
     /** Stores one message; the stage completes when the broker confirmed it. */

@@ -1,0 +1,1059 @@
+package io.greenlang.messaging.kafka;
+
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.Position;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.runtime.InboundMessage;
+import io.greenlang.messaging.spi.wire.WireFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a group: a {@link KafkaConsumer} (consumer group protocol of KIP-848) on its own fetcher thread,
+ * with per-message leases and acknowledgements on top of partition offsets.
+ *
+ * <h2>Threads</h2>
+ * The fetcher thread alone touches the {@code KafkaConsumer}: it polls continuously (so the member stays in the
+ * group however long handlers run), buffers what it fetched, commits, expires leases, and runs rebalance callbacks.
+ * The runtime's poller takes buffered records through {@link #poll}; settlements come from any thread and are
+ * applied at once to the partition's {@link PartitionTracker}; the fetcher commits the completed prefix every
+ * {@code commit-interval} (and synchronously on revocation and close).
+ *
+ * <h2>Leases</h2>
+ * A handed-out record is leased for the subscription's lease timeout; {@link #extendLease} moves the deadline. When
+ * a lease runs out, the fetcher re-publishes the record to the group's retry topic with attempt + 1, due at once,
+ * on a retry partition this member does not own where there is one, and marks the original complete, so the
+ * committed prefix advances; the late handler's settlement is then ignored and {@code extendLease} returns
+ * {@code false}. If the runtime has not come back for more records since handing out the expired one (every
+ * handler hangs), the member leaves the group until it does, so that its partitions, and the re-published record,
+ * go to the other members.
+ *
+ * <h2>Rebalances</h2>
+ * On revocation the fetcher drops what it buffered for the revoked partitions (the next owner reads it from the
+ * committed offset), waits until the records it handed out from them are settled or their leases run out (bounded
+ * by {@code revoke-timeout}), and commits synchronously. So a lease holds across a rebalance, and nothing
+ * acknowledged is delivered again. On close it does not wait: running handlers had their grace period.
+ *
+ * <h2>Retries</h2>
+ * Records of the group's retry topic carry their due time; the fetcher keeps those not yet due in memory (without
+ * pausing the partition: later, earlier-due records keep flowing) and hands them out once due, ahead of new
+ * records of their band. Up to {@value #MAX_DELAYED} are kept; beyond that retry partitions pause.
+ *
+ * <h2>Priority</h2>
+ * Each band's records are handed out oldest first (broker append time, then message id, across partitions). The
+ * highest band with records goes first, but after 9 deliveries in a row from a higher band while a lower one waits,
+ * the 10th goes to the oldest waiting lower-band record. Right after an assignment, lower bands wait (at most
+ * {@value #BAND_HOLD_MILLIS} ms) until every higher band has been fetched once, so a backlog is not served in the
+ * order its fetches happened to arrive.
+ */
+final class KafkaConsumerSource implements ConsumerSource {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConsumerSource.class);
+    private static final Duration FETCH_POLL = Duration.ofMillis(50);
+    private static final int MAX_BUFFERED_PER_PARTITION = 2000;
+    static final int MAX_DELAYED = 10_000;
+    static final long BAND_HOLD_MILLIS = 1000;
+    private static final int FAIRNESS_INTERVAL = 10;
+
+    private enum State { BUFFERED, LEASED, SETTLING, DONE, LOST }
+
+    /** A fetched record and its lease; the handle of the {@link InboundMessage}s this source returns. */
+    static final class Rec {
+        final Part part;
+        final long offset;
+        final int band;
+        final long timestamp;
+        final String sortId;
+        final long dueMillis;
+        InboundMessage inbound;
+        State state = State.BUFFERED; // guarded by this
+        long deadlineNanos; // guarded by this
+        long handedOutNanos;
+
+        Rec(Part part, long offset, int band, long timestamp, String sortId, long dueMillis) {
+            this.part = part;
+            this.offset = offset;
+            this.band = band;
+            this.timestamp = timestamp;
+            this.sortId = sortId;
+            this.dueMillis = dueMillis;
+        }
+
+        synchronized boolean transition(State from, State to) {
+            if (state != from) {
+                return false;
+            }
+            state = to;
+            return true;
+        }
+
+        synchronized State state() {
+            return state;
+        }
+
+        @Override
+        public String toString() {
+            return part.tp + "@" + offset;
+        }
+    }
+
+    private static final Comparator<Rec> OLDEST_FIRST = Comparator.<Rec>comparingLong(r -> r.timestamp)
+            .thenComparing(r -> r.sortId).thenComparing(r -> r.part.tp.partition()).thenComparingLong(r -> r.offset);
+
+    /** An assigned partition. */
+    static final class Part {
+        final TopicPartition tp;
+        final boolean retry;
+        final int band;
+        final PartitionTracker tracker;
+        final long assignedNanos = System.nanoTime();
+        final ArrayDeque<Rec> buffered = new ArrayDeque<>(); // guarded by the source's lock
+        volatile OptionalLong lag = OptionalLong.empty();
+        boolean paused; // fetcher thread only
+        OffsetAndMetadata lastCommitted; // fetcher thread only
+        volatile boolean gone;
+
+        Part(TopicPartition tp, boolean retry, int band, OffsetAndMetadata committed) {
+            this.tp = tp;
+            this.retry = retry;
+            this.band = band;
+            this.tracker = new PartitionTracker(committed);
+            this.lastCommitted = committed;
+        }
+    }
+
+    private final KafkaBroker broker;
+    private final SubscriptionOptions options;
+    private final List<String> bandTopics;
+    private final String retryTopic;
+    private final String groupId;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread fetcher;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    // guarded by lock
+    private final Map<TopicPartition, Part> parts = new HashMap<>();
+    private final List<ArrayDeque<Rec>> dueRetries = new ArrayList<>();
+    private final PriorityQueue<Rec> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueMillis));
+    private int servedHigherInARow;
+    private long assignmentVersion;
+
+    private final Set<Rec> leased = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    private volatile boolean closing;
+    private volatile boolean commitRequested;
+    private volatile long lastRuntimePollNanos = System.nanoTime();
+    private volatile String memberId;
+    private volatile Set<TopicPartition> assigned = Set.of();
+    private volatile RuntimeException startFailure;
+    private boolean subscribed; // fetcher thread only
+    private long leftAtNanos; // fetcher thread only
+    private long nextCommitNanos; // fetcher thread only
+    private int retryRoundRobin; // fetcher thread only
+
+    KafkaConsumerSource(KafkaBroker broker, SubscriptionOptions options, List<String> bandTopics, String retryTopic,
+            String groupId) {
+        this.broker = broker;
+        this.options = options;
+        this.bandTopics = bandTopics;
+        this.retryTopic = retryTopic;
+        this.groupId = groupId;
+        for (int i = 0; i < TopicNames.BANDS; i++) {
+            dueRetries.add(new ArrayDeque<>());
+        }
+        Map<String, Object> props = new HashMap<>(broker.settings().clientProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, broker.settings().clientId() + "-" + options.consumerName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                broker.settings().revokeTimeout().toMillis() + 60_000));
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, broker.maxRecordBytes()));
+        broker.settings().clientProperties().forEach(props::put);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.fetcher = new Thread(this::run, "greenlang-kafka-fetcher-" + groupId + "/" + options.consumerName());
+        this.fetcher.setDaemon(true);
+    }
+
+    void start() {
+        fetcher.start();
+    }
+
+    String groupId() {
+        return groupId;
+    }
+
+    String memberId() {
+        return memberId;
+    }
+
+    Set<TopicPartition> assignedPartitions() {
+        return assigned;
+    }
+
+    int leasedCount() {
+        return leased.size();
+    }
+
+    /** Waits until the assignment changes; returns whether the source stopped (then there is no point waiting). */
+    boolean awaitAssignmentChange(Duration max) {
+        lock.lock();
+        try {
+            if (startFailure != null) {
+                throw startFailure;
+            }
+            long version = assignmentVersion;
+            long nanos = max.toNanos();
+            while (version == assignmentVersion && nanos > 0 && !stopping) {
+                nanos = changed.awaitNanos(nanos);
+            }
+            return stopping;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ the runtime's side
+
+    @Override
+    public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
+        long now = System.nanoTime();
+        lastRuntimePollNanos = now;
+        long deadline = now + timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                long nowMillis = System.currentTimeMillis();
+                while (!delayed.isEmpty() && delayed.peek().dueMillis <= nowMillis) {
+                    Rec r = delayed.poll();
+                    dueRetries.get(r.band).addLast(r);
+                }
+                List<InboundMessage> out = compose(max);
+                if (!out.isEmpty()) {
+                    long leaseNanos = options.leaseTimeout().toNanos();
+                    long handedOut = System.nanoTime();
+                    for (InboundMessage m : out) {
+                        Rec r = (Rec) m.handle();
+                        synchronized (r) {
+                            r.state = State.LEASED;
+                            r.deadlineNanos = handedOut + leaseNanos;
+                            r.handedOutNanos = handedOut;
+                        }
+                        leased.add(r);
+                    }
+                    return out;
+                }
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0 || stopping) {
+                    return List.of();
+                }
+                if (!delayed.isEmpty()) {
+                    wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(Math.max(1,
+                            delayed.peek().dueMillis - System.currentTimeMillis())));
+                }
+                changed.awaitNanos(wait);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes up to {@code max} records by priority with the fairness bound; called with the lock held. */
+    private List<InboundMessage> compose(int max) {
+        List<InboundMessage> out = new ArrayList<>();
+        long now = System.nanoTime();
+        while (out.size() < max) {
+            Rec[] heads = new Rec[TopicNames.BANDS];
+            int high = -1;
+            for (int b = TopicNames.BANDS - 1; b >= 0; b--) {
+                heads[b] = head(b);
+                if (heads[b] != null && high < 0) {
+                    high = b;
+                }
+            }
+            if (high < 0) {
+                break;
+            }
+            if (out.isEmpty() && hiddenBacklogAbove(-1, now)) {
+                break; // right after an assignment, wait until every band was fetched once, to order the backlog
+            }
+            if (hiddenBacklogAbove(high, now)) {
+                break; // a higher band was not fetched yet: do not serve a lower one in its place
+            }
+            Rec oldestLower = null;
+            for (int b = high - 1; b >= 0; b--) {
+                if (heads[b] != null && (oldestLower == null || OLDEST_FIRST.compare(heads[b], oldestLower) < 0)) {
+                    oldestLower = heads[b];
+                }
+            }
+            Rec chosen;
+            if (oldestLower == null) {
+                servedHigherInARow = 0;
+                chosen = heads[high];
+            } else if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
+                servedHigherInARow = 0;
+                chosen = oldestLower;
+            } else {
+                servedHigherInARow++;
+                chosen = heads[high];
+            }
+            take(chosen);
+            out.add(chosen.inbound);
+        }
+        return out;
+    }
+
+    /** The oldest record of a band ready to hand out: a due retry first, else the oldest partition head. */
+    private Rec head(int band) {
+        Rec retry = dueRetries.get(band).peekFirst();
+        if (retry != null) {
+            return retry;
+        }
+        Rec best = null;
+        for (Part p : parts.values()) {
+            if (!p.retry && p.band == band) {
+                Rec h = p.buffered.peekFirst();
+                if (h != null && (best == null || OLDEST_FIRST.compare(h, best) < 0)) {
+                    best = h;
+                }
+            }
+        }
+        return best;
+    }
+
+    private void take(Rec r) {
+        if (r.part.retry) {
+            dueRetries.get(r.band).remove(r);
+        } else {
+            r.part.buffered.pollFirst();
+        }
+    }
+
+    /**
+     * Whether a band (above {@code band}, or any band when {@code band} is -1) may hold records not fetched yet,
+     * shortly after an assignment.
+     */
+    private boolean hiddenBacklogAbove(int band, long now) {
+        for (Part p : parts.values()) {
+            if (!p.retry && p.band > band && p.buffered.isEmpty() && now - p.assignedNanos
+                    < TimeUnit.MILLISECONDS.toNanos(BAND_HOLD_MILLIS)) {
+                OptionalLong lag = p.lag;
+                if (lag.isEmpty() || lag.getAsLong() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void ack(InboundMessage record) {
+        Rec r = rec(record);
+        if (r.transition(State.LEASED, State.DONE)) {
+            complete(r);
+        }
+    }
+
+    @Override
+    public void retry(InboundMessage record, Duration delay, Instant firstFailure) {
+        Rec r = rec(record);
+        if (!r.transition(State.LEASED, State.SETTLING)) {
+            return;
+        }
+        long due = System.currentTimeMillis() + delay.toMillis();
+        republish(r, r.inbound.attempt() + 1, due, firstFailure, null);
+    }
+
+    @Override
+    public void deadLetter(InboundMessage record, DeadLetterRequest request) {
+        Rec r = rec(record);
+        if (!r.transition(State.LEASED, State.SETTLING)) {
+            return;
+        }
+        broker.storeDeadLetter(options.topic(), options.group(), request, r.inbound.position()).whenComplete((md, e) -> {
+            if (e == null) {
+                settled(r);
+            } else {
+                LOG.error("Storing a dead letter of {}/{} failed; the message stays with this member and is tried "
+                        + "again: {}", options.topic(), options.group(), e.toString());
+                failedSettlement(r);
+            }
+        });
+    }
+
+    @Override
+    public boolean extendLease(InboundMessage record, Duration extension) {
+        Rec r = rec(record);
+        synchronized (r) {
+            if (r.state != State.LEASED) {
+                return false;
+            }
+            r.deadlineNanos = System.nanoTime() + extension.toNanos();
+            return true;
+        }
+    }
+
+    @Override
+    public void release(List<InboundMessage> records) {
+        lock.lock();
+        try {
+            for (int i = records.size() - 1; i >= 0; i--) {
+                Rec r = rec(records.get(i));
+                if (!r.transition(State.LEASED, State.BUFFERED)) {
+                    continue;
+                }
+                leased.remove(r);
+                if (!r.part.gone) {
+                    if (r.part.retry) {
+                        dueRetries.get(r.band).addFirst(r);
+                    } else {
+                        r.part.buffered.addFirst(r);
+                    }
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        commitRequested = true;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        stopping = true;
+        consumer.wakeup();
+        try {
+            fetcher.join(broker.settings().requestTimeout().toMillis() + 15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        broker.forget(this);
+    }
+
+    private static Rec rec(InboundMessage m) {
+        return (Rec) m.handle();
+    }
+
+    /** The record is settled for good: it counts as complete for its partition's committed prefix. */
+    private void complete(Rec r) {
+        leased.remove(r);
+        r.part.tracker.done(r.offset);
+    }
+
+    private void settled(Rec r) {
+        if (r.transition(State.SETTLING, State.DONE)) {
+            complete(r);
+        }
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failedSettlement(Rec r) {
+        synchronized (r) {
+            if (r.state == State.SETTLING) {
+                r.state = State.LEASED;
+                r.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(1); // re-published when it runs out
+            }
+        }
+    }
+
+    /**
+     * Writes the record to the group's retry topic as attempt {@code attempt}, due at {@code dueMillis}, and
+     * completes the original once the broker has the copy.
+     */
+    private void republish(Rec r, int attempt, long dueMillis, Instant firstFailure, Integer partition) {
+        InboundMessage in = r.inbound;
+        byte[] value = in.isDecoded() ? WireFormat.encode(in.message()) : in.raw();
+        byte[] key = in.isDecoded() ? KafkaRecords.key(in.message()) : null;
+        broker.sendInternal(retryTopic, partition, key, value,
+                KafkaRecords.retryHeaders(attempt, dueMillis, firstFailure, in.position())).whenComplete((md, e) -> {
+                    if (e == null) {
+                        settled(r);
+                    } else {
+                        LOG.error("Writing a retry of {}/{} to {} failed; the message stays with this member and is "
+                                + "tried again: {}", options.topic(), options.group(), retryTopic, e.toString());
+                        failedSettlement(r);
+                    }
+                });
+    }
+
+    // ------------------------------------------------------------------------------------ the fetcher thread
+
+    private void run() {
+        try {
+            subscribe();
+            while (!stopping) {
+                if (!subscribed) {
+                    if (lastRuntimePollNanos - leftAtNanos > 0) {
+                        LOG.info("Member {} of {} rejoins: its handlers take messages again", options.consumerName(),
+                                groupId);
+                        subscribe();
+                    } else {
+                        expireLeases();
+                        idle(FETCH_POLL);
+                        continue;
+                    }
+                }
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(FETCH_POLL);
+                    memberId = consumer.groupMetadata().memberId();
+                } catch (WakeupException e) {
+                    continue;
+                } catch (RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    LOG.warn("Fetching for {} failed; trying again: {}", groupId, e.toString());
+                    idle(Duration.ofMillis(500));
+                    continue;
+                }
+                if (!records.isEmpty()) {
+                    ingest(records);
+                }
+                updatePartitionStates();
+                if (expireLeases() && lastRuntimePollNanos - oldestExpiredHandOut < 0) {
+                    leaveGroup();
+                }
+                commitIfDue(false);
+            }
+        } catch (RuntimeException | Error e) {
+            startFailure = e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+            LOG.error("The consumer of {} stopped: {}", groupId, e.toString(), e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private long oldestExpiredHandOut;
+
+    private void subscribe() {
+        List<String> topics = new ArrayList<>(bandTopics);
+        topics.add(retryTopic);
+        consumer.subscribe(topics, new Listener());
+        subscribed = true;
+    }
+
+    private void leaveGroup() {
+        LOG.warn("Every handler of member {} of {} has held a message past its lease of {}; the member leaves the "
+                + "group until its handlers return, so that other members take its partitions",
+                options.consumerName(), groupId, options.leaseTimeout());
+        try {
+            consumer.unsubscribe();
+        } catch (RuntimeException e) {
+            LOG.warn("Leaving group {} failed: {}", groupId, e.toString());
+        }
+        subscribed = false;
+        leftAtNanos = System.nanoTime();
+        forgetAll(false);
+    }
+
+    private void idle(Duration d) {
+        lock.lock();
+        try {
+            changed.awaitNanos(d.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ingest(ConsumerRecords<byte[], byte[]> records) {
+        List<Rec> ready = new ArrayList<>(records.count());
+        for (TopicPartition tp : records.partitions()) {
+            Part p;
+            lock.lock();
+            try {
+                p = parts.get(tp);
+            } finally {
+                lock.unlock();
+            }
+            if (p == null) {
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> cr : records.records(tp)) {
+                if (!p.tracker.fetched(cr.offset())) {
+                    continue; // completed before a restart or rebalance
+                }
+                ready.add(p.retry ? retryRecord(p, cr) : mainRecord(p, cr));
+            }
+        }
+        lock.lock();
+        try {
+            long now = System.currentTimeMillis();
+            for (Rec r : ready) {
+                if (r.part.gone) {
+                    continue;
+                }
+                if (!r.part.retry) {
+                    r.part.buffered.addLast(r);
+                } else if (r.dueMillis <= now) {
+                    dueRetries.get(r.band).addLast(r);
+                } else {
+                    delayed.add(r);
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Rec mainRecord(Part p, ConsumerRecord<byte[], byte[]> cr) {
+        Position position = KafkaRecords.position(p.band, cr.partition(), cr.offset());
+        try {
+            Message m = KafkaRecords.decode(cr.value());
+            Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), m.id(), 0);
+            r.inbound = InboundMessage.of(m, position, 1, null, r);
+            return r;
+        } catch (PayloadDecodingException e) {
+            Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), "", 0);
+            r.inbound = InboundMessage.undecodable(cr.value() == null ? new byte[0] : cr.value(), e.getMessage(),
+                    position, 1, r);
+            return r;
+        }
+    }
+
+    private Rec retryRecord(Part p, ConsumerRecord<byte[], byte[]> cr) {
+        int attempt = 1;
+        long due = 0;
+        Instant firstFailure = null;
+        Position position = KafkaRecords.position(TopicNames.DEFAULT_BAND, cr.partition(), cr.offset());
+        try {
+            attempt = Math.max(1, Integer.parseInt(KafkaRecords.text(cr.headers(), KafkaRecords.ATTEMPT).orElse("1")));
+            due = Long.parseLong(KafkaRecords.text(cr.headers(), KafkaRecords.DUE).orElse("0"));
+            firstFailure = KafkaRecords.text(cr.headers(), KafkaRecords.FIRST_FAILURE)
+                    .map(s -> KafkaRecords.instant(Long.parseLong(s))).orElse(null);
+            position = KafkaRecords.text(cr.headers(), KafkaRecords.POSITION).map(Position::new).orElse(position);
+        } catch (RuntimeException e) {
+            LOG.warn("A record of retry topic {} has invalid headers: {}", retryTopic, e.toString());
+        }
+        try {
+            Message m = KafkaRecords.decode(cr.value());
+            Rec r = new Rec(p, cr.offset(), TopicNames.band(m.priority()), cr.timestamp(), m.id(), due);
+            r.inbound = InboundMessage.of(m, position, attempt, firstFailure, r);
+            return r;
+        } catch (PayloadDecodingException e) {
+            Rec r = new Rec(p, cr.offset(), TopicNames.DEFAULT_BAND, cr.timestamp(), "", due);
+            r.inbound = InboundMessage.undecodable(cr.value() == null ? new byte[0] : cr.value(), e.getMessage(),
+                    position, attempt, r);
+            return r;
+        }
+    }
+
+    /** Lags for the priority hold, and pausing partitions whose buffer is full. */
+    private void updatePartitionStates() {
+        List<Part> snapshot;
+        int delayedCount;
+        lock.lock();
+        try {
+            snapshot = new ArrayList<>(parts.values());
+            delayedCount = delayed.size();
+        } finally {
+            lock.unlock();
+        }
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (Part p : snapshot) {
+            if (!p.retry) {
+                try {
+                    p.lag = consumer.currentLag(p.tp);
+                } catch (IllegalStateException e) {
+                    p.lag = OptionalLong.empty();
+                }
+            }
+            int size;
+            lock.lock();
+            try {
+                size = p.retry ? delayedCount : p.buffered.size();
+            } finally {
+                lock.unlock();
+            }
+            int limit = p.retry ? MAX_DELAYED : MAX_BUFFERED_PER_PARTITION;
+            if (!p.paused && size >= limit) {
+                pause.add(p.tp);
+                p.paused = true;
+            } else if (p.paused && size < limit / 2) {
+                resume.add(p.tp);
+                p.paused = false;
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    /**
+     * Re-publishes records whose lease ran out. Returns whether any did; {@link #oldestExpiredHandOut} is then when
+     * the earliest of them was handed out.
+     */
+    private boolean expireLeases() {
+        long now = System.nanoTime();
+        boolean any = false;
+        for (Rec r : leased) {
+            synchronized (r) {
+                if (r.state != State.LEASED || now - r.deadlineNanos < 0) {
+                    continue;
+                }
+                r.state = State.SETTLING;
+            }
+            if (!any || r.handedOutNanos - oldestExpiredHandOut < 0) {
+                oldestExpiredHandOut = r.handedOutNanos;
+            }
+            any = true;
+            LOG.debug("The lease of {} in {} ran out; it goes back to the group as attempt {}", r, groupId,
+                    r.inbound.attempt() + 1);
+            republish(r, r.inbound.attempt() + 1, 0, r.inbound.firstFailure(), retryPartitionNotOwned());
+        }
+        return any;
+    }
+
+    private Integer retryPartitionNotOwned() {
+        int count = broker.partitionCount(retryTopic);
+        Set<Integer> owned = new HashSet<>();
+        for (TopicPartition tp : assigned) {
+            if (tp.topic().equals(retryTopic)) {
+                owned.add(tp.partition());
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            int candidate = Math.floorMod(retryRoundRobin++, count);
+            if (!owned.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return Math.floorMod(retryRoundRobin++, count);
+    }
+
+    private void commitIfDue(boolean sync) {
+        long now = System.nanoTime();
+        if (!sync && !commitRequested && now - nextCommitNanos < 0) {
+            return;
+        }
+        commitRequested = false;
+        nextCommitNanos = now + broker.settings().commitInterval().toNanos();
+        List<Part> snapshot;
+        lock.lock();
+        try {
+            snapshot = new ArrayList<>(parts.values());
+        } finally {
+            lock.unlock();
+        }
+        commit(snapshot, sync);
+    }
+
+    private void commit(Collection<Part> toCommit, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Part p : toCommit) {
+            OffsetAndMetadata point = p.tracker.commitPoint();
+            if (point != null && !point.equals(p.lastCommitted)) {
+                offsets.put(p.tp, point);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Part> byTp = new HashMap<>();
+        toCommit.forEach(p -> byTp.put(p.tp, p));
+        try {
+            if (sync) {
+                consumer.commitSync(offsets, broker.settings().requestTimeout());
+                offsets.forEach((tp, o) -> byTp.get(tp).lastCommitted = o);
+            } else {
+                offsets.forEach((tp, o) -> byTp.get(tp).lastCommitted = o);
+                consumer.commitAsync(offsets, (committed, e) -> {
+                    if (e != null) {
+                        LOG.debug("Committing offsets of {} failed; they are committed again: {}", groupId, e.toString());
+                        committed.keySet().forEach(tp -> {
+                            Part p = byTp.get(tp);
+                            if (p != null) {
+                                p.lastCommitted = null;
+                            }
+                        });
+                    }
+                });
+            }
+        } catch (WakeupException e) {
+            if (sync) {
+                commit(toCommit, true);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Committing offsets of {} failed: {}", groupId, e.toString());
+            offsets.keySet().forEach(tp -> byTp.get(tp).lastCommitted = null);
+        }
+    }
+
+    /** On revocation: drop what was buffered, wait for handed-out records (not when closing), commit, forget. */
+    private void revoke(Collection<TopicPartition> revoked) {
+        List<Part> gone = new ArrayList<>();
+        lock.lock();
+        try {
+            for (TopicPartition tp : revoked) {
+                Part p = parts.get(tp);
+                if (p != null) {
+                    gone.add(p);
+                    p.buffered.clear();
+                }
+            }
+            dropRetriesOf(gone);
+        } finally {
+            lock.unlock();
+        }
+        if (!closing) {
+            long deadline = System.nanoTime() + broker.settings().revokeTimeout().toNanos();
+            while (!stopping && hasOutstanding(gone) && System.nanoTime() - deadline < 0) {
+                expireLeases();
+                idle(Duration.ofMillis(20));
+            }
+        }
+        awaitSettling(gone, Duration.ofSeconds(5));
+        commit(gone, true);
+        forget(gone, true);
+    }
+
+    private boolean hasOutstanding(List<Part> gone) {
+        for (Rec r : leased) {
+            if (gone.contains(r.part)) {
+                State s = r.state();
+                if (s == State.LEASED || s == State.SETTLING) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Waits, briefly, for retry and dead-letter writes under way, so their originals count as complete. */
+    private void awaitSettling(Collection<Part> of, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            boolean settling = false;
+            for (Rec r : leased) {
+                if (of.contains(r.part) && r.state() == State.SETTLING) {
+                    settling = true;
+                    break;
+                }
+            }
+            if (!settling) {
+                return;
+            }
+            idle(Duration.ofMillis(10));
+        }
+    }
+
+    private void dropRetriesOf(Collection<Part> gone) {
+        for (ArrayDeque<Rec> q : dueRetries) {
+            q.removeIf(r -> gone.contains(r.part));
+        }
+        delayed.removeIf(r -> gone.contains(r.part));
+    }
+
+    /** Forgets partitions; handed-out records of theirs still unsettled are lost to this member. */
+    private void forget(Collection<Part> gone, boolean revoked) {
+        lock.lock();
+        try {
+            for (Part p : gone) {
+                p.gone = true;
+                p.buffered.clear();
+                parts.remove(p.tp);
+            }
+            dropRetriesOf(gone);
+            Set<TopicPartition> now = new HashSet<>(parts.keySet());
+            assigned = Set.copyOf(now);
+            assignmentVersion++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Rec r : leased) {
+            if (gone.contains(r.part)) {
+                synchronized (r) {
+                    if (r.state == State.LEASED) {
+                        r.state = State.LOST;
+                    }
+                }
+                if (r.state() == State.LOST) {
+                    leased.remove(r);
+                }
+            }
+        }
+    }
+
+    private void forgetAll(boolean revoked) {
+        List<Part> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(parts.values());
+        } finally {
+            lock.unlock();
+        }
+        forget(all, revoked);
+    }
+
+    private void assign(Collection<TopicPartition> added) {
+        if (added.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(new HashSet<>(added), broker.settings().requestTimeout());
+        } catch (RuntimeException e) {
+            LOG.warn("Reading committed offsets of {} failed: {}", groupId, e.toString());
+            committed = Map.of();
+        }
+        lock.lock();
+        try {
+            for (TopicPartition tp : added) {
+                boolean retry = tp.topic().equals(retryTopic);
+                int band = retry ? TopicNames.DEFAULT_BAND : bandTopics.indexOf(tp.topic());
+                parts.put(tp, new Part(tp, retry, band, committed == null ? null : committed.get(tp)));
+            }
+            assigned = Set.copyOf(parts.keySet());
+            assignmentVersion++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void shutdown() {
+        try {
+            stopping = true;
+            if (subscribed) {
+                List<Part> all;
+                lock.lock();
+                try {
+                    all = new ArrayList<>(parts.values());
+                } finally {
+                    lock.unlock();
+                }
+                awaitSettling(all, Duration.ofSeconds(5));
+                commit(all, true);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Committing offsets of {} on close failed: {}", groupId, e.toString());
+        } finally {
+            try {
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the consumer of {} failed: {}", groupId, e.toString());
+            }
+            forgetAll(false);
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Rebalance callbacks; they run on the fetcher thread, inside {@code poll}. */
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            revoke(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assign(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            List<Part> gone = new ArrayList<>();
+            lock.lock();
+            try {
+                for (TopicPartition tp : partitions) {
+                    Part p = parts.get(tp);
+                    if (p != null) {
+                        gone.add(p);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            LOG.warn("Member {} of {} lost partitions {} without revoking them; their unfinished messages go to the "
+                    + "next owner", options.consumerName(), groupId, partitions);
+            forget(gone, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaConsumerSource{" + groupId + "/" + options.consumerName() + "}";
+    }
+
+    /** For tests and diagnostics: records buffered, delayed and leased. */
+    String describe() {
+        lock.lock();
+        try {
+            int buffered = 0;
+            for (Part p : parts.values()) {
+                buffered += p.buffered.size();
+            }
+            int due = 0;
+            for (Iterator<ArrayDeque<Rec>> it = dueRetries.iterator(); it.hasNext();) {
+                due += it.next().size();
+            }
+            return "buffered=" + buffered + ", dueRetries=" + due + ", delayed=" + delayed.size() + ", leased="
+                    + leased.size() + ", partitions=" + parts.keySet();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

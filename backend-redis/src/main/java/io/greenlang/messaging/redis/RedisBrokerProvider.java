@@ -1,0 +1,67 @@
+package io.greenlang.messaging.redis;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.BrokerProvider;
+import java.util.Set;
+
+/**
+ * Provides brokers on Redis Streams for {@code redis://}, {@code rediss://} (TLS) and {@code redis-cluster://}
+ * URLs, through Lettuce.
+ *
+ * <h2>URLs</h2>
+ * <ul>
+ *   <li>{@code redis://[user:password@]host[:port][/database]}: one server; port 6379 by default.</li>
+ *   <li>{@code rediss://...}: the same over TLS.</li>
+ *   <li>{@code redis-cluster://[user:password@]host1:port1,host2:port2,...}: Redis Cluster, found from any of the
+ *       seed nodes; add option {@code tls=true} for TLS.</li>
+ * </ul>
+ * The user and password may also come from options {@code username} and {@code password}, or from
+ * {@code GREENLANG_MESSAGING_USERNAME} and {@code GREENLANG_MESSAGING_PASSWORD} with
+ * {@link BrokerConfig#fromEnvironment()}. A password alone authenticates the {@code default} user. Secrets
+ * never appear in logs, exception messages, {@code toString()} or metric tags.
+ *
+ * <h2>Options</h2>
+ * Besides the shared ones ({@code codec}, {@code max-message-size}, {@code retention}):
+ * <table>
+ *   <caption>Redis options</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code retention}</td><td>{@code 7d}</td><td>entries older than this are trimmed from the topic's
+ *       streams on every publish ({@code XADD ... MINID ~ now-retention}); {@code 0} keeps everything</td></tr>
+ *   <tr><td>{@code max-length}</td><td>none</td><td>instead of the age limit, keep about this many entries per
+ *       band stream ({@code MAXLEN ~ n})</td></tr>
+ *   <tr><td>{@code key-prefix}</td><td>{@code glm}</td><td>first part of every key: <code>glm:{topic}:b0</code>;
+ *       choose one an ACL user's key pattern allows ({@code ~glm:*})</td></tr>
+ *   <tr><td>{@code connect-timeout}</td><td>{@code 10s}</td><td>TCP and TLS connect</td></tr>
+ *   <tr><td>{@code command-timeout}</td><td>{@code 10s}</td><td>longest wait for any reply; a publish that gets
+ *       none fails with {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown)</td></tr>
+ *   <tr><td>{@code block-timeout}</td><td>{@code 1s}</td><td>longest {@code XREADGROUP BLOCK} of a subscription;
+ *       the consumer runtime asks for 100 ms</td></tr>
+ *   <tr><td>{@code tls}</td><td>{@code false}</td><td>TLS for {@code redis-cluster://} (and {@code redis://})</td></tr>
+ *   <tr><td>{@code tls.verify-peer}</td><td>{@code full}</td><td>{@code full} (chain and host name), {@code ca}
+ *       (chain only) or {@code none}</td></tr>
+ *   <tr><td>{@code tls.trust-cert}</td><td>JDK trust store</td><td>PEM file of the certificates to trust</td></tr>
+ *   <tr><td>{@code tls.trust-store}, {@code tls.trust-store-password}</td><td>JDK trust store</td><td>a trust store
+ *       file (PKCS#12 or JKS) instead</td></tr>
+ *   <tr><td>{@code tls.client-cert}, {@code tls.client-key}, {@code tls.client-key-password}</td><td>none</td>
+ *       <td>PEM certificate chain and PKCS#8 key, for servers that ask for client certificates</td></tr>
+ * </table>
+ *
+ * <h2>Permissions</h2>
+ * An ACL user needs the stream, sorted-set and scripting commands, {@code PING}, {@code DEL} and {@code INFO}
+ * (optional, for the server version) on the prefix's keys, for example
+ * {@code ACL SETUSER app on >secret ~glm:* +@stream +@sortedset +@scripting +ping +del +info}; for a cluster also
+ * {@code +cluster|slots +cluster|nodes}. A missing permission fails with
+ * {@link io.greenlang.messaging.AuthenticationException} naming it; a wrong password too.
+ */
+public final class RedisBrokerProvider implements BrokerProvider {
+    @Override
+    public Set<String> schemes() {
+        return Set.of("redis", "rediss", "redis-cluster");
+    }
+
+    @Override
+    public Broker create(BrokerConfig config) {
+        return RedisBroker.connect(config);
+    }
+}

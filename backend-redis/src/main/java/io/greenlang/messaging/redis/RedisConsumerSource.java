@@ -1,0 +1,890 @@
+package io.greenlang.messaging.redis;
+
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.MessagingException;
+import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.Position;
+import io.greenlang.messaging.StartPosition;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.runtime.InboundMessage;
+import io.greenlang.messaging.spi.wire.WireFormat;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.models.stream.PendingMessage;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a group on Redis Streams.
+ *
+ * <h2>Fetching ({@link #poll})</h2>
+ * Each poll, on the runtime's poller thread:
+ * <ol>
+ *   <li>applies buffered settlements (one {@code XACK} per stream, pipelined with the scripts still owed) and
+ *       moves the group's due retries from its delay set to its retry stream (a Lua script, by server time);</li>
+ *   <li>at start, and after a connection loss, re-reads this member's own pending entries
+ *       ({@code XREADGROUP ... 0}): entries it took before a crash or whose reply was lost;</li>
+ *   <li>every half lease, claims entries idle longer than the lease from any member ({@code XAUTOCLAIM});</li>
+ *   <li>reads new entries with {@code XREADGROUP GROUP g c COUNT n [BLOCK t] STREAMS retry b2 b1 b0 > > > >}
+ *       on its own connection, blocking only when nothing is buffered;</li>
+ *   <li>hands out at most {@code max} of what it holds, by priority: the highest band first, but after 9
+ *       deliveries in a row from a higher band while a lower band waits, the 10th is the oldest waiting lower
+ *       one. Retries, released and reclaimed entries go to the front of their message's band. The rest stays
+ *       buffered for the next poll; a buffered entry older than half the lease has its idle time reset (only
+ *       if this member still holds it) before it is handed out.</li>
+ * </ol>
+ * The attempt number of a hand-over is the entry's base attempt (1, or field {@code a} of a retry entry) plus
+ * the number of earlier deliveries Redis counted for it in the group's pending list.
+ *
+ * <h2>Settling</h2>
+ * {@link #ack} is buffered and sent in the next {@link #flush()} or poll. {@link #retry}, {@link #deadLetter} and
+ * {@link #release} are Lua scripts sent at once without waiting; each first checks that this member still
+ * holds the entry ({@code XPENDING} for this consumer), so a member that lost its lease cannot settle
+ * it twice, and re-sending a script whose reply was lost is harmless. Settlements that fail because the
+ * connection is down are kept and sent again on the next flush; none of these methods throws.
+ * {@link #extendLease} resets the entry's idle time ({@code XCLAIM ... JUSTID}, which does not count a
+ * delivery) and keeps resetting it in the background until the extension has run out.
+ *
+ * <h2>Closing</h2>
+ * Buffered entries go back to the group's retry stream with their attempt number, settlements are flushed,
+ * and the consumer is deleted from the group only if its pending list is empty on every stream.
+ *
+ * <h2>Server restarts</h2>
+ * {@code LOADING} and connection losses make a poll fail (the runtime pauses and polls again) and trigger a
+ * re-read of the member's own pending entries; {@code NOGROUP} (a restart without persistence) re-creates
+ * the group at the start of the streams.
+ */
+final class RedisConsumerSource implements ConsumerSource {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConsumerSource.class);
+    /** Index of the group's retry stream among {@link #streams}; 0, 1 and 2 are the bands. */
+    static final int RETRY = Keys.BANDS;
+    private static final int[] READ_ORDER = {RETRY, 2, 1, 0};
+    private static final int FAIRNESS_INTERVAL = 10;
+    private static final int MOVE_BATCH = 512;
+
+    private final RedisBroker broker;
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+    private final String topic;
+    private final String groupName;
+    private final String consumerName;
+    private final byte[] group;
+    private final byte[] consumer;
+    private final byte[][] streams = new byte[Keys.BANDS + 1][];
+    private final byte[] delayKey;
+    private final byte[] deadLetterKey;
+    private final long leaseNanos;
+    private final StatefulConnection<byte[], byte[]> readConnection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> reader;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<ArrayDeque<Handle>> buffer = new ArrayList<>();
+    private final Map<String, Handle> buffered = new HashMap<>();
+    private int servedHigherInARow;
+    private boolean recover = true;
+    private final String[] recoverCursor = new String[RETRY + 1];
+    private long nextClaimNanos;
+    private final String[] claimCursor = new String[RETRY + 1];
+
+    private final Map<String, Handle> outstanding = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Handle> acks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Op> redo = new ConcurrentLinkedQueue<>();
+    private final Set<CompletableFuture<?>> sent = ConcurrentHashMap.newKeySet();
+    private final Map<Handle, Extension> extensions = new ConcurrentHashMap<>();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final ScheduledFuture<?> refresher;
+    private volatile boolean closed;
+
+    /**
+     * Creates the group on every stream (at its start position if new) and opens the reading connection.
+     *
+     * @throws MessagingException if Redis cannot be reached or refuses
+     */
+    RedisConsumerSource(RedisBroker broker, SubscriptionOptions options) {
+        this.broker = broker;
+        this.commands = broker.commands();
+        this.topic = options.topic();
+        this.groupName = options.group();
+        this.consumerName = options.consumerName();
+        this.group = Keys.bytes(groupName);
+        this.consumer = Keys.bytes(consumerName);
+        Keys keys = broker.keys();
+        for (int b = 0; b < Keys.BANDS; b++) {
+            streams[b] = keys.band(topic, b);
+            buffer.add(new ArrayDeque<>());
+        }
+        streams[RETRY] = keys.retry(topic, groupName);
+        this.delayKey = keys.delay(topic, groupName);
+        this.deadLetterKey = keys.deadLetters(topic, groupName);
+        this.leaseNanos = options.leaseTimeout().toNanos();
+        Arrays.fill(recoverCursor, "0-0");
+        Arrays.fill(claimCursor, "0-0");
+        createGroups(options.startPosition() == StartPosition.EARLIEST ? "0" : "$");
+        this.readConnection = broker.clients().connect("open a connection for subscription " + topic + "/" + groupName,
+                streams[0]);
+        this.reader = RedisClients.async(readConnection);
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), leaseNanos / 4);
+        this.refresher = broker.clients().scheduler().scheduleAtFixedRate(this::refreshExtensions, period, period,
+                TimeUnit.NANOSECONDS);
+    }
+
+    // ---------------------------------------------------------------------------------------------- fetching
+
+    @Override
+    public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        lock.lockInterruptibly();
+        try {
+            settle(true);
+            if (recover) {
+                recoverOwn(max);
+            }
+            if (System.nanoTime() - nextClaimNanos >= 0) {
+                claimIdle(max);
+                nextClaimNanos = System.nanoTime() + leaseNanos / 2;
+            }
+            if (buffered.size() < max) {
+                read(max, buffered.isEmpty() ? timeout : Duration.ZERO);
+            }
+            return takeFromBuffer(max);
+        } catch (MessagingException e) {
+            if (RedisErrors.isNoGroup(e)) {
+                LOG.warn("The group {} of topic {} is gone from Redis (NOGROUP: the server restarted without its data, "
+                        + "or the keys were deleted); creating it again at the start of the streams", groupName, topic);
+                createGroups("0");
+                recover = true;
+                return List.of();
+            }
+            if (RedisErrors.isConnectionProblem(e.getCause() != null ? e.getCause() : e)) {
+                recover = true;
+            }
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads new entries: retry stream first, then the bands, highest first. */
+    private void read(int max, Duration timeout) throws InterruptedException {
+        XReadArgs args = XReadArgs.Builder.count(max);
+        long blockMillis = 0;
+        if (!timeout.isZero()) {
+            blockMillis = Math.max(1, Math.min(timeout.toMillis(), broker.settings().blockTimeout().toMillis()));
+            args.block(blockMillis);
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        XReadArgs.StreamOffset<byte[]>[] offsets = new XReadArgs.StreamOffset[READ_ORDER.length];
+        for (int i = 0; i < READ_ORDER.length; i++) {
+            offsets[i] = XReadArgs.StreamOffset.lastConsumed(streams[READ_ORDER[i]]);
+        }
+        List<StreamMessage<byte[], byte[]>> got = awaitRead(reader.xreadgroup(Consumer.from(group, consumer), args,
+                offsets).toCompletableFuture(), blockMillis, "read topic '" + topic + "' for group '" + groupName + "'");
+        List<Handle> retries = new ArrayList<>();
+        for (StreamMessage<byte[], byte[]> m : got) {
+            int stream = streamIndex(m.getStream());
+            Handle h = handle(stream, m, 1);
+            if (h == null) {
+                continue;
+            }
+            if (stream == RETRY) {
+                retries.add(h);
+            } else {
+                addLast(h);
+            }
+        }
+        addFirst(retries);
+    }
+
+    /** Re-reads this member's own pending entries, page by page, skipping those it holds already. */
+    private void recoverOwn(int max) throws InterruptedException {
+        List<Integer> open = new ArrayList<>();
+        for (int s = 0; s <= RETRY; s++) {
+            if (recoverCursor[s] != null) {
+                open.add(s);
+            }
+        }
+        if (open.isEmpty()) {
+            finishRecovery();
+            return;
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        XReadArgs.StreamOffset<byte[]>[] offsets = new XReadArgs.StreamOffset[open.size()];
+        for (int i = 0; i < open.size(); i++) {
+            offsets[i] = XReadArgs.StreamOffset.from(streams[open.get(i)], recoverCursor[open.get(i)]);
+        }
+        String what = "recover the pending entries of " + consumerName + " in group '" + groupName + "'";
+        List<StreamMessage<byte[], byte[]>> got = awaitRead(reader.xreadgroup(Consumer.from(group, consumer),
+                XReadArgs.Builder.count(max), offsets).toCompletableFuture(), 0, what);
+        Map<Integer, List<StreamMessage<byte[], byte[]>>> byStream = new HashMap<>();
+        for (StreamMessage<byte[], byte[]> m : got) {
+            byStream.computeIfAbsent(streamIndex(m.getStream()), k -> new ArrayList<>()).add(m);
+        }
+        for (int s : open) {
+            List<StreamMessage<byte[], byte[]>> entries = byStream.getOrDefault(s, List.of());
+            if (entries.size() < max) {
+                recoverCursor[s] = null;
+            }
+            if (!entries.isEmpty()) {
+                recoverCursor[s] = recoverCursor[s] == null ? null : entries.get(entries.size() - 1).getId();
+                adopt(s, entries, what);
+            }
+        }
+        boolean done = true;
+        for (String c : recoverCursor) {
+            done &= c == null;
+        }
+        if (done) {
+            finishRecovery();
+        }
+    }
+
+    private void finishRecovery() {
+        recover = false;
+        Arrays.fill(recoverCursor, "0-0");
+    }
+
+    /** Claims entries idle longer than the lease, from any member. */
+    private void claimIdle(int max) throws InterruptedException {
+        long leaseMillis = TimeUnit.NANOSECONDS.toMillis(leaseNanos);
+        List<CompletableFuture<ClaimedMessages<byte[], byte[]>>> claims = new ArrayList<>();
+        for (int s = 0; s <= RETRY; s++) {
+            claims.add(commands.xautoclaim(streams[s], XAutoClaimArgs.Builder
+                    .xautoclaim(Consumer.from(group, consumer), leaseMillis, claimCursor[s]).count(max))
+                    .toCompletableFuture());
+        }
+        String what = "claim entries idle longer than the lease in group '" + groupName + "'";
+        for (int s = 0; s <= RETRY; s++) {
+            ClaimedMessages<byte[], byte[]> claimed = awaitPlain(claims.get(s), what);
+            claimCursor[s] = claimed.getId() == null ? "0-0" : claimed.getId();
+            if (!claimed.getMessages().isEmpty()) {
+                LOG.debug("{} claimed {} entries of {} idle longer than the lease", consumerName,
+                        claimed.getMessages().size(), Keys.string(streams[s]));
+                adopt(s, claimed.getMessages(), what);
+            }
+        }
+    }
+
+    /**
+     * Buffers entries taken over from the pending list (recovered or claimed), with attempt numbers from the
+     * delivery counts Redis keeps; deleted entries are acknowledged away.
+     */
+    private void adopt(int stream, List<StreamMessage<byte[], byte[]>> entries, String what)
+            throws InterruptedException {
+        String first = entries.get(0).getId();
+        String last = entries.get(entries.size() - 1).getId();
+        List<PendingMessage> pending = awaitPlain(commands.xpending(streams[stream], Consumer.from(group, consumer),
+                Range.create(first, last), Limit.from(entries.size() * 2L + 16)).toCompletableFuture(), what);
+        Map<String, Long> counts = new HashMap<>();
+        for (PendingMessage p : pending) {
+            counts.put(p.getId(), p.getRedeliveryCount());
+        }
+        List<Handle> adopted = new ArrayList<>();
+        for (StreamMessage<byte[], byte[]> m : entries) {
+            String key = stream + ":" + m.getId();
+            Handle existing = buffered.get(key);
+            if (existing != null) {
+                existing.fetchedNanos = System.nanoTime();
+                continue;
+            }
+            if (recover && outstanding.containsKey(key)) {
+                continue; // handed out and not settled yet: a re-read after a reconnect, not a lost lease
+            }
+            Handle h = handle(stream, m, Math.max(1, counts.getOrDefault(m.getId(), 1L)));
+            if (h != null) {
+                adopted.add(h);
+            }
+        }
+        addFirst(adopted);
+    }
+
+    /**
+     * Turns an entry into a handle; {@code null} for an entry that was deleted (trimmed) while pending, which is
+     * acknowledged instead.
+     *
+     * @param deliveries how many times Redis has delivered it to the group, this time included
+     */
+    private Handle handle(int stream, StreamMessage<byte[], byte[]> m, long deliveries) {
+        Map<byte[], byte[]> body = m.getBody();
+        if (body == null || body.isEmpty()) {
+            acks.add(new Handle(stream, m.getId(), null, null, null, null, 1, Positions.of(0, "0-0"), null));
+            return null;
+        }
+        byte[] envelope = Fields.get(body, Fields.MESSAGE);
+        int base = 1;
+        Position position;
+        Instant firstFailure = null;
+        String problem = null;
+        if (stream == RETRY) {
+            String p = Fields.getString(body, Fields.POSITION);
+            position = p == null || p.isEmpty() ? new Position("retry:" + m.getId()) : new Position(p);
+            try {
+                String a = Fields.getString(body, Fields.ATTEMPT);
+                base = a == null ? 1 : Math.max(1, Integer.parseInt(a));
+                String f = Fields.getString(body, Fields.FIRST_FAILURE);
+                firstFailure = f == null || f.isEmpty() ? null : Fields.instant(f);
+            } catch (RuntimeException e) {
+                problem = "retry entry " + m.getId() + " of " + Keys.string(streams[stream])
+                        + " has an invalid attempt or first-failure field: " + e.getMessage();
+            }
+        } else {
+            position = Positions.of(stream, m.getId());
+        }
+        int attempt = (int) Math.min(Integer.MAX_VALUE, base + deliveries - 1);
+        Message message = null;
+        byte[] raw = envelope;
+        if (envelope == null) {
+            raw = Fields.dump(body);
+            problem = "stream entry " + m.getId() + " of " + Keys.string(streams[stream]) + " has no field 'm' (its "
+                    + "fields: " + Fields.names(body) + "); it was not written by GreenLang Messaging";
+        } else if (problem == null) {
+            try {
+                message = WireFormat.decode(envelope);
+            } catch (PayloadDecodingException e) {
+                problem = "stream entry " + m.getId() + " of " + Keys.string(streams[stream]) + ": " + e.getMessage();
+            }
+        }
+        return new Handle(stream, m.getId(), envelope != null ? envelope : raw, message, raw,
+                message == null ? problem : null, attempt, position, firstFailure);
+    }
+
+    private void addLast(Handle h) {
+        if (buffered.putIfAbsent(h.key(), h) == null) {
+            buffer.get(h.band()).addLast(h);
+        }
+    }
+
+    /** Puts handles at the front of their bands, keeping their order. */
+    private void addFirst(List<Handle> handles) {
+        for (int i = handles.size() - 1; i >= 0; i--) {
+            Handle h = handles.get(i);
+            if (buffered.putIfAbsent(h.key(), h) == null) {
+                buffer.get(h.band()).addFirst(h);
+            }
+        }
+    }
+
+    private List<InboundMessage> takeFromBuffer(int max) throws InterruptedException {
+        if (buffered.isEmpty()) {
+            return List.of();
+        }
+        List<Handle> out = new ArrayList<>(Math.min(max, buffered.size()));
+        while (out.size() < max && !buffered.isEmpty()) {
+            Handle h = next();
+            buffered.remove(h.key());
+            out.add(h);
+        }
+        refreshStale(out);
+        List<InboundMessage> records = new ArrayList<>(out.size());
+        for (Handle h : out) {
+            outstanding.put(h.key(), h);
+            records.add(h.message != null
+                    ? InboundMessage.of(h.message, h.position, h.attempt, h.firstFailure, h)
+                    : InboundMessage.undecodable(h.raw, h.decodeError, h.position, h.attempt, h));
+        }
+        return records;
+    }
+
+    /** The next handle by priority, with the fairness rule; the buffer is not empty. */
+    private Handle next() {
+        int high = Keys.BANDS - 1;
+        while (buffer.get(high).isEmpty()) {
+            high--;
+        }
+        int oldestLower = -1;
+        for (int b = high - 1; b >= 0; b--) {
+            if (!buffer.get(b).isEmpty() && (oldestLower < 0
+                    || buffer.get(b).peekFirst().age() < buffer.get(oldestLower).peekFirst().age())) {
+                oldestLower = b;
+            }
+        }
+        if (oldestLower < 0) {
+            servedHigherInARow = 0;
+            return buffer.get(high).pollFirst();
+        }
+        if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
+            servedHigherInARow = 0;
+            return buffer.get(oldestLower).pollFirst();
+        }
+        servedHigherInARow++;
+        return buffer.get(high).pollFirst();
+    }
+
+    /** Resets the idle time of handles buffered for more than half a lease; drops those lost meanwhile. */
+    private void refreshStale(List<Handle> out) throws InterruptedException {
+        long staleBefore = System.nanoTime() - leaseNanos / 2;
+        Map<Integer, List<Handle>> stale = new HashMap<>();
+        for (Handle h : out) {
+            if (h.fetchedNanos - staleBefore < 0) {
+                stale.computeIfAbsent(h.stream, k -> new ArrayList<>()).add(h);
+            }
+        }
+        if (stale.isEmpty()) {
+            return;
+        }
+        Map<Integer, CompletableFuture<List<Object>>> results = new HashMap<>();
+        stale.forEach((s, hs) -> results.put(s, extend(s, hs)));
+        for (Map.Entry<Integer, List<Handle>> e : stale.entrySet()) {
+            List<Object> held = awaitPlain(results.get(e.getKey()), "keep buffered entries leased");
+            List<Handle> hs = e.getValue();
+            for (int i = 0; i < hs.size(); i++) {
+                if (Long.valueOf(1).equals(held.get(i))) {
+                    hs.get(i).fetchedNanos = System.nanoTime();
+                } else {
+                    LOG.debug("{} lost buffered entry {} to another member before handing it out", consumerName,
+                            hs.get(i).id);
+                    out.remove(hs.get(i));
+                }
+            }
+        }
+    }
+
+    private CompletableFuture<List<Object>> extend(int stream, List<Handle> handles) {
+        byte[][] args = new byte[handles.size() + 2][];
+        args[0] = group;
+        args[1] = consumer;
+        for (int i = 0; i < handles.size(); i++) {
+            args[i + 2] = Fields.bytes(handles.get(i).id);
+        }
+        return Script.EXTEND.run(commands, ScriptOutputType.MULTI, new byte[][] {streams[stream]}, args);
+    }
+
+    private int streamIndex(byte[] key) {
+        for (int s = 0; s <= RETRY; s++) {
+            if (Arrays.equals(streams[s], key)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("Redis answered with entries of an unexpected stream " + Keys.string(key));
+    }
+
+    /** Creates the group on the band streams at {@code start} and on the retry stream at 0; existing ones stay. */
+    private void createGroups(String start) {
+        broker.call("create group '" + groupName + "' on topic '" + topic + "'", () -> {
+            List<CompletableFuture<String>> creates = new ArrayList<>();
+            for (int s = 0; s <= RETRY; s++) {
+                String id = s == RETRY ? "0" : start;
+                creates.add(commands.xgroupCreate(XReadArgs.StreamOffset.from(streams[s], id), group,
+                        XGroupCreateArgs.Builder.mkstream()).toCompletableFuture()
+                        .exceptionally(e -> {
+                            if (String.valueOf(RedisErrors.unwrap(e).getMessage()).startsWith("BUSYGROUP")) {
+                                return "OK";
+                            }
+                            throw new java.util.concurrent.CompletionException(RedisErrors.unwrap(e));
+                        }));
+            }
+            return CompletableFuture.allOf(creates.toArray(new CompletableFuture<?>[0]));
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------- settling
+
+    @Override
+    public void ack(InboundMessage record) {
+        Handle h = settled(record);
+        if (h != null) {
+            acks.add(h);
+        }
+    }
+
+    @Override
+    public void retry(InboundMessage record, Duration delay, Instant firstFailure) {
+        Handle h = settled(record);
+        if (h == null) {
+            return;
+        }
+        ByteArrayOutputStream member = new ByteArrayOutputStream(h.envelope.length + 64);
+        byte[] head = Fields.bytes((record.attempt() + 1) + "|" + (firstFailure == null ? "" : Fields.instant(firstFailure))
+                + "|" + h.position.value() + "|");
+        member.writeBytes(head);
+        member.writeBytes(h.envelope);
+        byte[] memberBytes = member.toByteArray();
+        byte[] due = Fields.bytes(Long.toString(System.currentTimeMillis() + Math.max(0, delay.toMillis())));
+        send(new Op("schedule a retry of entry " + h.id, () -> Script.RETRY.run(commands, ScriptOutputType.INTEGER,
+                new byte[][] {streams[h.stream], delayKey}, group, consumer, Fields.bytes(h.id), due,
+                memberBytes, deleteFlag(h))));
+    }
+
+    @Override
+    public void deadLetter(InboundMessage record, DeadLetterRequest request) {
+        Handle h = settled(record);
+        if (h == null) {
+            return;
+        }
+        List<byte[]> args = new ArrayList<>();
+        args.add(group);
+        args.add(consumer);
+        args.add(Fields.bytes(h.id));
+        args.add(deleteFlag(h));
+        addField(args, Fields.MESSAGE, WireFormat.encode(request.message()));
+        addField(args, Fields.GROUP, Fields.bytes(request.group()));
+        addField(args, Fields.REASON, Fields.bytes(request.reason().name()));
+        addField(args, Fields.ATTEMPTS, Fields.bytes(Integer.toString(request.attempts())));
+        addField(args, Fields.DLQ_FIRST_FAILURE, Fields.bytes(Fields.instant(request.firstFailure())));
+        addField(args, Fields.DLQ_LAST_FAILURE, Fields.bytes(Fields.instant(request.lastFailure())));
+        request.exceptionClass().ifPresent(c -> addField(args, Fields.EXCEPTION_CLASS, Fields.bytes(c)));
+        addField(args, Fields.EXCEPTION_MESSAGE, Fields.bytes(request.exceptionMessage()));
+        addField(args, Fields.POSITION, Fields.bytes(record.position().value()));
+        byte[][] argv = args.toArray(new byte[0][]);
+        send(new Op("dead-letter entry " + h.id, () -> Script.DEAD_LETTER.run(commands, ScriptOutputType.INTEGER,
+                new byte[][] {streams[h.stream], deadLetterKey}, argv)));
+    }
+
+    @Override
+    public boolean extendLease(InboundMessage record, Duration extension) {
+        Handle h = (Handle) record.handle();
+        if (h.settled.get()) {
+            return false;
+        }
+        try {
+            List<Object> held = broker.call("extend the lease of entry " + h.id, () -> extend(h.stream, List.of(h)));
+            if (!Long.valueOf(1).equals(held.get(0))) {
+                extensions.remove(h);
+                return false;
+            }
+        } catch (MessagingException e) {
+            LOG.warn("Could not extend the lease of entry {} of {} now ({}); trying again in the background", h.id,
+                    topic, e.getMessage());
+        }
+        extensions.put(h, new Extension(System.nanoTime() + extension.toNanos()));
+        return !h.settled.get();
+    }
+
+    @Override
+    public void release(List<InboundMessage> records) {
+        for (InboundMessage r : records) {
+            Handle h = settled(r);
+            if (h != null) {
+                requeue(h);
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            settle(false);
+        } catch (MessagingException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debug("Flushing settlements of {}/{} failed; they are sent again later: {}", topic, groupName,
+                    e.toString());
+        }
+    }
+
+    /** Marks the record settled; returns its handle, or {@code null} if it was settled already. */
+    private Handle settled(InboundMessage record) {
+        Handle h = (Handle) record.handle();
+        if (!h.settled.compareAndSet(false, true)) {
+            return null;
+        }
+        outstanding.remove(h.key(), h);
+        extensions.remove(h);
+        return h;
+    }
+
+    private void requeue(Handle h) {
+        byte[] first = h.firstFailure == null ? new byte[0] : Fields.bytes(Fields.instant(h.firstFailure));
+        byte[] minId = broker.minIdArgument();
+        send(new Op("hand back entry " + h.id, () -> Script.REQUEUE.run(commands, ScriptOutputType.INTEGER,
+                new byte[][] {streams[h.stream], streams[RETRY]}, group, consumer, Fields.bytes(h.id), deleteFlag(h),
+                minId, h.envelope, Fields.bytes(Integer.toString(h.attempt)), Fields.bytes(h.position.value()),
+                first)));
+    }
+
+    private static byte[] deleteFlag(Handle h) {
+        return Fields.bytes(h.stream == RETRY ? "1" : "0");
+    }
+
+    private static void addField(List<byte[]> args, String name, byte[] value) {
+        args.add(Fields.bytes(name));
+        args.add(value);
+    }
+
+    /** Sends an operation now; if it fails because the connection is down, it is sent again on the next flush. */
+    private CompletableFuture<?> send(Op op) {
+        CompletableFuture<?> f;
+        try {
+            f = op.action.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<?> future = f;
+        sent.add(future);
+        future.whenComplete((v, e) -> {
+            sent.remove(future);
+            if (e == null) {
+                return;
+            }
+            if (RedisErrors.isConnectionProblem(e) || RedisErrors.isNoGroup(e) && !closed) {
+                redo.add(op);
+            } else {
+                LOG.warn("Redis refused to {} for {}/{}; dropped: {}", op.what, topic, groupName,
+                        broker.errors().scrub(String.valueOf(RedisErrors.unwrap(e).getMessage())));
+            }
+        });
+        return future;
+    }
+
+    /**
+     * Sends what is owed (operations to repeat, buffered acknowledgements), optionally moves due retries, and
+     * waits for everything sent so far.
+     *
+     * @throws MessagingException if something failed; what failed for a connection problem is kept
+     */
+    private void settle(boolean moveDue) throws InterruptedException {
+        List<CompletableFuture<?>> waits = new ArrayList<>(sent);
+        Op op;
+        while ((op = redo.poll()) != null) {
+            waits.add(send(op));
+        }
+        Map<Integer, List<String>> ids = new HashMap<>();
+        Handle h;
+        while ((h = acks.poll()) != null) {
+            ids.computeIfAbsent(h.stream, k -> new ArrayList<>()).add(h.id);
+        }
+        for (Map.Entry<Integer, List<String>> e : ids.entrySet()) {
+            byte[] key = streams[e.getKey()];
+            String[] list = e.getValue().toArray(new String[0]);
+            boolean delete = e.getKey() == RETRY;
+            waits.add(send(new Op("acknowledge " + list.length + " entries", () -> {
+                CompletableFuture<Long> ack = commands.xack(key, group, list).toCompletableFuture();
+                return delete ? ack.thenCombine(commands.xdel(key, list).toCompletableFuture(), Long::sum) : ack;
+            })));
+        }
+        if (moveDue) {
+            waits.add(Script.MOVE_DUE.run(commands, ScriptOutputType.INTEGER, new byte[][] {delayKey, streams[RETRY]},
+                    Fields.bytes(Integer.toString(MOVE_BATCH)), broker.minIdArgument(),
+                    Fields.bytes(Long.toString(System.currentTimeMillis()))));
+        }
+        Throwable failure = null;
+        for (CompletableFuture<?> f : waits) {
+            try {
+                awaitPlain(f, "settle messages");
+            } catch (MessagingException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw (MessagingException) failure;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- leases
+
+    /** Resets the idle time of entries whose lease was extended, until each extension runs out. */
+    private void refreshExtensions() {
+        if (extensions.isEmpty() || closed || !refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long now = System.nanoTime();
+            Map<Integer, List<Handle>> due = new HashMap<>();
+            for (Iterator<Map.Entry<Handle, Extension>> it = extensions.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<Handle, Extension> e = it.next();
+                Extension x = e.getValue();
+                if (e.getKey().settled.get() || x.untilNanos - now <= 0) {
+                    it.remove();
+                } else if (now - x.refreshedNanos >= leaseNanos / 3 && x.untilNanos - (x.refreshedNanos + leaseNanos) > 0) {
+                    due.computeIfAbsent(e.getKey().stream, k -> new ArrayList<>()).add(e.getKey());
+                }
+            }
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            due.forEach((stream, handles) -> all.add(extend(stream, handles).whenComplete((held, failure) -> {
+                if (failure != null) {
+                    return; // tried again on the next tick
+                }
+                long at = System.nanoTime();
+                for (int i = 0; i < handles.size(); i++) {
+                    Extension x = extensions.get(handles.get(i));
+                    if (x == null) {
+                        continue;
+                    }
+                    if (Long.valueOf(1).equals(held.get(i))) {
+                        x.refreshedNanos = at;
+                    } else {
+                        extensions.remove(handles.get(i));
+                    }
+                }
+            })));
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+                    .whenComplete((v, e) -> refreshing.set(false));
+        } catch (RuntimeException e) {
+            refreshing.set(false);
+            LOG.debug("Refreshing leases of {}/{} failed: {}", topic, groupName, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- closing
+
+    @Override
+    public void close() {
+        closed = true;
+        refresher.cancel(false);
+        boolean locked = false;
+        try {
+            locked = lock.tryLock(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (locked) {
+                for (ArrayDeque<Handle> band : buffer) {
+                    for (Handle h : band) {
+                        if (h.settled.compareAndSet(false, true)) {
+                            requeue(h);
+                        }
+                    }
+                    band.clear();
+                }
+                buffered.clear();
+            }
+            settle(false);
+            broker.call("leave group '" + groupName + "'", () -> Script.LEAVE.run(commands, ScriptOutputType.INTEGER,
+                    streams.clone(), group, consumer));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (MessagingException e) {
+            LOG.warn("Closing member {} of group {} on topic {} did not finish cleanly; what it held will be claimed by "
+                    + "another member after the lease: {}", consumerName, groupName, topic, e.getMessage());
+        } finally {
+            if (locked) {
+                lock.unlock();
+            }
+            readConnection.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- waiting
+
+    /** Waits for a blocking read: its block time plus the command timeout. */
+    private <T> T awaitRead(CompletableFuture<T> f, long blockMillis, String what) throws InterruptedException {
+        return awaitFor(f, blockMillis + broker.settings().commandTimeout().toMillis() + 1000, what);
+    }
+
+    private <T> T awaitPlain(CompletableFuture<T> f, String what) throws InterruptedException {
+        return awaitFor(f, broker.settings().commandTimeout().toMillis() + 1000, what);
+    }
+
+    private <T> T awaitFor(CompletableFuture<T> f, long millis, String what) throws InterruptedException {
+        try {
+            return f.get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw broker.errors().translate(e.getCause(), what);
+        } catch (TimeoutException e) {
+            throw broker.errors().translate(new io.lettuce.core.RedisCommandTimeoutException("no reply"), what);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisConsumerSource{" + topic + "/" + groupName + "/" + consumerName + "}";
+    }
+
+    // ---------------------------------------------------------------------------------------------- types
+
+    /** A fetched entry: where it is, what it holds, and whether it has been settled. */
+    static final class Handle {
+        final int stream;
+        final String id;
+        final byte[] envelope;
+        final Message message;
+        final byte[] raw;
+        final String decodeError;
+        final int attempt;
+        final Position position;
+        final Instant firstFailure;
+        final AtomicBoolean settled = new AtomicBoolean();
+        volatile long fetchedNanos = System.nanoTime();
+
+        Handle(int stream, String id, byte[] envelope, Message message, byte[] raw, String decodeError, int attempt,
+                Position position, Instant firstFailure) {
+            this.stream = stream;
+            this.id = id;
+            this.envelope = envelope;
+            this.message = message;
+            this.raw = raw;
+            this.decodeError = decodeError;
+            this.attempt = attempt;
+            this.position = position;
+            this.firstFailure = firstFailure;
+        }
+
+        String key() {
+            return stream + ":" + id;
+        }
+
+        /** The band it is served from: its message's, or its stream's. */
+        int band() {
+            if (message != null) {
+                return Keys.band(message.priority());
+            }
+            return stream == RETRY ? 0 : stream;
+        }
+
+        /** How old it is in log terms: the time of its original entry, for the fairness rule. */
+        long age() {
+            try {
+                return Positions.parse(position).millis();
+            } catch (IllegalArgumentException e) {
+                return Positions.entryId(id)[0];
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Handle{" + key() + ", attempt " + attempt + "}";
+        }
+    }
+
+    /** An extension of a lease: until when, and when the idle time was last reset. */
+    private static final class Extension {
+        final long untilNanos;
+        volatile long refreshedNanos = System.nanoTime();
+
+        Extension(long untilNanos) {
+            this.untilNanos = untilNanos;
+        }
+    }
+
+    /** A settlement that can be sent again. */
+    private static final class Op {
+        final String what;
+        final Supplier<CompletableFuture<?>> action;
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Op(String what, Supplier<? extends CompletableFuture<?>> action) {
+            this.what = what;
+            this.action = (Supplier) action;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.greenlang.messaging.redis;
+
+import io.greenlang.messaging.DeadLetter;
+import io.greenlang.messaging.DeadLetterQueue;
+import io.greenlang.messaging.DeadLetterReason;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.spi.wire.WireFormat;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dead-letter stream of one topic and group (<code>P:{topic}:dlq:group</code>). A dead letter's id is its
+ * entry id. Count is {@code XLEN}, list is {@code XRANGE}, purge is {@code DEL} (in a script that returns the
+ * count), and replay copies the message, as attempt 1 with its original position, to the group's own retry
+ * stream and deletes the dead letter, in one script: only that group sees it again. Dead letters are not
+ * trimmed by the retention; they stay until replayed or purged.
+ *
+ * <p>Operations block until Redis answers and are safe from any thread.
+ */
+final class RedisDeadLetterQueue implements DeadLetterQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisDeadLetterQueue.class);
+
+    private final RedisBroker broker;
+    private final String topic;
+    private final String group;
+    private final byte[] key;
+    private final byte[] retryKey;
+
+    RedisDeadLetterQueue(RedisBroker broker, String topic, String group) {
+        this.broker = broker;
+        this.topic = topic;
+        this.group = group;
+        this.key = broker.keys().deadLetters(topic, group);
+        this.retryKey = broker.keys().retry(topic, group);
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public long count() {
+        broker.checkOpen();
+        return broker.call("count the dead letters of " + where(), () -> broker.commands().xlen(key).toCompletableFuture());
+    }
+
+    @Override
+    public List<DeadLetter> list(int max) {
+        requirePositive(max);
+        broker.checkOpen();
+        List<StreamMessage<byte[], byte[]>> entries = broker.call("list the dead letters of " + where(),
+                () -> broker.commands().xrange(key, Range.unbounded(), Limit.from(max)).toCompletableFuture());
+        List<DeadLetter> out = new ArrayList<>(entries.size());
+        for (StreamMessage<byte[], byte[]> e : entries) {
+            DeadLetter dl = decode(e);
+            if (dl != null) {
+                out.add(dl);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public boolean replay(String deadLetterId) {
+        Objects.requireNonNull(deadLetterId, "deadLetterId");
+        broker.checkOpen();
+        if (!deadLetterId.matches("\\d{1,20}-\\d{1,20}")) {
+            return false;
+        }
+        Long n = broker.<Long>call("replay dead letter " + deadLetterId + " of " + where(),
+                () -> Script.REPLAY.run(broker.commands(), ScriptOutputType.INTEGER, new byte[][] {key, retryKey},
+                        Fields.bytes("id"), Fields.bytes(deadLetterId), broker.minIdArgument()));
+        return n != null && n > 0;
+    }
+
+    @Override
+    public int replay(int max) {
+        requirePositive(max);
+        broker.checkOpen();
+        Long n = broker.<Long>call("replay the dead letters of " + where(),
+                () -> Script.REPLAY.run(broker.commands(), ScriptOutputType.INTEGER, new byte[][] {key, retryKey},
+                        Fields.bytes("max"), Fields.bytes(Integer.toString(max)), broker.minIdArgument()));
+        return n == null ? 0 : n.intValue();
+    }
+
+    @Override
+    public long purge() {
+        broker.checkOpen();
+        Long n = broker.<Long>call("purge the dead letters of " + where(),
+                () -> Script.PURGE.run(broker.commands(), ScriptOutputType.INTEGER, new byte[][] {key}));
+        return n == null ? 0 : n;
+    }
+
+    private DeadLetter decode(StreamMessage<byte[], byte[]> e) {
+        Map<byte[], byte[]> body = e.getBody();
+        try {
+            Message message = WireFormat.decode(Objects.requireNonNull(Fields.get(body, Fields.MESSAGE), "field m"));
+            String g = Fields.getString(body, Fields.GROUP);
+            DeadLetterReason reason = DeadLetterReason.valueOf(Fields.getString(body, Fields.REASON));
+            int attempts = Integer.parseInt(Fields.getString(body, Fields.ATTEMPTS));
+            Instant first = Fields.instant(Fields.getString(body, Fields.DLQ_FIRST_FAILURE));
+            Instant last = Fields.instant(Fields.getString(body, Fields.DLQ_LAST_FAILURE));
+            Optional<String> exceptionClass = Optional.ofNullable(Fields.getString(body, Fields.EXCEPTION_CLASS));
+            String text = Fields.getString(body, Fields.EXCEPTION_MESSAGE);
+            return new DeadLetter(e.getId(), message, g != null ? g : group, reason, attempts, first, last,
+                    exceptionClass, text != null ? text : "");
+        } catch (PayloadDecodingException | IllegalArgumentException | NullPointerException ex) {
+            LOG.warn("Skipping entry {} of the dead-letter stream of {}: it is not a dead letter this library wrote ({})",
+                    e.getId(), where(), ex.getMessage());
+            return null;
+        }
+    }
+
+    private String where() {
+        return "topic '" + topic + "', group '" + group + "'";
+    }
+
+    private static void requirePositive(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisDeadLetterQueue{" + topic + "/" + group + "}";
+    }
+}

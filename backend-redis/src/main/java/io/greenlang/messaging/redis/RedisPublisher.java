@@ -1,0 +1,281 @@
+package io.greenlang.messaging.redis;
+
+import io.greenlang.messaging.ConnectionException;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.PublishResult;
+import io.greenlang.messaging.VersionConflictException;
+import io.greenlang.messaging.spi.wire.WireFormat;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Appends messages to their band streams: one {@code XADD} per message with field {@code m} holding the
+ * envelope and {@code MINID ~ now-retention} (or {@code MAXLEN ~ n} with option {@code max-length}). A batch
+ * is written to the connection in one go and flushed once: a pipeline, one round trip.
+ *
+ * <p>No duplicates made by the client. The connection rejects commands while disconnected and fails the ones
+ * in flight at a disconnect instead of re-sending them (see {@link RedisClients}). So:
+ * <ul>
+ *   <li>an {@code XADD} refused before it ran (not connected, {@code LOADING}, {@code CLUSTERDOWN},
+ *       {@code TRYAGAIN}) is sent again, in order, with a growing pause, until {@code command-timeout} has
+ *       passed since the publish began;</li>
+ *   <li>an {@code XADD} whose outcome is unknown (connection lost while it was in flight, or no reply within
+ *       {@code command-timeout}) is never sent again: the publish fails with a {@link ConnectionException} or
+ *       {@link io.greenlang.messaging.MessagingTimeoutException} saying so, and the caller decides whether to
+ *       publish again (at-least-once for the producer).</li>
+ * </ul>
+ * Thread-safe; never blocks.
+ */
+final class RedisPublisher {
+    private static final long FIRST_PAUSE_MILLIS = 20;
+    private static final long MAX_PAUSE_MILLIS = 500;
+
+    private final StatefulConnection<byte[], byte[]> connection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+    private final Keys keys;
+    private final RedisSettings settings;
+    private final RedisErrors errors;
+    private final ScheduledExecutorService scheduler;
+
+    RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings, RedisErrors errors,
+            ScheduledExecutorService scheduler) {
+        this.connection = connection;
+        this.commands = RedisClients.async(connection);
+        this.keys = keys;
+        this.settings = settings;
+        this.errors = errors;
+        this.scheduler = scheduler;
+    }
+
+    /** Stores the messages in order; completes with one result per message, or fails. */
+    CompletableFuture<List<PublishResult>> publish(List<Message> messages) {
+        int n = messages.size();
+        byte[][] streamKeys = new byte[n][];
+        byte[][] envelopes = new byte[n][];
+        int[] bands = new int[n];
+        for (int i = 0; i < n; i++) {
+            Message m = messages.get(i);
+            bands[i] = Keys.band(m.priority());
+            streamKeys[i] = keys.band(m.topic(), bands[i]);
+            envelopes[i] = WireFormat.encode(m);
+        }
+        Batch batch = new Batch(messages, streamKeys, envelopes, bands,
+                System.nanoTime() + settings.commandTimeout().toNanos());
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        send(batch, all, FIRST_PAUSE_MILLIS);
+        return batch.result;
+    }
+
+    /**
+     * Appends the message only if its topic is at {@code expectedVersion} (the number of messages ever
+     * published to it), checked and appended in one script. Fails with {@link VersionConflictException} naming
+     * the actual version otherwise. Refusals before the script ran are retried like plain publishes; an unknown
+     * outcome fails (read the topic to see whether it was stored).
+     */
+    CompletableFuture<PublishResult> publishIfVersion(Message message, long expectedVersion) {
+        int band = Keys.band(message.priority());
+        byte[][] streams = new byte[Keys.BANDS][];
+        for (int b = 0; b < Keys.BANDS; b++) {
+            streams[b] = keys.band(message.topic(), b);
+        }
+        byte[] envelope = WireFormat.encode(message);
+        CompletableFuture<PublishResult> result = new CompletableFuture<>();
+        appendIfVersion(message, expectedVersion, band, streams, envelope, result,
+                System.nanoTime() + settings.commandTimeout().toNanos(), FIRST_PAUSE_MILLIS);
+        return result;
+    }
+
+    private void appendIfVersion(Message message, long expected, int band, byte[][] streams, byte[] envelope,
+            CompletableFuture<PublishResult> result, long deadlineNanos, long pauseMillis) {
+        byte[] trim = trimThreshold();
+        String keyword = settings.maxLength() > 0 ? "MAXLEN" : trim != null ? "MINID" : "";
+        byte[] threshold = settings.maxLength() > 0 ? Fields.bytes(Long.toString(settings.maxLength()))
+                : trim != null ? trim : new byte[0];
+        CompletableFuture<List<Object>> run;
+        try {
+            run = Script.APPEND_IF_VERSION.run(commands, ScriptOutputType.MULTI, streams,
+                    Fields.bytes(Long.toString(expected)), Fields.bytes(Integer.toString(band + 1)),
+                    Fields.bytes(keyword), threshold, envelope);
+        } catch (RuntimeException e) {
+            run = CompletableFuture.failedFuture(e);
+        }
+        String what = "append message " + message.id() + " to topic '" + message.topic() + "' at version " + expected;
+        run.whenComplete((reply, failure) -> {
+            if (failure == null) {
+                String value = Keys.string((byte[]) reply.get(1));
+                if (Long.valueOf(1).equals(reply.get(0))) {
+                    result.complete(new PublishResult(message.id(), message.topic(), Positions.of(band, value)));
+                } else {
+                    result.completeExceptionally(new VersionConflictException(message.topic(), expected,
+                            Long.parseLong(value)));
+                }
+                return;
+            }
+            switch (RedisErrors.outcome(failure)) {
+                case NOT_APPLIED_TRANSIENT:
+                    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - deadlineNanos < 0) {
+                        try {
+                            scheduler.schedule(() -> appendIfVersion(message, expected, band, streams, envelope, result,
+                                    deadlineNanos, Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS)), pauseMillis,
+                                    TimeUnit.MILLISECONDS);
+                            return;
+                        } catch (RejectedExecutionException e) {
+                            // fall through: the client is shutting down
+                        }
+                    }
+                    result.completeExceptionally(errors.translate(failure, what));
+                    break;
+                case UNKNOWN:
+                    result.completeExceptionally(unknownOutcome(failure, what));
+                    break;
+                default:
+                    result.completeExceptionally(errors.translate(failure, what));
+            }
+        });
+    }
+
+    private void send(Batch batch, int[] indices, long pauseMillis) {
+        byte[] trim = trimThreshold();
+        List<AsyncCommand<byte[], byte[], String>> commands = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(batch.keys[i]);
+            if (settings.maxLength() > 0) {
+                args.add("MAXLEN").add("~").add(settings.maxLength());
+            } else if (trim != null) {
+                args.add("MINID").add("~").add(trim);
+            }
+            args.add("*").add(Fields.MESSAGE).add(batch.envelopes[i]);
+            commands.add(new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(ByteArrayCodec.INSTANCE),
+                    args)));
+        }
+        try {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            List<RedisCommand<byte[], byte[], ?>> dispatched = (List) commands;
+            connection.dispatch(dispatched);
+        } catch (RuntimeException e) {
+            for (AsyncCommand<byte[], byte[], String> c : commands) {
+                c.completeExceptionally(e);
+            }
+        }
+        CompletableFuture.allOf(commands.toArray(new CompletableFuture<?>[0]))
+                .whenComplete((ignored, failure) -> settle(batch, indices, commands, pauseMillis));
+    }
+
+    private void settle(Batch batch, int[] indices, List<AsyncCommand<byte[], byte[], String>> commands,
+            long pauseMillis) {
+        Throwable refused = null;
+        Throwable unknown = null;
+        Throwable transientFailure = null;
+        int[] again = new int[indices.length];
+        int retries = 0;
+        for (int k = 0; k < indices.length; k++) {
+            int i = indices[k];
+            AsyncCommand<byte[], byte[], String> c = commands.get(k);
+            if (!c.isCompletedExceptionally()) {
+                batch.results[i] = new PublishResult(batch.messages.get(i).id(), batch.messages.get(i).topic(),
+                        Positions.of(batch.bands[i], c.join()));
+                continue;
+            }
+            Throwable failure = RedisErrors.unwrap(c.handle((v, e) -> e).join());
+            switch (RedisErrors.outcome(failure)) {
+                case REFUSED:
+                    refused = refused == null ? failure : refused;
+                    break;
+                case UNKNOWN:
+                    unknown = unknown == null ? failure : unknown;
+                    break;
+                default:
+                    transientFailure = transientFailure == null ? failure : transientFailure;
+                    again[retries++] = i;
+            }
+        }
+        String what = describe(batch.messages);
+        if (refused != null) {
+            batch.result.completeExceptionally(errors.translate(refused, what));
+        } else if (unknown != null) {
+            batch.result.completeExceptionally(unknownOutcome(unknown, what));
+        } else if (retries > 0) {
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - batch.deadlineNanos > 0) {
+                batch.result.completeExceptionally(errors.translate(transientFailure, what));
+                return;
+            }
+            int[] next = Arrays.copyOf(again, retries);
+            try {
+                scheduler.schedule(() -> send(batch, next, Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS)), pauseMillis,
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                batch.result.completeExceptionally(errors.translate(transientFailure, what));
+            }
+        } else {
+            batch.result.complete(List.of(batch.results));
+        }
+    }
+
+    private RuntimeException unknownOutcome(Throwable failure, String what) {
+        RuntimeException translated = errors.translate(failure, what);
+        String suffix = " Whether Redis stored it is unknown, so it was not sent again: publishing it again may store "
+                + "it twice.";
+        if (translated instanceof io.greenlang.messaging.MessagingTimeoutException) {
+            return new io.greenlang.messaging.MessagingTimeoutException(translated.getMessage() + suffix,
+                    translated.getCause());
+        }
+        return new ConnectionException("The connection to Redis at " + settings.endpointsForMessages()
+                + " was lost while this client tried to " + what + " ("
+                + errors.scrub(String.valueOf(RedisErrors.unwrap(failure).getMessage())) + ")." + suffix
+                + " The client reconnects by itself.", translated.getCause());
+    }
+
+    private static String describe(List<Message> messages) {
+        if (messages.size() == 1) {
+            return "publish message " + messages.get(0).id() + " to topic '" + messages.get(0).topic() + "'";
+        }
+        return "publish a batch of " + messages.size() + " messages (the first to topic '" + messages.get(0).topic()
+                + "')";
+    }
+
+    /** The {@code MINID} threshold for the retention, or {@code null} if nothing is to be trimmed. */
+    byte[] trimThreshold() {
+        long retention = settings.retention().toMillis();
+        long threshold = System.currentTimeMillis() - retention;
+        if (retention <= 0 || threshold <= 0) {
+            return null;
+        }
+        return Fields.bytes(Long.toString(threshold));
+    }
+
+    /** One publish call: its messages, what they became, and its outcome. */
+    private static final class Batch {
+        final List<Message> messages;
+        final byte[][] keys;
+        final byte[][] envelopes;
+        final int[] bands;
+        final long deadlineNanos;
+        final PublishResult[] results;
+        final CompletableFuture<List<PublishResult>> result = new CompletableFuture<>();
+
+        Batch(List<Message> messages, byte[][] keys, byte[][] envelopes, int[] bands, long deadlineNanos) {
+            this.messages = messages;
+            this.keys = keys;
+            this.envelopes = envelopes;
+            this.bands = bands;
+            this.deadlineNanos = deadlineNanos;
+            this.results = new PublishResult[messages.size()];
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.greenlang.messaging.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.Brokers;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.Subscription;
+import io.greenlang.messaging.SubscriptionOptions;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Members that crash: what they took is claimed by others after the lease, recovered at once by a new member of
+ * the same name, and a member is deleted from its group only once it holds nothing.
+ */
+@ExtendWith(RedisServerExtension.class)
+@DisplayName("Crash recovery")
+class RedisCrashRecoveryTest {
+    private Broker broker;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> raw;
+
+    @BeforeEach
+    void connect(String url) {
+        broker = Brokers.connect(url);
+        client = RedisClient.create(url);
+        raw = client.connect();
+    }
+
+    @AfterEach
+    void close() {
+        broker.close();
+        raw.close();
+        client.shutdown();
+    }
+
+    /** Creates the group, publishes, and lets consumer {@code name} take the entries and "crash" (never ack). */
+    @SuppressWarnings("unchecked")
+    private List<Message> takenByACrashedConsumer(String topic, String name, int n) {
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), d -> {
+        }).close();
+        List<Message> messages = java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> Message.builder(topic).text("job-" + i).build()).toList();
+        broker.publishAll(messages);
+        List<StreamMessage<String, String>> taken = raw.sync().xreadgroup(Consumer.from("g", name),
+                XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed("glm:{" + topic + "}:b1"));
+        assertThat(taken).hasSize(n);
+        return messages;
+    }
+
+    @Test
+    @DisplayName("entries a crashed member took go to another member after the lease, as attempt 2")
+    void claimedByAnotherMemberAfterTheLease() {
+        String topic = "crash-claim-" + System.nanoTime();
+        List<Message> messages = takenByACrashedConsumer(topic, "crashed", 3);
+        long start = System.nanoTime();
+        TestSupport.Handled rescuer = new TestSupport.Handled();
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("rescuer")
+                .leaseTimeout(Duration.ofSeconds(1)).build(), rescuer);
+        TestSupport.await("the rescuer to get all three").until(() -> messages.stream().allMatch(m -> rescuer.has(m.id())));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        for (Message m : messages) {
+            assertThat(rescuer.first(m.id()).attempt()).as("attempt of a message claimed from a crashed member")
+                    .isEqualTo(2);
+            assertThat(rescuer.count(m.id())).isEqualTo(1);
+        }
+        TestSupport.await("nothing pending").until(() -> broker.lag(topic, "g").pending() == 0);
+    }
+
+    @Test
+    @DisplayName("a new member with the crashed member's name recovers its pending entries at once, before any lease")
+    void recoveredByTheSameName() {
+        String topic = "crash-recover-" + System.nanoTime();
+        List<Message> messages = takenByACrashedConsumer(topic, "worker-1", 4);
+        TestSupport.Handled restarted = new TestSupport.Handled();
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("worker-1")
+                .leaseTimeout(Duration.ofMinutes(5)).build(), restarted);
+        TestSupport.await("the restarted member to recover its entries", Duration.ofSeconds(10))
+                .until(() -> messages.stream().allMatch(m -> restarted.has(m.id())));
+        for (Message m : messages) {
+            assertThat(restarted.first(m.id()).attempt()).isEqualTo(2);
+        }
+        Message next = Message.builder(topic).text("next").build();
+        broker.publish(next);
+        TestSupport.await("a new message after the recovery").until(() -> restarted.has(next.id()));
+        assertThat(restarted.first(next.id()).attempt()).isEqualTo(1);
+        TestSupport.await("nothing pending").until(() -> broker.lag(topic, "g").pending() == 0);
+    }
+
+    @Test
+    @DisplayName("a member is deleted from the group when it closes holding nothing, and kept while it holds entries")
+    void consumerDeletedOnlyWhenItsPendingListIsEmpty() {
+        String topic = "crash-leave-" + System.nanoTime();
+        String stream = "glm:{" + topic + "}:b1";
+        Subscription clean = broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("clean").build(),
+                d -> {
+                });
+        Message m1 = Message.builder(topic).text("one").build();
+        broker.publish(m1);
+        TestSupport.await("m1 handled").until(() -> broker.lag(topic, "g").total() == 0);
+        clean.close();
+        assertThat(consumers(stream)).doesNotContain("clean");
+
+        CountDownLatch never = new CountDownLatch(1);
+        Subscription stuck = broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("stuck")
+                .shutdownGracePeriod(Duration.ofMillis(100)).build(), d -> never.await());
+        Message m2 = Message.builder(topic).text("two").build();
+        broker.publish(m2);
+        TestSupport.await("m2 taken").until(() -> broker.lag(topic, "g").pending() == 1);
+        stuck.close();
+        assertThat(consumers(stream)).as("a member that still holds an entry stays in the group").contains("stuck");
+        never.countDown();
+        TestSupport.Handled successor = new TestSupport.Handled();
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("stuck").build(), successor);
+        TestSupport.await("the successor of the same name to recover m2").until(() -> successor.has(m2.id()));
+    }
+
+    private List<String> consumers(String stream) {
+        return raw.sync().xinfoConsumers(stream, "g").stream()
+                .map(o -> {
+                    List<?> fields = (List<?>) o;
+                    for (int i = 0; i + 1 < fields.size(); i += 2) {
+                        if ("name".equals(String.valueOf(fields.get(i)))) {
+                            return String.valueOf(fields.get(i + 1));
+                        }
+                    }
+                    return "";
+                }).toList();
+    }
+
+    @Test
+    @DisplayName("options are accepted from the URL's query")
+    void optionsInTheUrl(String url) {
+        try (Broker b = Brokers.connect(url + "?key-prefix=other&retention=1h")) {
+            String topic = "query-" + System.nanoTime();
+            b.publish(Message.builder(topic).text("x").build());
+            assertThat(raw.sync().xlen("other:{" + topic + "}:b1")).isEqualTo(1);
+            assertThat(b.read(topic, io.greenlang.messaging.Position.beginning(), 10)).hasSize(1);
+        }
+    }
+}

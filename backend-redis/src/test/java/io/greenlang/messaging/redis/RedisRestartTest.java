@@ -1,0 +1,143 @@
+package io.greenlang.messaging.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.Brokers;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.MessagingException;
+import io.greenlang.messaging.Position;
+import io.greenlang.messaging.RecordedMessage;
+import io.greenlang.messaging.Subscription;
+import io.greenlang.messaging.SubscriptionOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Servers that crash and come back: no duplicates made by the client, consumers carry on, nothing acknowledged
+ * is lost.
+ */
+@DisplayName("Server restarts")
+class RedisRestartTest {
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        List<AutoCloseable> reversed = new ArrayList<>(resources);
+        java.util.Collections.reverse(reversed);
+        TestSupport.closeAll(reversed);
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /**
+     * A server with {@code appendfsync always} is killed (SIGKILL) while one thread publishes and a group consumes,
+     * then started again on the same port. Every publish that reported success is in the topic exactly once and
+     * is handled; no message is in the topic twice (the client re-sent nothing whose outcome it did not know);
+     * publishes made while the server was down waited for it instead of failing.
+     */
+    @Test
+    @DisplayName("a crash during publishing and consuming: no duplicates from the client, nothing confirmed lost")
+    void crashDuringPublishingAndConsuming() throws Exception {
+        RedisServers.RedisProcess server = keep(RedisServers.durable());
+        String topic = "restart-" + System.nanoTime();
+        Broker publisher = keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
+        Broker consumer = keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
+        TestSupport.Handled handled = new TestSupport.Handled();
+        Subscription sub = keep(consumer.subscribe(SubscriptionOptions.builder(topic, "g").concurrency(2)
+                .leaseTimeout(Duration.ofSeconds(5)).build(), handled));
+
+        int total = 1500;
+        Set<String> confirmed = ConcurrentHashMap.newKeySet();
+        Set<String> unknown = ConcurrentHashMap.newKeySet();
+        AtomicInteger attempted = new AtomicInteger();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                Message m = Message.builder(topic).text("m-" + i).priority(i % 10).build();
+                attempted.incrementAndGet();
+                try {
+                    publisher.publish(m);
+                    confirmed.add(m.id());
+                } catch (MessagingException e) {
+                    unknown.add(m.id());
+                    failures.add(e);
+                }
+            }
+        }, "restart-test-producer");
+        producer.start();
+
+        TestSupport.await("traffic before the crash").until(() -> confirmed.size() >= 300 && handled.counts.size() >= 100);
+        server.kill();
+        TestSupport.await("the producer to notice the crash", Duration.ofSeconds(10))
+                .until(() -> attempted.get() > confirmed.size() + unknown.size());
+        server.start();
+        producer.join(Duration.ofSeconds(60).toMillis());
+        assertThat(producer.isAlive()).as("the producer finished").isFalse();
+
+        System.out.printf("restart test: %d confirmed, %d unknown outcome (%s)%n", confirmed.size(), unknown.size(),
+                failures.isEmpty() ? "none" : failures.get(0).getMessage());
+        assertThat(confirmed.size() + unknown.size()).isEqualTo(total);
+        assertThat(unknown).as("publishes whose outcome was unknown (in flight at the crash): %s", failures)
+                .hasSizeLessThanOrEqualTo(50);
+        TestSupport.await("every confirmed message to be handled", Duration.ofSeconds(60))
+                .until(() -> confirmed.stream().allMatch(handled::has));
+
+        Map<String, Integer> inTopic = new HashMap<>();
+        Position after = Position.beginning();
+        while (true) {
+            List<RecordedMessage> page = publisher.read(topic, after, 500);
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(r -> inTopic.merge(r.message().id(), 1, Integer::sum));
+            after = page.get(page.size() - 1).position();
+        }
+        assertThat(inTopic.keySet()).as("confirmed messages in the topic").containsAll(confirmed);
+        assertThat(inTopic).as("messages stored more than once").allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+        sub.close();
+        assertThat(consumer.lag(topic, "g").total()).as("lag after everything was handled").isZero();
+    }
+
+    /**
+     * A server without persistence restarts empty: the consumer's group is gone (NOGROUP). The consumer creates it
+     * again and gets what is published afterwards; the publisher waits for the server instead of failing.
+     */
+    @Test
+    @DisplayName("a restart that loses the data (NOGROUP) is recovered from, not fatal")
+    void restartWithoutPersistence() {
+        RedisServers.RedisProcess server = keep(RedisServers.standalone());
+        String topic = "nogroup-" + System.nanoTime();
+        Broker broker = keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
+        TestSupport.Handled handled = new TestSupport.Handled();
+        keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
+        Message before = Message.builder(topic).text("before").build();
+        broker.publish(before);
+        TestSupport.await("the first message").until(() -> handled.has(before.id()));
+
+        server.stop();
+        AtomicBoolean down = new AtomicBoolean(true);
+        TestSupport.await("health to report the server down").until(() -> !broker.health().isUp());
+        server.start();
+        down.set(false);
+
+        Message after = Message.builder(topic).text("after").build();
+        broker.publish(after);
+        TestSupport.await("the message published after the restart").until(() -> handled.has(after.id()));
+        assertThat(broker.health().isUp()).isTrue();
+        assertThat(handled.count(before.id())).isEqualTo(1);
+    }
+}
