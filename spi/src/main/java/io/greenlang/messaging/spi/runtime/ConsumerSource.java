@@ -56,6 +56,10 @@ public interface ConsumerSource {
     default void flush() {
     }
 
-    /** Flushes and frees the source's resources; no other method is called afterwards. */
+    /**
+     * Flushes and frees the source's resources. {@link #poll} is not called afterwards, but a handler that
+     * outlived the grace period may still settle its record: such late calls must not throw; a backend may
+     * ignore them, and the record is then delivered again once its lease expires.
+     */
     void close();
 }
