@@ -118,7 +118,13 @@ public final class KafkaBroker extends AbstractBroker {
             if (a != null) {
                 a.close(Duration.ZERO);
             }
-            throw translate("Connecting to " + name(), e);
+            MessagingException failure = translate("Connecting to " + name(), e);
+            if (failure instanceof MessagingTimeoutException) {
+                throw new ConnectionException("No Kafka broker at " + settings.bootstrapServers() + " answered within "
+                        + settings.requestTimeout() + " (option request-timeout). Check the URL and that the "
+                        + "brokers are up and reachable.", failure.getCause());
+            }
+            throw failure;
         }
     }
 

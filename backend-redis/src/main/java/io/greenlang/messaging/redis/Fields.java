@@ -34,9 +34,11 @@ final class Fields {
     private Fields() {
     }
 
+    private static final byte[] MESSAGE_BYTES = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+
     /** The value of field {@code name}, or {@code null}. */
     static byte[] get(Map<byte[], byte[]> body, String name) {
-        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] wanted = MESSAGE.equals(name) ? MESSAGE_BYTES : name.getBytes(StandardCharsets.US_ASCII);
         for (Map.Entry<byte[], byte[]> e : body.entrySet()) {
             if (Arrays.equals(e.getKey(), wanted)) {
                 return e.getValue();

@@ -20,10 +20,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -466,15 +464,4 @@ public final class RedisBroker extends AbstractBroker {
             return "redis (version unknown: " + e.getClass().getSimpleName() + ")";
         }
     }
-
-    static Duration atLeast(Duration d, Duration min) {
-        return d.compareTo(min) < 0 ? min : d;
-    }
-
-    static final Comparator<String> ENTRY_IDS = (a, b) -> {
-        long[] x = Positions.entryId(a);
-        long[] y = Positions.entryId(b);
-        int c = Long.compare(x[0], y[0]);
-        return c != 0 ? c : Long.compare(x[1], y[1]);
-    };
 }

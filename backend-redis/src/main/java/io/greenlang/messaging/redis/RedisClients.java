@@ -109,7 +109,7 @@ final class RedisClients implements AutoCloseable {
                     int slot = key == null ? -1 : SlotHash.getSlot(key);
                     for (RedisClusterNode node : c.getPartitions()) {
                         if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && (slot < 0 || node.hasSlot(slot))) {
-                            c.getConnection(node.getNodeId());
+                            c.getConnection(node.getUri().getHost(), node.getUri().getPort()); // keyed as routing keys it
                         }
                     }
                 } catch (RuntimeException e) {

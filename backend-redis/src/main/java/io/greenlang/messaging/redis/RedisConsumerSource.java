@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Fetching ({@link #poll})</h2>
  * Each poll, on the runtime's poller thread:
  * <ol>
- *   <li>applies buffered settlements (one {@code XACK} per stream, pipelined with the scripts still owed) and
- *       moves the group's due retries from its delay set to its retry stream (a Lua script, by server time);</li>
+ *   <li>sends buffered settlements (one {@code XACK} per stream, and the scripts still owed) and, at most every
+ *       20 ms, moves the group's due retries from its delay set to its retry stream (a Lua script); it does not
+ *       wait for their replies, so a poll costs one round trip, the read;</li>
  *   <li>at start, and after a connection loss, re-reads this member's own pending entries
  *       ({@code XREADGROUP ... 0}): entries it took before a crash or whose reply was lost;</li>
  *   <li>every half lease, claims entries idle longer than the lease from any member ({@code XAUTOCLAIM});</li>
@@ -72,8 +73,12 @@ import org.slf4j.LoggerFactory;
  * {@link #ack} is buffered and sent in the next {@link #flush()} or poll. {@link #retry}, {@link #deadLetter} and
  * {@link #release} are Lua scripts sent at once without waiting; each first checks that this member still
  * holds the entry ({@code XPENDING} for this consumer), so a member that lost its lease cannot settle
- * it twice, and re-sending a script whose reply was lost is harmless. Settlements that fail because the
- * connection is down are kept and sent again on the next flush; none of these methods throws.
+ * it twice, and re-sending a script whose reply was lost is harmless. All settlements go through the broker's
+ * shared connection, so Redis applies them in the order sent, before any later command of the broker (lag,
+ * dead-letter queue operations); {@link #flush()} and polls send without waiting for the replies (at most
+ * {@value #MAX_UNANSWERED} unanswered, then they wait), and {@link #close()} waits for all of them. Settlements
+ * that fail because the connection is down are kept and sent again on the next flush; none of these methods
+ * throws.
  * {@link #extendLease} resets the entry's idle time ({@code XCLAIM ... JUSTID}, which does not count a
  * delivery) and keeps resetting it in the background until the extension has run out.
  *
@@ -93,6 +98,10 @@ final class RedisConsumerSource implements ConsumerSource {
     private static final int[] READ_ORDER = {RETRY, 2, 1, 0};
     private static final int FAIRNESS_INTERVAL = 10;
     private static final int MOVE_BATCH = 512;
+    private static final long MOVE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Settlements sent and not yet answered before a flush waits for them. */
+    static final int MAX_UNANSWERED = 256;
+    private static final byte[] MOVE_BATCH_ARG = Fields.bytes(Integer.toString(MOVE_BATCH));
 
     private final RedisBroker broker;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -110,8 +119,9 @@ final class RedisConsumerSource implements ConsumerSource {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<ArrayDeque<Handle>> buffer = new ArrayList<>();
-    private final Map<String, Handle> buffered = new HashMap<>();
+    private int bufferedCount;
     private int servedHigherInARow;
+    private long nextMoveNanos;
     private boolean recover = true;
     private final String[] recoverCursor = new String[RETRY + 1];
     private long nextClaimNanos;
@@ -168,16 +178,20 @@ final class RedisConsumerSource implements ConsumerSource {
         }
         lock.lockInterruptibly();
         try {
-            settle(true);
+            sendOwed();
+            if (System.nanoTime() - nextMoveNanos >= 0) {
+                moveDueRetries();
+                nextMoveNanos = System.nanoTime() + MOVE_INTERVAL_NANOS;
+            }
             if (recover) {
                 recoverOwn(max);
             }
             if (System.nanoTime() - nextClaimNanos >= 0) {
-                claimIdle(max);
-                nextClaimNanos = System.nanoTime() + leaseNanos / 2;
+                boolean scanned = claimIdle(max);
+                nextClaimNanos = System.nanoTime() + (scanned ? leaseNanos / 2 : 0);
             }
-            if (buffered.size() < max) {
-                read(max, buffered.isEmpty() ? timeout : Duration.ZERO);
+            if (bufferedCount < max) {
+                read(max, bufferedCount == 0 ? timeout : Duration.ZERO);
             }
             return takeFromBuffer(max);
         } catch (MessagingException e) {
@@ -276,8 +290,11 @@ final class RedisConsumerSource implements ConsumerSource {
         Arrays.fill(recoverCursor, "0-0");
     }
 
-    /** Claims entries idle longer than the lease, from any member. */
-    private void claimIdle(int max) throws InterruptedException {
+    /**
+     * Claims entries idle longer than the lease, from any member; returns whether the scan of every pending list
+     * is complete (if not, the next poll continues it).
+     */
+    private boolean claimIdle(int max) throws InterruptedException {
         long leaseMillis = TimeUnit.NANOSECONDS.toMillis(leaseNanos);
         List<CompletableFuture<ClaimedMessages<byte[], byte[]>>> claims = new ArrayList<>();
         for (int s = 0; s <= RETRY; s++) {
@@ -295,6 +312,12 @@ final class RedisConsumerSource implements ConsumerSource {
                 adopt(s, claimed.getMessages(), what);
             }
         }
+        for (String cursor : claimCursor) {
+            if (!"0-0".equals(cursor)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -306,15 +329,22 @@ final class RedisConsumerSource implements ConsumerSource {
         String first = entries.get(0).getId();
         String last = entries.get(entries.size() - 1).getId();
         List<PendingMessage> pending = awaitPlain(commands.xpending(streams[stream], Consumer.from(group, consumer),
-                Range.create(first, last), Limit.from(entries.size() * 2L + 16)).toCompletableFuture(), what);
+                Range.create(first, last), Limit.from((long) entries.size() + outstanding.size() + bufferedCount + 16))
+                .toCompletableFuture(), what);
         Map<String, Long> counts = new HashMap<>();
         for (PendingMessage p : pending) {
             counts.put(p.getId(), p.getRedeliveryCount());
         }
         List<Handle> adopted = new ArrayList<>();
+        Map<String, Handle> held = new HashMap<>();
+        for (ArrayDeque<Handle> band : buffer) {
+            for (Handle h : band) {
+                held.put(h.key, h);
+            }
+        }
         for (StreamMessage<byte[], byte[]> m : entries) {
             String key = stream + ":" + m.getId();
-            Handle existing = buffered.get(key);
+            Handle existing = held.get(key);
             if (existing != null) {
                 existing.fetchedNanos = System.nanoTime();
                 continue;
@@ -381,35 +411,32 @@ final class RedisConsumerSource implements ConsumerSource {
     }
 
     private void addLast(Handle h) {
-        if (buffered.putIfAbsent(h.key(), h) == null) {
-            buffer.get(h.band()).addLast(h);
-        }
+        buffer.get(h.band()).addLast(h);
+        bufferedCount++;
     }
 
     /** Puts handles at the front of their bands, keeping their order. */
     private void addFirst(List<Handle> handles) {
         for (int i = handles.size() - 1; i >= 0; i--) {
             Handle h = handles.get(i);
-            if (buffered.putIfAbsent(h.key(), h) == null) {
-                buffer.get(h.band()).addFirst(h);
-            }
+            buffer.get(h.band()).addFirst(h);
+            bufferedCount++;
         }
     }
 
     private List<InboundMessage> takeFromBuffer(int max) throws InterruptedException {
-        if (buffered.isEmpty()) {
+        if (bufferedCount == 0) {
             return List.of();
         }
-        List<Handle> out = new ArrayList<>(Math.min(max, buffered.size()));
-        while (out.size() < max && !buffered.isEmpty()) {
-            Handle h = next();
-            buffered.remove(h.key());
-            out.add(h);
+        List<Handle> out = new ArrayList<>(Math.min(max, bufferedCount));
+        while (out.size() < max && bufferedCount > 0) {
+            out.add(next());
+            bufferedCount--;
         }
         refreshStale(out);
         List<InboundMessage> records = new ArrayList<>(out.size());
         for (Handle h : out) {
-            outstanding.put(h.key(), h);
+            outstanding.put(h.key, h);
             records.add(h.message != null
                     ? InboundMessage.of(h.message, h.position, h.attempt, h.firstFailure, h)
                     : InboundMessage.undecodable(h.raw, h.decodeError, h.position, h.attempt, h));
@@ -426,7 +453,7 @@ final class RedisConsumerSource implements ConsumerSource {
         int oldestLower = -1;
         for (int b = high - 1; b >= 0; b--) {
             if (!buffer.get(b).isEmpty() && (oldestLower < 0
-                    || buffer.get(b).peekFirst().age() < buffer.get(oldestLower).peekFirst().age())) {
+                    || buffer.get(b).peekFirst().age < buffer.get(oldestLower).peekFirst().age)) {
                 oldestLower = b;
             }
         }
@@ -483,7 +510,7 @@ final class RedisConsumerSource implements ConsumerSource {
 
     private int streamIndex(byte[] key) {
         for (int s = 0; s <= RETRY; s++) {
-            if (Arrays.equals(streams[s], key)) {
+            if (streams[s] == key || Arrays.equals(streams[s], key)) {
                 return s;
             }
         }
@@ -511,11 +538,25 @@ final class RedisConsumerSource implements ConsumerSource {
 
     // ---------------------------------------------------------------------------------------------- settling
 
+    /**
+     * Buffers the acknowledgement. After {@link #close()} (a handler that outlived the grace period) it is sent at
+     * once, best effort: if the broker is closed too, the entry is delivered again after its lease.
+     */
     @Override
     public void ack(InboundMessage record) {
         Handle h = settled(record);
-        if (h != null) {
-            acks.add(h);
+        if (h == null) {
+            return;
+        }
+        acks.add(h);
+        if (closed) {
+            try {
+                sendOwed();
+            } catch (MessagingException e) {
+                LOG.debug("A late acknowledgement for {}/{} could not be sent: {}", topic, groupName, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -565,7 +606,7 @@ final class RedisConsumerSource implements ConsumerSource {
     @Override
     public boolean extendLease(InboundMessage record, Duration extension) {
         Handle h = (Handle) record.handle();
-        if (h.settled.get()) {
+        if (h.settled.get() || closed) {
             return false;
         }
         try {
@@ -592,16 +633,16 @@ final class RedisConsumerSource implements ConsumerSource {
         }
     }
 
+    /** Sends buffered settlements now; waits only if too many are unanswered. Never throws. */
     @Override
     public void flush() {
         try {
-            settle(false);
-        } catch (MessagingException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            sendOwed();
+        } catch (MessagingException e) {
             LOG.debug("Flushing settlements of {}/{} failed; they are sent again later: {}", topic, groupName,
                     e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -611,7 +652,7 @@ final class RedisConsumerSource implements ConsumerSource {
         if (!h.settled.compareAndSet(false, true)) {
             return null;
         }
-        outstanding.remove(h.key(), h);
+        outstanding.remove(h.key, h);
         extensions.remove(h);
         return h;
     }
@@ -660,38 +701,44 @@ final class RedisConsumerSource implements ConsumerSource {
     }
 
     /**
-     * Sends what is owed (operations to repeat, buffered acknowledgements), optionally moves due retries, and
-     * waits for everything sent so far.
-     *
-     * @throws MessagingException if something failed; what failed for a connection problem is kept
+     * Sends what is owed: operations to repeat and buffered acknowledgements (one {@code XACK} per stream, with
+     * {@code XDEL} for the retry stream). Does not wait for replies unless more than {@value #MAX_UNANSWERED}
+     * are outstanding.
      */
-    private void settle(boolean moveDue) throws InterruptedException {
-        List<CompletableFuture<?>> waits = new ArrayList<>(sent);
+    private void sendOwed() throws InterruptedException {
         Op op;
         while ((op = redo.poll()) != null) {
-            waits.add(send(op));
+            send(op);
         }
-        Map<Integer, List<String>> ids = new HashMap<>();
-        Handle h;
-        while ((h = acks.poll()) != null) {
-            ids.computeIfAbsent(h.stream, k -> new ArrayList<>()).add(h.id);
+        if (!acks.isEmpty()) {
+            Map<Integer, List<String>> ids = new HashMap<>();
+            Handle h;
+            while ((h = acks.poll()) != null) {
+                ids.computeIfAbsent(h.stream, k -> new ArrayList<>()).add(h.id);
+            }
+            for (Map.Entry<Integer, List<String>> e : ids.entrySet()) {
+                byte[] key = streams[e.getKey()];
+                String[] list = e.getValue().toArray(new String[0]);
+                boolean delete = e.getKey() == RETRY;
+                send(new Op("acknowledge " + list.length + " entries", () -> {
+                    CompletableFuture<Long> ack = commands.xack(key, group, list).toCompletableFuture();
+                    return delete ? ack.thenCombine(commands.xdel(key, list).toCompletableFuture(), Long::sum) : ack;
+                }));
+            }
         }
-        for (Map.Entry<Integer, List<String>> e : ids.entrySet()) {
-            byte[] key = streams[e.getKey()];
-            String[] list = e.getValue().toArray(new String[0]);
-            boolean delete = e.getKey() == RETRY;
-            waits.add(send(new Op("acknowledge " + list.length + " entries", () -> {
-                CompletableFuture<Long> ack = commands.xack(key, group, list).toCompletableFuture();
-                return delete ? ack.thenCombine(commands.xdel(key, list).toCompletableFuture(), Long::sum) : ack;
-            })));
+        if (sent.size() > MAX_UNANSWERED) {
+            awaitSent();
         }
-        if (moveDue) {
-            waits.add(Script.MOVE_DUE.run(commands, ScriptOutputType.INTEGER, new byte[][] {delayKey, streams[RETRY]},
-                    Fields.bytes(Integer.toString(MOVE_BATCH)), broker.minIdArgument(),
-                    Fields.bytes(Long.toString(System.currentTimeMillis()))));
-        }
-        Throwable failure = null;
-        for (CompletableFuture<?> f : waits) {
+    }
+
+    /**
+     * Waits for every settlement sent so far.
+     *
+     * @throws MessagingException if one failed; those that failed for a connection problem are kept for redo
+     */
+    private void awaitSent() throws InterruptedException {
+        MessagingException failure = null;
+        for (CompletableFuture<?> f : new ArrayList<>(sent)) {
             try {
                 awaitPlain(f, "settle messages");
             } catch (MessagingException e) {
@@ -699,8 +746,20 @@ final class RedisConsumerSource implements ConsumerSource {
             }
         }
         if (failure != null) {
-            throw (MessagingException) failure;
+            throw failure;
         }
+    }
+
+    /** Fires the script that moves due retries to the retry stream; a refusal is logged, not thrown. */
+    private void moveDueRetries() {
+        Script.MOVE_DUE.run(commands, ScriptOutputType.INTEGER, new byte[][] {delayKey, streams[RETRY]}, MOVE_BATCH_ARG,
+                broker.minIdArgument(), Fields.bytes(Long.toString(System.currentTimeMillis())))
+                .whenComplete((moved, e) -> {
+                    if (e != null && !RedisErrors.isConnectionProblem(e)) {
+                        LOG.warn("Moving due retries of {}/{} failed: {}", topic, groupName,
+                                broker.errors().translate(e, "move due retries").getMessage());
+                    }
+                });
     }
 
     // ---------------------------------------------------------------------------------------------- leases
@@ -766,9 +825,10 @@ final class RedisConsumerSource implements ConsumerSource {
                     }
                     band.clear();
                 }
-                buffered.clear();
+                bufferedCount = 0;
             }
-            settle(false);
+            sendOwed();
+            awaitSent();
             broker.call("leave group '" + groupName + "'", () -> Script.LEAVE.run(commands, ScriptOutputType.INTEGER,
                     streams.clone(), group, consumer));
         } catch (InterruptedException e) {
@@ -823,6 +883,9 @@ final class RedisConsumerSource implements ConsumerSource {
         final int attempt;
         final Position position;
         final Instant firstFailure;
+        final String key;
+        /** The time (ms) of its original entry, for the fairness rule's "oldest". */
+        final long age;
         final AtomicBoolean settled = new AtomicBoolean();
         volatile long fetchedNanos = System.nanoTime();
 
@@ -837,10 +900,8 @@ final class RedisConsumerSource implements ConsumerSource {
             this.attempt = attempt;
             this.position = position;
             this.firstFailure = firstFailure;
-        }
-
-        String key() {
-            return stream + ":" + id;
+            this.key = stream + ":" + id;
+            this.age = ageOf(position, id);
         }
 
         /** The band it is served from: its message's, or its stream's. */
@@ -851,8 +912,7 @@ final class RedisConsumerSource implements ConsumerSource {
             return stream == RETRY ? 0 : stream;
         }
 
-        /** How old it is in log terms: the time of its original entry, for the fairness rule. */
-        long age() {
+        private static long ageOf(Position position, String id) {
             try {
                 return Positions.parse(position).millis();
             } catch (IllegalArgumentException e) {
@@ -862,7 +922,7 @@ final class RedisConsumerSource implements ConsumerSource {
 
         @Override
         public String toString() {
-            return "Handle{" + key() + ", attempt " + attempt + "}";
+            return "Handle{" + key + ", attempt " + attempt + "}";
         }
     }
 

@@ -68,10 +68,20 @@ final class RedisPublisher {
         byte[][] streamKeys = new byte[n][];
         byte[][] envelopes = new byte[n][];
         int[] bands = new int[n];
+        String lastTopic = null;
+        byte[][] topicKeys = new byte[Keys.BANDS][];
         for (int i = 0; i < n; i++) {
             Message m = messages.get(i);
-            bands[i] = Keys.band(m.priority());
-            streamKeys[i] = keys.band(m.topic(), bands[i]);
+            if (!m.topic().equals(lastTopic)) {
+                lastTopic = m.topic();
+                java.util.Arrays.fill(topicKeys, null);
+            }
+            int band = Keys.band(m.priority());
+            if (topicKeys[band] == null) {
+                topicKeys[band] = keys.band(m.topic(), band);
+            }
+            bands[i] = band;
+            streamKeys[i] = topicKeys[band];
             envelopes[i] = WireFormat.encode(m);
         }
         Batch batch = new Batch(messages, streamKeys, envelopes, bands,

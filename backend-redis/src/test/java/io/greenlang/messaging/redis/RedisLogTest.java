@@ -154,10 +154,10 @@ class RedisLogTest {
                 .initialBackoff(Duration.ofMinutes(5)).maxBackoff(Duration.ofMinutes(5)).build()).build(), failing);
         Message m = Message.builder(topic).text("x").build();
         broker.publish(m);
-        TestSupport.await("the retry to be scheduled").until(() -> {
-            ConsumerLag lag = broker.lag(topic, "g");
-            return lag.backlog() == 1 && lag.pending() == 0;
-        });
-        assertThat(raw.sync().zcard("glm:{" + topic + "}:delay:g")).isEqualTo(1);
+        TestSupport.await("the retry to be scheduled")
+                .until(() -> failing.has(m.id()) && raw.sync().zcard("glm:{" + topic + "}:delay:g") == 1);
+        ConsumerLag lag = broker.lag(topic, "g");
+        assertThat(lag.backlog()).as("backlog: the retry waiting for its backoff").isEqualTo(1);
+        assertThat(lag.pending()).isZero();
     }
 }

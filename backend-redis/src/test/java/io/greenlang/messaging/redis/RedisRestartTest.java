@@ -113,6 +113,42 @@ class RedisRestartTest {
     }
 
     /**
+     * A durable server restarts and takes a while to load its data, answering {@code LOADING} meanwhile: a publish
+     * made then waits for the load instead of failing, and the consumer carries on afterwards.
+     */
+    @Test
+    @DisplayName("LOADING after a restart is waited out, not fatal")
+    void loadingIsWaitedOut() {
+        RedisServers.RedisProcess server = keep(RedisServers.durable());
+        String topic = "loading-" + System.nanoTime();
+        Broker broker = keep(Brokers.connect(server.url(), Map.of("command-timeout", "20s")));
+        TestSupport.Handled handled = new TestSupport.Handled();
+        keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
+        Message before = Message.builder(topic).text("before").build();
+        broker.publish(before);
+        TestSupport.await("the first message").until(() -> handled.has(before.id()));
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(server.url());
+        try (var raw = client.connect()) {
+            for (int i = 0; i < 60; i++) {
+                raw.sync().set("filler-" + i, "x");
+            }
+            raw.sync().bgrewriteaof();
+            TestSupport.await("the AOF rewrite").until(() -> raw.sync().info("persistence")
+                    .contains("aof_rewrite_in_progress:0") && raw.sync().info("persistence").contains("aof_rewrite_scheduled:0"));
+        } finally {
+            client.shutdown();
+        }
+
+        server.stop();
+        server.startLoading("--key-load-delay", "20000");
+        assertThat(RedisServers.command(server.port(), "PING")).as("the server is loading").startsWith("-LOADING");
+        Message during = Message.builder(topic).text("published while loading").build();
+        broker.publish(during);
+        TestSupport.await("the message published while the server was loading").until(() -> handled.has(during.id()));
+        assertThat(handled.count(before.id())).isEqualTo(1);
+    }
+
+    /**
      * A server without persistence restarts empty: the consumer's group is gone (NOGROUP). The consumer creates it
      * again and gets what is published afterwards; the publisher waits for the server instead of failing.
      */

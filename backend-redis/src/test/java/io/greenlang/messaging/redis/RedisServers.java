@@ -323,6 +323,18 @@ final class RedisServers {
 
         /** Starts the server (again) and waits until it accepts connections. */
         synchronized void start() {
+            start(true, List.of());
+        }
+
+        /**
+         * Starts the server again with extra arguments, waiting only until it has begun loading its data
+         * (it answers {@code LOADING} until it is done).
+         */
+        synchronized void startLoading(String... extraArgs) {
+            start(false, List.of(extraArgs));
+        }
+
+        private void start(boolean waitReady, List<String> extraArgs) {
             List<String> cmd = new ArrayList<>();
             List<String> server = launcher("redis-server", dir);
             docker = server.get(0).equals("docker");
@@ -331,6 +343,7 @@ final class RedisServers {
             }
             cmd.addAll(server);
             cmd.addAll(args);
+            cmd.addAll(extraArgs);
             Path log = dir.resolve("redis-" + System.nanoTime() + ".log");
             try {
                 process = LAUNCHER.submit(() -> new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -345,7 +358,7 @@ final class RedisServers {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (true) {
                 String text = read(log);
-                if (text.contains("Ready to accept connections")) {
+                if (text.contains("Ready to accept connections") || (!waitReady && text.contains("Server initialized"))) {
                     return;
                 }
                 if (!process.isAlive() || System.nanoTime() - deadline > 0) {

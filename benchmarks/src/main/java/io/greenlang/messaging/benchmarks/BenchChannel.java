@@ -24,6 +24,13 @@ public interface BenchChannel extends AutoCloseable {
     void awaitPublished(Duration timeout);
 
     /**
+     * Creates the consumers' group now, before anything is published, so that it keeps every message published
+     * afterwards even where the broker caps or trims its log (a group created later sees only what is still
+     * retained).
+     */
+    void createGroup();
+
+    /**
      * Starts {@code consumers} consumers in one group that read the channel from its beginning; each message
      * goes to one of them, is passed to {@code handler} and then acknowledged.
      */

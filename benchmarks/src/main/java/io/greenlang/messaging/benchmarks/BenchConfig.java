@@ -126,7 +126,7 @@ public final class BenchConfig {
         return baseline;
     }
 
-    /** The longest a single run may take before the benchmark fails; default 5 minutes. */
+    /** The longest a single run may take before the benchmark fails; default 2 minutes. */
     public Duration timeout() {
         return timeout;
     }
@@ -158,7 +158,7 @@ public final class BenchConfig {
         private Duration heapSampleInterval = Duration.ofMillis(250);
         private int maxInFlight;
         private boolean baseline = true;
-        private Duration timeout = Duration.ofMinutes(5);
+        private Duration timeout = Duration.ofMinutes(2);
 
         private Builder(BrokerConfig broker) {
             this.broker = Objects.requireNonNull(broker, "broker");

@@ -1,5 +1,6 @@
 package io.greenlang.messaging.benchmarks;
 
+import io.greenlang.messaging.BrokerConfig;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -184,6 +186,7 @@ public final class Benchmark {
                 }
                 case DRAIN_1:
                 case DRAIN_2: {
+                    channel.createGroup();
                     fill(channel, template, n);
                     channel.awaitPublished(config.timeout());
                     collectGarbage();
@@ -313,6 +316,7 @@ public final class Benchmark {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         byte[] template = template(size);
         try (BenchChannel channel = target.open(channelName(Scenario.HEAP, size, target), n)) {
+            channel.createGroup();
             long before = usedAfterGc(memory);
             fill(channel, template, n);
             channel.awaitPublished(config.timeout());
@@ -403,12 +407,15 @@ public final class Benchmark {
         s.put("latencyWarmup", config.latencyWarmup().toString());
         s.put("heapMessages", Integer.toString(config.heapMessages()));
         s.put("maxInFlight", config.maxInFlight() == 0 ? "default" : Integer.toString(config.maxInFlight()));
+        Map<String, String> options = new TreeMap<>();
+        config.broker().options().forEach((k, v) -> options.put(k, BrokerConfig.isSecret(k) ? "***" : v));
+        s.put("brokerOptions", options.toString());
         s.put("summary", String.format(Locale.ROOT,
                 "%,d messages per throughput run (median of %d%s), batches of %d; latency at %,d msg/s for %s "
                         + "after %s of warm-up; heap with a %,d-message backlog",
                 config.messages(), config.repeat(), config.warmup() ? ", after a warm-up run" : "",
                 config.batchSize(), config.rate(), human(config.latencyDuration()), human(config.latencyWarmup()),
-                config.heapMessages()));
+                config.heapMessages()) + (options.isEmpty() ? "" : "; broker options " + options));
         return s;
     }
 

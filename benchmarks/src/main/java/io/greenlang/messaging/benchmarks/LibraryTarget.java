@@ -124,12 +124,25 @@ public final class LibraryTarget implements BenchTarget {
         }
 
         @Override
-        public Consumers consume(int consumers, PayloadHandler handler) {
+        public void createGroup() {
+            // a member that joins and leaves at once; the topic is fresh, so it takes nothing
+            broker.subscribe(options().consumerName("bench-creator").build(), delivery -> {
+                throw new IllegalStateException("the group's creator must not handle messages");
+            }).close();
+        }
+
+        private SubscriptionOptions.Builder options() {
             SubscriptionOptions.Builder options = SubscriptionOptions.builder(topic, "bench")
                     .startPosition(StartPosition.EARLIEST);
             if (maxInFlight > 0) {
                 options.maxInFlight(maxInFlight);
             }
+            return options;
+        }
+
+        @Override
+        public Consumers consume(int consumers, PayloadHandler handler) {
+            SubscriptionOptions.Builder options = options();
             List<Subscription> subscriptions = new ArrayList<>();
             for (int i = 0; i < consumers; i++) {
                 subscriptions.add(broker.subscribe(options.consumerName("bench-" + i).build(),

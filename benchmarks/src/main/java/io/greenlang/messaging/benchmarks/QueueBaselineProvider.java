@@ -88,6 +88,11 @@ public final class QueueBaselineProvider implements BaselineProvider {
         }
 
         @Override
+        public void createGroup() {
+            // the queue is the group
+        }
+
+        @Override
         public void awaitPublished(Duration timeout) {
             // put() returns once the payload is in the queue
         }

@@ -77,6 +77,16 @@ class BenchmarkTest {
     }
 
     @Test
+    @DisplayName("backlogs are drained in full even where the broker caps its log")
+    void cappedLog() {
+        BenchReport report = Benchmark.run(tiny("memory://?max-retained-messages=500")
+                .scenarios(EnumSet.of(Scenario.DRAIN_1, Scenario.HEAP)).timeout(Duration.ofSeconds(30)).build(),
+                BenchProgress.none());
+
+        assertThat(report.measurements()).hasSize(3).allSatisfy(m -> assertThat(m.library()).isPositive());
+    }
+
+    @Test
     @DisplayName("a bad URL fails before anything runs")
     void badUrl() {
         assertThatThrownBy(() -> Benchmark.run(tiny("nope://x").build(), BenchProgress.none()))

@@ -78,7 +78,7 @@ final class BenchCommand extends BaseCommand {
     @Option(names = "--no-baseline", description = "Measure the library only.")
     boolean noBaseline;
 
-    @Option(names = "--run-timeout", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(names = "--run-timeout", paramLabel = "DURATION", defaultValue = "2m",
             converter = Converters.DurationConverter.class,
             description = "Fail if a single run takes longer (default ${DEFAULT-VALUE}).")
     Duration runTimeout;

@@ -55,7 +55,8 @@ public final class ConsumerGroupManagerExample {
             group.scaleTo(1);                                             // graceful: nothing is lost
             published += publish(broker, topic, 500);
             int total = published;
-            ExampleSupport.waitUntil(() -> processed.size() == total, "every message");
+            ExampleSupport.waitUntil(() -> processed.size() == total && group.stats().processed() >= total,
+                    "every message");
             GroupStats stats = group.stats();
             out.println("processed " + processed.size() + " of " + total + "; " + stats);
             return new Result(processed.size(), total, stats);

@@ -45,7 +45,7 @@ public final class RetriesAndDeadLetters {
         Set<String> handled = ConcurrentHashMap.newKeySet();
         SubscriptionOptions options = SubscriptionOptions.builder(topic, "billing").retryPolicy(retries).build();
         try (Subscription billing = broker.subscribe(options, d -> {
-            String invoice = d.message().payloadAsString();
+            String invoice = d.body(String.class);
             out.println("attempt " + d.attempt() + " at " + invoice);
             if (invoice.equals("flaky") && flakyAttempts.incrementAndGet() == 1) {
                 throw new IllegalStateException("database busy");       // retried after the backoff

@@ -55,7 +55,8 @@ public final class WorkQueueExample {
             }
             tasks.add(new ReportTask("site-archive", 1990));
             queue.submitAll(tasks);
-            ExampleSupport.waitUntil(() -> done.size() == 19 && queue.deadLetters().count() == 1, "the tasks");
+            ExampleSupport.waitUntil(() -> workers.stats().processed() == 19 && queue.deadLetters().count() == 1,
+                    "the tasks");
             List<DeadLetter> dead = queue.deadLetters().list(10);
             List<ConsumerStats> stats = workers.consumerStats();
             stats.forEach(s -> out.println(s.consumerName() + ": processed " + s.processed() + ", failed " + s.failed()));

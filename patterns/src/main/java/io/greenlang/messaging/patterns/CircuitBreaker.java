@@ -66,6 +66,7 @@ public final class CircuitBreaker {
     }
 
     private final CircuitBreakerOptions options;
+    private final Object lock = new Object();
     private State state = State.CLOSED;
     private long generation;
     private int consecutiveFailures;
@@ -101,7 +102,7 @@ public final class CircuitBreaker {
     public State state() {
         Transition t;
         State s;
-        synchronized (this) {
+        synchronized (lock) {
             t = coolDownElapsed();
             s = state;
         }
@@ -109,8 +110,10 @@ public final class CircuitBreaker {
         return s;
     }
 
-    public synchronized Stats stats() {
-        return new Stats(state, consecutiveFailures, successes, failures, rejected);
+    public Stats stats() {
+        synchronized (lock) {
+            return new Stats(state, consecutiveFailures, successes, failures, rejected);
+        }
     }
 
     /**
@@ -210,7 +213,7 @@ public final class CircuitBreaker {
     /** Closes the breaker and clears its failure count; counters are kept. */
     public void reset() {
         Transition t;
-        synchronized (this) {
+        synchronized (lock) {
             t = moveTo(State.CLOSED);
         }
         notifyListener(t);
@@ -221,15 +224,17 @@ public final class CircuitBreaker {
         return "CircuitBreaker{" + options.name() + ", " + stats() + "}";
     }
 
-    private synchronized Permit currentPermit() {
-        return new Permit(generation);
+    private Permit currentPermit() {
+        synchronized (lock) {
+            return new Permit(generation);
+        }
     }
 
     private Permit acquire() {
         Transition t;
         CircuitOpenException refusal = null;
         Permit permit = null;
-        synchronized (this) {
+        synchronized (lock) {
             t = coolDownElapsed();
             switch (state) {
                 case CLOSED:
@@ -261,7 +266,7 @@ public final class CircuitBreaker {
         boolean isFailure = failure != null && !(failure instanceof CircuitOpenException)
                 && options.recordAsFailure().test(failure);
         Transition t = null;
-        synchronized (this) {
+        synchronized (lock) {
             if (isFailure) {
                 failures++;
             } else {

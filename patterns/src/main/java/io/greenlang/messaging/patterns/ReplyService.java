@@ -50,7 +50,7 @@ public final class ReplyService implements AutoCloseable {
     /**
      * What a service has done so far.
      *
-     * @param handled requests the handler answered
+     * @param handled requests the handler returned an answer for (counted before the reply is published)
      * @param failed handler invocations that threw, retries included
      * @param expired requests skipped because their caller's timeout had passed
      */
@@ -148,10 +148,10 @@ public final class ReplyService implements AutoCloseable {
             }
             throw e;
         }
+        handled.increment(); // counted before the reply leaves, so a caller that has the reply sees the count
         if (request.replyTo().isPresent()) {
             broker.publish(Payloads.withBody(reply(request), body, broker.codec()).header(STATUS_HEADER, "ok").build());
         }
-        handled.increment();
     }
 
     private static Message.Builder reply(Message request) {

@@ -202,7 +202,7 @@ public final class SagaCoordinator implements AutoCloseable {
      * @throws IllegalArgumentException if a saga with that id is in flight
      */
     public String begin(String definition, String sagaId, Object input) {
-        return start(definition, sagaId, input).id;
+        return launch(definition, sagaId, input).id;
     }
 
     /**
@@ -210,7 +210,7 @@ public final class SagaCoordinator implements AutoCloseable {
      * {@link SagaFailedException} once the compensations have run (or one of them failed).
      */
     public CompletionStage<SagaResult> startAsync(String definition, Object input) {
-        return start(definition, "saga-" + MessageIds.next(), input).result.copy();
+        return launch(definition, "saga-" + MessageIds.next(), input).result.copy();
     }
 
     /**
@@ -298,7 +298,7 @@ public final class SagaCoordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------------
 
-    private Saga start(String definition, String sagaId, Object input) {
+    private Saga launch(String definition, String sagaId, Object input) {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(input, "input");

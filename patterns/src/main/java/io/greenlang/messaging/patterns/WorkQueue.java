@@ -40,7 +40,8 @@ public final class WorkQueue implements AutoCloseable {
     private final Broker broker;
     private final SubscriptionOptions workerOptions;
     private final ConsumerGroupManager manager;
-    private ConsumerGroup workers; // guarded by this
+    private final Object lock = new Object();
+    private ConsumerGroup workers; // guarded by lock
 
     private WorkQueue(Broker broker, SubscriptionOptions workerOptions, Duration healthCheckInterval) {
         this.broker = broker;
@@ -113,17 +114,21 @@ public final class WorkQueue implements AutoCloseable {
      * @return the pool, to scale and watch
      * @throws IllegalStateException if workers were started already
      */
-    public synchronized ConsumerGroup start(int count, MessageHandler handler) {
-        if (workers != null) {
-            throw new IllegalStateException("Workers of " + this + " are running already; scale them with workers().");
+    public ConsumerGroup start(int count, MessageHandler handler) {
+        synchronized (lock) {
+            if (workers != null) {
+                throw new IllegalStateException("Workers of " + this + " are running already; scale them with workers().");
+            }
+            workers = manager.createGroup(workerOptions, count, handler);
+            return workers;
         }
-        workers = manager.createGroup(workerOptions, count, handler);
-        return workers;
     }
 
     /** The worker pool, once started. */
-    public synchronized Optional<ConsumerGroup> workers() {
-        return Optional.ofNullable(workers);
+    public Optional<ConsumerGroup> workers() {
+        synchronized (lock) {
+            return Optional.ofNullable(workers);
+        }
     }
 
     /** The tasks that failed for good. */

@@ -62,6 +62,7 @@ public final class ConsumerRuntime implements Subscription {
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private volatile boolean active = true;
+    private volatile boolean abandoned; // the grace period ran out and running handlers were interrupted
 
     /**
      * Creates a runtime; call {@link #start()} to begin.
@@ -190,7 +191,7 @@ public final class ConsumerRuntime implements Subscription {
                 }
             }
             if (lanes.isEmpty()) {
-                source.flush();
+                flushQuietly();
             }
         }
     }
@@ -325,6 +326,12 @@ public final class ConsumerRuntime implements Subscription {
                     metrics.endToEndLatency(nanosSince(message.createdAt()));
                 }
                 Throwable thrown = invoke(delivery);
+                if (thrown != null && abandoned) {
+                    // failed after close interrupted it at the end of the grace period: not the message's fault,
+                    // so it goes back without spending an attempt
+                    source.release(List.of(record));
+                    return;
+                }
                 RuntimeDelivery.Outcome outcome = delivery.finish(thrown);
                 if (outcome == null) {
                     return;
@@ -364,6 +371,15 @@ public final class ConsumerRuntime implements Subscription {
             }
         } finally {
             permits.release();
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            source.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Flushing settlements of {}/{} failed; they are retried on the next flush: {}", options.topic(),
+                    options.group(), e.toString());
         }
     }
 
@@ -437,8 +453,10 @@ public final class ConsumerRuntime implements Subscription {
             }
             if (inFlight() > 0) {
                 LOG.warn("Subscription {}/{} closed with {} handler(s) still running after the grace period of {}; "
-                        + "their messages will be delivered again once their lease expires", options.topic(),
+                        + "interrupting them: a message whose handler stops is handed back, one whose handler keeps "
+                        + "running is delivered again when its lease expires", options.topic(),
                         options.group(), inFlight(), options.shutdownGracePeriod());
+                abandoned = true;
                 workers.forEach(Thread::interrupt);
                 poller.interrupt();
             }

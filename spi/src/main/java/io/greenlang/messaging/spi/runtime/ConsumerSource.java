@@ -12,7 +12,8 @@ import java.util.List;
  * {@link #deadLetter}, {@link #extendLease}, {@link #release}) may be called from any thread, concurrently;
  * a backend may buffer them, but must apply them before its next {@link #poll} returns and in
  * {@link #flush()}. Each fetched record is settled exactly once by the runtime (an extension of its lease is
- * not a settlement).
+ * not a settlement). Settling methods must not throw: a backend that cannot reach its broker keeps the
+ * settlement and tries again, or leaves the record to be delivered again after its lease.
  */
 public interface ConsumerSource {
     /**

@@ -418,7 +418,8 @@ public abstract class PatternsContractTest {
                 broker.publish(Message.builder(client.replyTopic()).correlationId("unknown-" + i).text("?").build());
             }
             broker.publish(Message.builder(client.replyTopic()).text("no correlation id").build());
-            // the inbox handles replies in order: once a later request's reply is in, the late ones were seen
+            awaitCount("late and unknown replies dropped", () -> (int) client.stats().droppedReplies(), late + 6);
+            // and the client still works, with nothing else dropped on the way
             assertThat(client.request(fastTopic, new Question(-1, "after"), Answer.class, timeouts.eventually()).number())
                     .isEqualTo(-1);
             int answered = total - late + 1;
@@ -587,31 +588,42 @@ public abstract class PatternsContractTest {
     @DisplayName("A work queue spreads tasks over its workers, retries them and dead-letters the hopeless")
     class WorkQueues {
         /**
-         * With four workers taking one task at a time, the first four tasks run on four different workers at once,
-         * and all 100 tasks are done exactly once. If it fails, check the workers' prefetch (maxInFlight 1).
+         * With three workers taking one task at a time, the first three tasks run on three different workers at
+         * once, and all 100 tasks are done exactly once. Three, like the core TCK's competing members: a
+         * partitioned backend spreads a topic over at least that many. If it fails, check the workers' prefetch
+         * (maxInFlight 1) and that the backend hands one topic's messages to several members of a group at once.
          */
         @Test
         @DisplayName("tasks are spread over the workers and each is done once")
         void required_tasksAreSpreadOverTheWorkers() {
             String topic = topic("work");
+            int workerCount = 3;
             WorkQueue queue = track(WorkQueue.create(broker, WorkQueue.defaultOptions(broker, topic)
                     .shutdownGracePeriod(GRACE).build()));
             Set<String> busyWorkers = ConcurrentHashMap.newKeySet();
-            CountDownLatch allBusy = latch(4);
+            CountDownLatch allBusy = latch(workerCount);
+            AtomicBoolean gaveUp = new AtomicBoolean();
             Map<Integer, Integer> done = new ConcurrentHashMap<>();
-            ConsumerGroup workers = queue.start(4, d -> {
+            ConsumerGroup workers = queue.start(workerCount, d -> {
                 if (busyWorkers.add(d.consumerName())) {
                     allBusy.countDown();
                 }
-                await(allBusy);
+                if (!gaveUp.get() && !await(allBusy)) {
+                    gaveUp.set(true); // wait once: later tasks go on, and the assertion below reports it
+                }
                 done.merge(d.body(Integer.class), 1, Integer::sum);
             });
             queue.submitAll(IntStream.range(0, 100).boxed().toList());
             awaitCount("100 tasks done", done::size, 100);
-            assertThat(allBusy.getCount()).as("workers that had a task while the first four ran").isZero();
+            assertThat(gaveUp).as("some worker waited in vain for all %d to hold a task at once; busy: %s", workerCount,
+                    busyWorkers).isFalse();
             assertThat(done.values()).as("times each task was done").containsOnly(1);
-            assertThat(workers.consumerStats()).hasSize(4).allSatisfy(s -> assertThat(s.processed()).isPositive());
-            assertThat(workers.stats().processed()).isEqualTo(100);
+            // a handler is counted once it returns, just after it recorded its task
+            timeouts.await("the workers' statistics").untilAsserted(() -> {
+                assertThat(workers.consumerStats()).hasSize(workerCount)
+                        .allSatisfy(s -> assertThat(s.processed()).isPositive());
+                assertThat(workers.stats().processed()).isEqualTo(100);
+            });
         }
 
         /**
@@ -1218,8 +1230,9 @@ public abstract class PatternsContractTest {
             List<String> ids = resultOf(load, timeouts.bulk());
             awaitCount("every message processed", () -> (int) ids.stream().filter(seen::contains).count(), total);
             assertThat(seen).containsAll(ids);
+            timeouts.await("the statistics to count every message, removed consumers included")
+                    .until(() -> group.stats().processed() >= total);
             GroupStats stats = group.stats();
-            assertThat(stats.processed()).as("processed, removed consumers included").isGreaterThanOrEqualTo(total);
             assertThat(stats.failed()).isZero();
             assertThat(stats.consumers()).isEqualTo(1);
             if (broker.capabilities().supports(Capability.LAG)) {
