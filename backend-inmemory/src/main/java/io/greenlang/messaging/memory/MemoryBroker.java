@@ -23,16 +23,16 @@ import java.util.concurrent.CompletionStage;
  * The in-memory broker. Every capability is native. Publishing completes synchronously: a completed
  * publish is visible to every group at once. Nothing survives the JVM.
  *
- * <p>Each topic's log keeps messages for the {@code retention} (default 7 days) and at most
- * {@code max-retained-messages} of them (default 100,000), so a long-running process does not fill its heap.
- * Trimming the log only affects {@link #read}: a group still delivers every message it has not finished,
- * however old.
+ * <p>Each topic's log keeps messages for the {@code retention} (default 7 days), like the other backends.
+ * A long-running process with busy topics should also bound it by count with {@code max-retained-messages}
+ * (no limit by default), since the heap is its disk. Trimming the log only affects {@link #read} (and so event
+ * stores that replay it): a group still delivers every message it has not finished, however old.
  */
 public final class MemoryBroker extends AbstractBroker {
     /** Option: how many messages each topic's log keeps at most; the oldest go first. */
     public static final String MAX_RETAINED_MESSAGES = "max-retained-messages";
-    /** The default of {@value #MAX_RETAINED_MESSAGES}: the heap is not a disk. */
-    public static final int DEFAULT_MAX_RETAINED_MESSAGES = 100_000;
+    /** The default of {@value #MAX_RETAINED_MESSAGES}: no limit besides the retention, as on other backends. */
+    public static final int DEFAULT_MAX_RETAINED_MESSAGES = Integer.MAX_VALUE;
 
     private final MemoryStore store;
     private final boolean named;
