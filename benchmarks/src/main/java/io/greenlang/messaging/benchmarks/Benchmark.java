@@ -76,6 +76,7 @@ public final class Benchmark {
     private BenchReport run() {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<String> notes = new ArrayList<>();
         List<Measurement> measurements = new ArrayList<>();
         String scheme = config.broker().scheme();
@@ -114,7 +115,7 @@ public final class Benchmark {
                 }
             }
             return new BenchReport(library.brokerName(), library.description(), baseline, startedAt,
-                    Duration.ofNanos(System.nanoTime() - start), environment(), settings(), measurements, notes);
+                    Duration.ofNanos(System.nanoTime() - start), environment(loadBefore), settings(), measurements, notes);
         }
     }
 
@@ -382,16 +383,21 @@ public final class Benchmark {
         return messages * 1e9 / Math.max(1, nanos);
     }
 
-    private Map<String, String> environment() {
+    private Map<String, String> environment(double loadBefore) {
         Runtime rt = Runtime.getRuntime();
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("loadAverageBefore", String.format(Locale.ROOT, "%.2f", loadBefore));
+        env.put("loadAverageAfter", String.format(Locale.ROOT, "%.2f", loadAfter));
         env.put("cores", Integer.toString(rt.availableProcessors()));
         env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         env.put("maxHeapMiB", Long.toString(rt.maxMemory() / (1024 * 1024)));
-        env.put("summary", String.format(Locale.ROOT, "%d cores, %s %s, %s, max heap %,d MiB",
+        env.put("summary", String.format(Locale.ROOT,
+                "%d cores, %s %s, %s, max heap %,d MiB; load average %.2f before, %.2f after",
                 rt.availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"), rt.maxMemory() / (1024 * 1024)));
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), rt.maxMemory() / (1024 * 1024),
+                loadBefore, loadAfter));
         return env;
     }
 

@@ -45,6 +45,11 @@ final class DemoCommand extends BaseCommand {
             description = "Simulated analysis time per task (default ${DEFAULT-VALUE}).")
     Duration workTime;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "300",
+            description = "Messages sent through the broker and the codec before the clock starts, so the figures "
+                    + "show the workflow rather than a cold JVM; 0 skips it (default ${DEFAULT-VALUE}).")
+    int warmUpRounds;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
             converter = Converters.DurationConverter.class,
             description = "Give up if the workflow has not finished by then (default ${DEFAULT-VALUE}).")
@@ -58,11 +63,19 @@ final class DemoCommand extends BaseCommand {
         if (workers < 1 || workers > 100) {
             throw usage("--workers must be from 1 to 100, was " + workers);
         }
+        if (warmUpRounds < 0) {
+            throw usage("--warm-up must not be negative, was " + warmUpRounds);
+        }
         if (rate < 0) {
             throw usage("--rate must not be negative, was " + rate);
         }
         if (timeout.isZero()) {
             throw usage("--timeout must be positive");
+        }
+        if (warmUpRounds > 0) {
+            try (Broker warmUp = common.connect()) { // a broker of its own: the workflow's metrics stay clean
+                EsgWorkflow.warmUp(warmUp, warmUpRounds, timeout);
+            }
         }
         try (Broker broker = common.connect()) {
             EsgWorkflow workflow = new EsgWorkflow(broker, tasks, workers, workTime, rate, timeout);

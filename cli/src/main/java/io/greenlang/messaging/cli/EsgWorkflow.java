@@ -108,7 +108,7 @@ final class EsgWorkflow {
         this.workTime = workTime;
         this.rate = rate;
         this.timeout = timeout;
-        this.runId = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
+        this.runId = randomId();
         this.tasksTopic = "esg.tasks." + runId;
         this.resultsTopic = "esg.results." + runId;
         this.poisonTask = poisonTaskNumber(tasks);
@@ -148,7 +148,6 @@ final class EsgWorkflow {
      * @throws MessagingTimeoutException if it does not finish within the timeout
      */
     Summary run(Consumer<String> onProgress) {
-        warmUp();
         List<Subscription> subscriptions = new ArrayList<>();
         try {
             subscriptions.add(broker.subscribe(SubscriptionOptions.builder(resultsTopic, REPORT_WRITER)
@@ -203,17 +202,40 @@ final class EsgWorkflow {
     }
 
     /**
-     * Loads what the agents use (codec serializers for the task and result records, provenance hashing) before
-     * the clock starts, so the latency figures show the workflow rather than the JVM's class loading.
+     * Runs what the agents use (publishing, delivery, acknowledgement, the codec for the task and result records,
+     * provenance hashing) {@code rounds} times on {@code broker} before the clock starts, so the figures show the
+     * workflow rather than the JVM's class loading and JIT compilation. Pass a broker of its own, so the
+     * workflow's broker metrics count the workflow only.
+     *
+     * @throws MessagingTimeoutException if the warm-up messages are not all handled within {@code timeout}
      */
-    private void warmUp() {
-        EsgTask task = task(1);
-        Message m = Message.builder(tasksTopic).body(task, broker.codec()).build();
-        broker.codec().decode(m.payload(), EsgTask.class);
-        EsgResult result = new EsgResult(1, task.siteId(), task.metric(), 1.0, rating(1.0), "warm-up", 1, m.id(),
-                "", m.createdAt());
-        broker.codec().decode(broker.codec().encode(result), EsgResult.class);
-        broker.verifyProvenance(m);
+    static void warmUp(Broker broker, int rounds, Duration timeout) {
+        String topic = "esg.warm-up." + randomId();
+        CountDownLatch handled = new CountDownLatch(rounds);
+        Subscription warm = broker.subscribe(SubscriptionOptions.builder(topic, WORKERS)
+                .startPosition(StartPosition.EARLIEST).build(), d -> {
+                    EsgTask task = d.body(EsgTask.class);
+                    EsgResult result = new EsgResult(task.taskNo(), task.siteId(), task.metric(), 1.0, rating(1.0),
+                            "warm-up", d.attempt(), d.message().id(), "", d.message().createdAt());
+                    broker.codec().decode(broker.codec().encode(result), EsgResult.class);
+                    broker.verifyProvenance(d.message());
+                    handled.countDown();
+                });
+        try {
+            for (int i = 1; i <= rounds; i++) {
+                broker.publish(Message.builder(topic).body(task(i, 0), broker.codec()).build());
+            }
+            if (!handled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new MessagingTimeoutException("The demo's warm-up did not finish within " + timeout.toSeconds()
+                        + " s: " + handled.getCount() + " of " + rounds + " messages left. Try a longer "
+                        + "--timeout.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MessagingTimeoutException("Interrupted during the demo's warm-up", e);
+        } finally {
+            warm.close();
+        }
     }
 
     // ---- the intake agent
@@ -247,6 +269,10 @@ final class EsgWorkflow {
     }
 
     private EsgTask task(int taskNo) {
+        return task(taskNo, poisonTask);
+    }
+
+    private static EsgTask task(int taskNo, int poisonTask) {
         int kind = taskNo % METRICS.length;
         List<Double> readings = new ArrayList<>(12);
         int site = taskNo % 25 + 1;
@@ -361,6 +387,12 @@ final class EsgWorkflow {
             Thread.currentThread().interrupt();
             throw new MessagingTimeoutException("Interrupted while waiting for the demo to finish", e);
         }
+    }
+
+    /** Six base-36 characters, so that every run has topics of its own. */
+    private static String randomId() {
+        long min = 36L * 36 * 36 * 36 * 36;
+        return Long.toString(ThreadLocalRandom.current().nextLong(min, min * 36), 36);
     }
 
     private static int indexOf(String[] values, String value) {

@@ -66,7 +66,7 @@ class DemoCommandTest {
     @DisplayName("runs the same with MessagePack payloads on a named memory:// broker, intake at a fixed rate")
     void msgpackAtARate() {
         Cli.Result r = Cli.run("demo", "--url", Cli.uniqueMemoryUrl(), "--codec", "msgpack", "--tasks", "20",
-                "--workers", "2", "--rate", "2000", "--work-time", "1ms");
+                "--workers", "2", "--rate", "2000", "--work-time", "1ms", "--warm-up", "0");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Map<String, String> s = summary(r.out());

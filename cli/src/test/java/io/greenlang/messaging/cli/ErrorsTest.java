@@ -2,6 +2,8 @@ package io.greenlang.messaging.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +41,22 @@ class ErrorsTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("greenlang-messaging-backend-kafka");
+    }
+
+    @Test
+    @DisplayName("an unreachable server: exit code 1, one line saying what to check")
+    void unreachableServer() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort(); // free once closed: nothing listens there
+        }
+
+        Cli.Result r = Cli.run("health", "--url", "redis://127.0.0.1:" + port);
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("glm: Cannot connect to Redis at 127.0.0.1:" + port);
     }
 
     @Test
