@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * An immutable message: what a publisher sends and a handler receives, identical on every backend.
@@ -54,7 +55,8 @@ public final class Message {
     private final String correlationId;
     private final String replyTo;
     private final String key;
-    private final String declaredHash;
+    private volatile String declaredHash; // set once: at construction, or on first use by deferredHash
+    private final Function<? super Message, String> deferredHash;
 
     private Message(Builder b) {
         this.id = b.id != null ? b.id : MessageIds.next();
@@ -73,9 +75,10 @@ public final class Message {
         this.replyTo = b.replyTo;
         this.key = b.key;
         this.declaredHash = b.provenanceHash;
+        this.deferredHash = null;
     }
 
-    private Message(Message source, String declaredHash) {
+    private Message(Message source, String declaredHash, Function<? super Message, String> deferredHash) {
         this.id = source.id;
         this.topic = source.topic;
         this.payload = source.payload;
@@ -88,6 +91,7 @@ public final class Message {
         this.replyTo = source.replyTo;
         this.key = source.key;
         this.declaredHash = declaredHash;
+        this.deferredHash = deferredHash;
     }
 
     /** A builder for a message to {@code topic}. */
@@ -197,7 +201,12 @@ public final class Message {
      * {@link Broker#verifyProvenance(Message)}.
      */
     public Optional<String> provenanceHash() {
-        return Optional.ofNullable(declaredHash);
+        String hash = declaredHash;
+        if (hash == null && deferredHash != null) {
+            hash = Builder.requireHexHash(deferredHash.apply(this));
+            declaredHash = hash; // racing threads compute the same value
+        }
+        return Optional.ofNullable(hash);
     }
 
     /**
@@ -206,7 +215,18 @@ public final class Message {
      * @throws IllegalArgumentException if {@code hash} is not 64 lowercase hex digits
      */
     public Message withProvenanceHash(String hash) {
-        return new Message(this, Builder.requireHexHash(hash));
+        return new Message(this, Builder.requireHexHash(hash), null);
+    }
+
+    /**
+     * This message with a provenance hash that {@code hasher} computes from its fields the first time anyone
+     * asks for it, for brokers whose messages never leave the process: nobody pays for a hash nobody reads.
+     * The hasher must be the broker's canonical hash function, which makes such a message verify by
+     * construction. A message that already declares a hash is returned unchanged.
+     */
+    public Message withDeferredProvenanceHash(Function<? super Message, String> hasher) {
+        Objects.requireNonNull(hasher, "hasher");
+        return declaredHash != null || deferredHash != null ? this : new Message(this, null, hasher);
     }
 
     /** Payload size plus the size of every string field, in bytes: what the size limit is checked against. */
@@ -235,7 +255,7 @@ public final class Message {
                 && headers.equals(m.headers) && createdAt.equals(m.createdAt)
                 && Objects.equals(expiresAt, m.expiresAt) && Objects.equals(correlationId, m.correlationId)
                 && Objects.equals(replyTo, m.replyTo) && Objects.equals(key, m.key)
-                && Objects.equals(declaredHash, m.declaredHash);
+                && provenanceHash().equals(m.provenanceHash());
     }
 
     @Override

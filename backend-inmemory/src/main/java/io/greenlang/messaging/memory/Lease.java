@@ -18,6 +18,7 @@ final class Lease {
     final String owner;
     final AtomicBoolean done = new AtomicBoolean();
     volatile long deadlineNanos;
+    int slot = -1; // in the group's LeaseTable; guarded by the topic's lock
 
     // the settlement, written before done is set and read after it is queued
     Action action;

@@ -50,7 +50,7 @@ public final class MemoryBroker extends AbstractBroker {
         this.store = MemoryStore.acquire(name, config.retention(), maxRetained);
     }
 
-    /** Messages never leave the JVM here, so each is stamped once on its first delivery or read instead. */
+    /** Messages never leave the JVM here, so the log defers each one's hash until it is asked for. */
     @Override
     protected boolean stampsOnPublish() {
         return false;
@@ -80,8 +80,9 @@ public final class MemoryBroker extends AbstractBroker {
         for (int i = 1; i <= messages.size(); i++) {
             if (i == messages.size() || !messages.get(i).topic().equals(messages.get(start).topic())) {
                 List<Message> run = messages.subList(start, i);
-                for (Entry e : store.topic(run.get(0).topic()).append(run)) {
-                    results.add(new PublishResult(e.message().id(), e.message().topic(), e.position()));
+                List<Entry> entries = store.topic(run.get(0).topic()).append(run);
+                for (int j = 0; j < entries.size(); j++) {
+                    results.add(new PublishResult(run.get(j).id(), run.get(j).topic(), entries.get(j).position()));
                 }
                 start = i;
             }
@@ -92,13 +93,13 @@ public final class MemoryBroker extends AbstractBroker {
     @Override
     protected ConsumerSource openConsumer(SubscriptionOptions options) {
         MemoryGroup group = store.topic(options.topic()).group(options.group(), options.startPosition());
-        return new MemoryConsumerSource(group, options.consumerName(), options.leaseTimeout(), codecs());
+        return new MemoryConsumerSource(group, options.consumerName(), options.leaseTimeout());
     }
 
     @Override
     protected List<RecordedMessage> doRead(String topic, Position after, int max) {
         MemoryTopic t = store.existingTopic(topic);
-        return t == null ? List.of() : t.read(after, max, codecs());
+        return t == null ? List.of() : t.read(after, max);
     }
 
     @Override

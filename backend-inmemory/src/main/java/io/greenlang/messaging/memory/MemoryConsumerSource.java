@@ -1,6 +1,5 @@
 package io.greenlang.messaging.memory;
 
-import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.InboundMessage;
@@ -14,21 +13,19 @@ final class MemoryConsumerSource implements ConsumerSource {
     private final MemoryGroup group;
     private final String owner;
     private final Duration leaseTimeout;
-    private final Codecs codecs;
 
-    MemoryConsumerSource(MemoryGroup group, String owner, Duration leaseTimeout, Codecs codecs) {
+    MemoryConsumerSource(MemoryGroup group, String owner, Duration leaseTimeout) {
         this.group = group;
         this.owner = owner;
         this.leaseTimeout = leaseTimeout;
-        this.codecs = codecs;
     }
 
     @Override
     public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
         List<Lease> leases = group.poll(owner, max, timeout, leaseTimeout);
         List<InboundMessage> records = new ArrayList<>(leases.size());
-        for (Lease lease : leases) { // outside the topic's lock: stamping hashes
-            records.add(InboundMessage.of(lease.entry.delivered(codecs), lease.entry.position(), lease.attempt,
+        for (Lease lease : leases) {
+            records.add(InboundMessage.of(lease.entry.message(), lease.entry.position(), lease.attempt,
                     lease.firstFailure, lease));
         }
         return records;

@@ -9,13 +9,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -40,7 +38,7 @@ final class MemoryGroup {
     private int waiting;
     private int servedHigherInARow;
     private final PriorityQueue<Ticket> delayed = new PriorityQueue<>(Comparator.comparingLong(Ticket::dueNanos));
-    private final Set<Lease> leased = new HashSet<>();
+    private final LeaseTable leased = new LeaseTable();
     private final ConcurrentLinkedQueue<Lease> settlements = new ConcurrentLinkedQueue<>();
     private final Map<String, DeadEntry> dead = new LinkedHashMap<>();
     private long deadSequence;
@@ -127,15 +125,14 @@ final class MemoryGroup {
         }
         if (now >= nextReapNanos && !leased.isEmpty()) {
             nextReapNanos = now + REAP_INTERVAL_NANOS;
-            for (Iterator<Lease> it = leased.iterator(); it.hasNext();) {
-                Lease lease = it.next();
+            leased.forEach(lease -> {
                 if (lease.deadlineNanos - now < 0 && lease.done.compareAndSet(false, true)) {
-                    it.remove();
+                    leased.remove(lease);
                     bands.get(lease.entry.message().priority()).addFirst(
                             new Ticket(lease.entry, lease.attempt + 1, lease.firstFailure, 0));
                     waiting++;
                 }
-            }
+            });
         }
     }
 

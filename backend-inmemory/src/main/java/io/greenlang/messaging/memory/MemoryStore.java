@@ -1,10 +1,14 @@
 package io.greenlang.messaging.memory;
 
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.provenance.Provenance;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The topics of one {@code memory://} name. Named stores are shared by every open broker of that name in
@@ -12,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MemoryStore {
     private static final Map<String, MemoryStore> NAMED = new HashMap<>();
+    private static final Codecs CODECS = Codecs.standard();
+    private static final Function<Message, String> HASHER = m -> Provenance.hash(m, CODECS);
 
     private final String name;
     private final Duration retention;
@@ -54,7 +60,7 @@ final class MemoryStore {
     }
 
     MemoryTopic topic(String topic) {
-        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention, maxRetained));
+        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention, maxRetained, HASHER));
     }
 
     /** The topic if it exists; {@code null} otherwise. */

@@ -5,7 +5,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.VersionConflictException;
-import io.greenlang.messaging.spi.codec.Codecs;
+import java.util.function.Function;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,13 +25,19 @@ final class MemoryTopic {
     final ReentrantLock lock = new ReentrantLock();
     private final Duration retention;
     private final int maxRetained;
+    private final Function<Message, String> hasher;
     private final ArrayList<Entry> log = new ArrayList<>();
     private int head; // index in log of the oldest retained entry
     private long nextOffset;
     private long nextTrimNanos;
     private final Map<String, MemoryGroup> groups = new HashMap<>();
 
-    MemoryTopic(String name, Duration retention, int maxRetained) {
+    private Message withDeferredHash(Message m) {
+        return m.withDeferredProvenanceHash(hasher);
+    }
+
+    MemoryTopic(String name, Duration retention, int maxRetained, Function<Message, String> hasher) {
+        this.hasher = hasher;
         this.name = name;
         this.retention = retention;
         this.maxRetained = maxRetained;
@@ -43,7 +49,7 @@ final class MemoryTopic {
         try {
             trimIfDue();
             for (Message m : messages) {
-                Entry e = new Entry(nextOffset++, m);
+                Entry e = new Entry(nextOffset++, withDeferredHash(m));
                 log.add(e);
                 appended.add(e);
             }
@@ -72,7 +78,7 @@ final class MemoryTopic {
                 throw new VersionConflictException(name, expectedVersion, nextOffset);
             }
             trimIfDue();
-            Entry e = new Entry(nextOffset++, message);
+            Entry e = new Entry(nextOffset++, withDeferredHash(message));
             log.add(e);
             for (MemoryGroup g : groups.values()) {
                 g.enqueueNew(e);
@@ -116,7 +122,7 @@ final class MemoryTopic {
         return groups.get(group);
     }
 
-    List<RecordedMessage> read(Position after, int max, Codecs codecs) {
+    List<RecordedMessage> read(Position after, int max) {
         lock.lock();
         try {
             long firstOffset = log.isEmpty() || head == log.size() ? nextOffset : log.get(head).offset();
@@ -124,7 +130,7 @@ final class MemoryTopic {
             List<RecordedMessage> out = new ArrayList<>();
             for (long o = from; o < nextOffset && out.size() < max; o++) {
                 Entry e = log.get(head + (int) (o - firstOffset));
-                out.add(new RecordedMessage(e.delivered(codecs), e.position()));
+                out.add(new RecordedMessage(e.message(), e.position()));
             }
             return out;
         } finally {
