@@ -81,6 +81,7 @@ public final class KafkaBroker extends AbstractBroker {
     private final LogReader reader;
     private final Map<String, CompletableFuture<Void>> ensured = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> bandsReady = new ConcurrentHashMap<>();
+    private final Map<String, String[]> bandTopicNames = new ConcurrentHashMap<>();
     private final Map<String, PartitionCount> partitionCounts = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Set<KafkaConsumerSource> sources = ConcurrentHashMap.newKeySet();
@@ -237,12 +238,39 @@ public final class KafkaBroker extends AbstractBroker {
         admin.createTopics(List.of(topic)).all().toCompletionStage().whenComplete((ok, failure) -> {
             Throwable cause = unwrap(failure);
             if (cause == null || cause instanceof TopicExistsException) {
-                created.complete(null);
+                awaitLeaders(name, System.nanoTime() + settings.requestTimeout().toNanos(), created);
             } else {
                 created.completeExceptionally(translate("Creating Kafka topic " + name, cause));
             }
         });
         return created;
+    }
+
+    /**
+     * Completes {@code done} once every partition's leader serves the new topic (answers ListOffsets). A produce
+     * racing the leader's creation of the partition gets NOT_LEADER_OR_FOLLOWER, and the idempotent producer can
+     * then keep failing the batches behind it with OUT_OF_ORDER_SEQUENCE_NUMBER; waiting here avoids that.
+     */
+    private void awaitLeaders(String name, long deadlineNanos, CompletableFuture<Void> done) {
+        admin.describeTopics(List.of(name)).allTopicNames().toCompletionStage()
+                .thenCompose(d -> {
+                    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+                    d.get(name).partitions().forEach(p -> specs.put(new TopicPartition(name, p.partition()),
+                            OffsetSpec.latest()));
+                    return admin.listOffsets(specs).all().toCompletionStage();
+                })
+                .whenComplete((offsets, failure) -> {
+                    Throwable cause = unwrap(failure);
+                    if (cause == null) {
+                        done.complete(null);
+                    } else if (cause instanceof org.apache.kafka.common.errors.RetriableException
+                            && System.nanoTime() - deadlineNanos < 0) {
+                        CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)
+                                .execute(() -> awaitLeaders(name, deadlineNanos, done));
+                    } else {
+                        done.completeExceptionally(translate("Waiting for the leaders of new topic " + name, cause));
+                    }
+                });
     }
 
     /** The partition count of a topic, cached for a while; the topic must exist. */
@@ -302,7 +330,8 @@ public final class KafkaBroker extends AbstractBroker {
 
     private CompletableFuture<PublishResult> send(Message message, byte[] value) {
         int band = TopicNames.band(message.priority());
-        String kafkaTopic = TopicNames.bandTopic(message.topic(), band);
+        String kafkaTopic = band == TopicNames.DEFAULT_BAND ? message.topic()
+                : bandTopicNames.computeIfAbsent(message.topic(), t -> TopicNames.bandTopics(t).toArray(new String[0]))[band];
         byte[] key = KafkaRecords.key(message);
         Integer partition = null;
         if (key == null) {

@@ -16,12 +16,12 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -167,6 +167,9 @@ final class KafkaConsumerSource implements ConsumerSource {
     private final PriorityQueue<Rec> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueMillis));
     private int servedHigherInARow;
     private long assignmentVersion;
+    private final List<List<Part>> bandParts = new ArrayList<>();
+    /** Whether some band partition was assigned recently and may not have been fetched yet. */
+    private boolean holding;
 
     private final Set<Rec> leased = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
@@ -190,6 +193,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         this.groupId = groupId;
         for (int i = 0; i < TopicNames.BANDS; i++) {
             dueRetries.add(new ArrayDeque<>());
+            bandParts.add(new ArrayList<>());
         }
         Map<String, Object> props = new HashMap<>(broker.settings().clientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -256,6 +260,11 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     @Override
     public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
+        RuntimeException failure = startFailure;
+        if (failure != null) {
+            throw new io.greenlang.messaging.MessagingException("The Kafka consumer of group " + groupId
+                    + " stopped; close this subscription and subscribe again: " + failure, failure);
+        }
         long now = System.nanoTime();
         lastRuntimePollNanos = now;
         long deadline = now + timeout.toNanos();
@@ -278,6 +287,7 @@ final class KafkaConsumerSource implements ConsumerSource {
                             r.deadlineNanos = handedOut + leaseNanos;
                             r.handedOutNanos = handedOut;
                         }
+                        r.part.tracker.handedOut(r.offset, true);
                         leased.add(r);
                     }
                     return out;
@@ -301,6 +311,17 @@ final class KafkaConsumerSource implements ConsumerSource {
     private List<InboundMessage> compose(int max) {
         List<InboundMessage> out = new ArrayList<>();
         long now = System.nanoTime();
+        if (holding && hiddenBacklogAbove(-1, now)) {
+            return out; // right after an assignment, wait until every band was fetched once, to order the backlog
+        }
+        boolean[] hiddenAbove = new boolean[TopicNames.BANDS];
+        if (holding) {
+            holding = false;
+            for (int b = 0; b < TopicNames.BANDS; b++) {
+                hiddenAbove[b] = hiddenBacklogAbove(b, now);
+                holding |= hiddenAbove[b];
+            }
+        }
         while (out.size() < max) {
             Rec[] heads = new Rec[TopicNames.BANDS];
             int high = -1;
@@ -313,10 +334,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             if (high < 0) {
                 break;
             }
-            if (out.isEmpty() && hiddenBacklogAbove(-1, now)) {
-                break; // right after an assignment, wait until every band was fetched once, to order the backlog
-            }
-            if (hiddenBacklogAbove(high, now)) {
+            if (hiddenAbove[high]) {
                 break; // a higher band was not fetched yet: do not serve a lower one in its place
             }
             Rec oldestLower = null;
@@ -349,12 +367,10 @@ final class KafkaConsumerSource implements ConsumerSource {
             return retry;
         }
         Rec best = null;
-        for (Part p : parts.values()) {
-            if (!p.retry && p.band == band) {
-                Rec h = p.buffered.peekFirst();
-                if (h != null && (best == null || OLDEST_FIRST.compare(h, best) < 0)) {
-                    best = h;
-                }
+        for (Part p : bandParts.get(band)) {
+            Rec h = p.buffered.peekFirst();
+            if (h != null && (best == null || OLDEST_FIRST.compare(h, best) < 0)) {
+                best = h;
             }
         }
         return best;
@@ -409,7 +425,13 @@ final class KafkaConsumerSource implements ConsumerSource {
         if (!r.transition(State.LEASED, State.SETTLING)) {
             return;
         }
-        broker.storeDeadLetter(options.topic(), options.group(), request, r.inbound.position()).whenComplete((md, e) -> {
+        CompletableFuture<?> stored;
+        try {
+            stored = broker.storeDeadLetter(options.topic(), options.group(), request, r.inbound.position());
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        stored.whenComplete((md, e) -> {
             if (e == null) {
                 settled(r);
             } else {
@@ -442,6 +464,7 @@ final class KafkaConsumerSource implements ConsumerSource {
                     continue;
                 }
                 leased.remove(r);
+                r.part.tracker.handedOut(r.offset, false);
                 if (!r.part.gone) {
                     if (r.part.retry) {
                         dueRetries.get(r.band).addFirst(r);
@@ -531,39 +554,17 @@ final class KafkaConsumerSource implements ConsumerSource {
         try {
             subscribe();
             while (!stopping) {
-                if (!subscribed) {
-                    if (lastRuntimePollNanos - leftAtNanos > 0) {
-                        LOG.info("Member {} of {} rejoins: its handlers take messages again", options.consumerName(),
-                                groupId);
-                        subscribe();
-                    } else {
-                        expireLeases();
-                        idle(FETCH_POLL);
-                        continue;
-                    }
-                }
-                ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(FETCH_POLL);
-                    memberId = consumer.groupMetadata().memberId();
+                    fetchOnce();
                 } catch (WakeupException e) {
-                    continue;
+                    // close() woke the consumer up: the loop condition decides
                 } catch (RuntimeException e) {
                     if (stopping) {
                         break;
                     }
-                    LOG.warn("Fetching for {} failed; trying again: {}", groupId, e.toString());
+                    LOG.warn("The consumer of {} failed; trying again in 500 ms: {}", groupId, e.toString());
                     idle(Duration.ofMillis(500));
-                    continue;
                 }
-                if (!records.isEmpty()) {
-                    ingest(records);
-                }
-                updatePartitionStates();
-                if (expireLeases() && lastRuntimePollNanos - oldestExpiredHandOut < 0) {
-                    leaveGroup();
-                }
-                commitIfDue(false);
             }
         } catch (RuntimeException | Error e) {
             startFailure = e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
@@ -571,6 +572,30 @@ final class KafkaConsumerSource implements ConsumerSource {
         } finally {
             shutdown();
         }
+    }
+
+    /** One turn of the fetcher: rejoin if due, poll, buffer, expire leases, commit. */
+    private void fetchOnce() {
+        if (!subscribed) {
+            if (lastRuntimePollNanos - leftAtNanos > 0) {
+                LOG.info("Member {} of {} rejoins: its handlers take messages again", options.consumerName(), groupId);
+                subscribe();
+            } else {
+                expireLeases();
+                idle(FETCH_POLL);
+                return;
+            }
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(FETCH_POLL);
+        memberId = consumer.groupMetadata().memberId();
+        if (!records.isEmpty()) {
+            ingest(records);
+        }
+        updatePartitionStates();
+        if (expireLeases() && lastRuntimePollNanos - oldestExpiredHandOut < 0) {
+            leaveGroup();
+        }
+        commitIfDue(false);
     }
 
     private long oldestExpiredHandOut;
@@ -593,7 +618,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
         subscribed = false;
         leftAtNanos = System.nanoTime();
-        forgetAll(false);
+        forgetAll();
     }
 
     private void idle(Duration d) {
@@ -651,15 +676,16 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     private Rec mainRecord(Part p, ConsumerRecord<byte[], byte[]> cr) {
         Position position = KafkaRecords.position(p.band, cr.partition(), cr.offset());
+        int attempt = p.tracker.handedOutBefore(cr.offset()) ? 2 : 1;
         try {
             Message m = KafkaRecords.decode(cr.value());
             Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), m.id(), 0);
-            r.inbound = InboundMessage.of(m, position, 1, null, r);
+            r.inbound = InboundMessage.of(m, position, attempt, null, r);
             return r;
         } catch (PayloadDecodingException e) {
             Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), "", 0);
             r.inbound = InboundMessage.undecodable(cr.value() == null ? new byte[0] : cr.value(), e.getMessage(),
-                    position, 1, r);
+                    position, attempt, r);
             return r;
         }
     }
@@ -675,6 +701,9 @@ final class KafkaConsumerSource implements ConsumerSource {
             firstFailure = KafkaRecords.text(cr.headers(), KafkaRecords.FIRST_FAILURE)
                     .map(s -> KafkaRecords.instant(Long.parseLong(s))).orElse(null);
             position = KafkaRecords.text(cr.headers(), KafkaRecords.POSITION).map(Position::new).orElse(position);
+            if (p.tracker.handedOutBefore(cr.offset())) {
+                attempt++;
+            }
         } catch (RuntimeException e) {
             LOG.warn("A record of retry topic {} has invalid headers: {}", retryTopic, e.toString());
         }
@@ -861,7 +890,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
         awaitSettling(gone, Duration.ofSeconds(5));
         commit(gone, true);
-        forget(gone, true);
+        forget(gone);
     }
 
     private boolean hasOutstanding(List<Part> gone) {
@@ -902,7 +931,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     /** Forgets partitions; handed-out records of theirs still unsettled are lost to this member. */
-    private void forget(Collection<Part> gone, boolean revoked) {
+    private void forget(Collection<Part> gone) {
         lock.lock();
         try {
             for (Part p : gone) {
@@ -913,6 +942,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             dropRetriesOf(gone);
             Set<TopicPartition> now = new HashSet<>(parts.keySet());
             assigned = Set.copyOf(now);
+            rebuildBandParts();
             assignmentVersion++;
             changed.signalAll();
         } finally {
@@ -932,7 +962,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
     }
 
-    private void forgetAll(boolean revoked) {
+    private void forgetAll() {
         List<Part> all;
         lock.lock();
         try {
@@ -940,7 +970,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         } finally {
             lock.unlock();
         }
-        forget(all, revoked);
+        forget(all);
     }
 
     private void assign(Collection<TopicPartition> added) {
@@ -962,10 +992,22 @@ final class KafkaConsumerSource implements ConsumerSource {
                 parts.put(tp, new Part(tp, retry, band, committed == null ? null : committed.get(tp)));
             }
             assigned = Set.copyOf(parts.keySet());
+            rebuildBandParts();
+            holding = true;
             assignmentVersion++;
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Called with the lock held. */
+    private void rebuildBandParts() {
+        bandParts.forEach(List::clear);
+        for (Part p : parts.values()) {
+            if (!p.retry) {
+                bandParts.get(p.band).add(p);
+            }
         }
     }
 
@@ -991,7 +1033,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             } catch (RuntimeException e) {
                 LOG.warn("Closing the consumer of {} failed: {}", groupId, e.toString());
             }
-            forgetAll(false);
+            forgetAll();
             lock.lock();
             try {
                 changed.signalAll();
@@ -1029,7 +1071,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             }
             LOG.warn("Member {} of {} lost partitions {} without revoking them; their unfinished messages go to the "
                     + "next owner", options.consumerName(), groupId, partitions);
-            forget(gone, false);
+            forget(gone);
         }
     }
 
@@ -1047,8 +1089,8 @@ final class KafkaConsumerSource implements ConsumerSource {
                 buffered += p.buffered.size();
             }
             int due = 0;
-            for (Iterator<ArrayDeque<Rec>> it = dueRetries.iterator(); it.hasNext();) {
-                due += it.next().size();
+            for (ArrayDeque<Rec> q : dueRetries) {
+                due += q.size();
             }
             return "buffered=" + buffered + ", dueRetries=" + due + ", delayed=" + delayed.size() + ", leased="
                     + leased.size() + ", partitions=" + parts.keySet();

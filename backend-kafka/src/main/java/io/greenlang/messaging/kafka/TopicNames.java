@@ -46,12 +46,12 @@ final class TopicNames {
     }
 
     /**
-     * Checks a user topic name: valid, and not in the reserved namespace.
+     * Checks that a user topic name (already valid in {@link Names}: the API validates names before they reach the
+     * backend) is not in the reserved namespace.
      *
      * @throws IllegalArgumentException otherwise
      */
     static String requireUserTopic(String topic) {
-        Names.requireValidTopic(topic);
         if (topic.startsWith(RESERVED_PREFIX)) {
             throw new IllegalArgumentException("Invalid topic name '" + topic + "': names starting with '"
                     + RESERVED_PREFIX + "' are reserved for the Kafka backend's own topics (priority bands, retries, "

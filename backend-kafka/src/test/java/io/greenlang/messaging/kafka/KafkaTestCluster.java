@@ -33,19 +33,27 @@ final class KafkaTestCluster implements AutoCloseable {
     static final String SCRAM_USER = "greenlang-app";
 
     /** How to build the cluster. */
-    record Options(int nodes, boolean scram, String scramPassword) {
+    record Options(int nodes, boolean scram, String scramPassword, boolean tls) {
         static Options single() {
-            return new Options(1, false, null);
+            return new Options(1, false, null, false);
         }
 
         static Options scram(String password) {
-            return new Options(1, true, password);
+            return new Options(1, true, password, false);
+        }
+
+        /** A client listener on TLS, with a self-signed certificate for 127.0.0.1 (see {@link #trustStore()}). */
+        static Options withTls() {
+            return new Options(1, false, null, true);
         }
 
         static Options three() {
-            return new Options(3, false, null);
+            return new Options(3, false, null, false);
         }
     }
+
+    /** The password of the key store and trust store made for {@link Options#withTls()}. */
+    static final String STORE_PASSWORD = "test-store-password";
 
     private final Options options;
     private final Path dir;
@@ -138,6 +146,9 @@ final class KafkaTestCluster implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             nodes.add(new Node(i + 1, freePort(), freePort(), freePort()));
         }
+        if (options.tls()) {
+            makeCertificates();
+        }
         String clusterId = Uuid.randomUuid().toString();
         List<CompletableFuture<Void>> formatted = new ArrayList<>();
         for (Node n : nodes) {
@@ -163,7 +174,14 @@ final class KafkaTestCluster implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(n.id));
-        String client = options.scram() ? "SASL_PLAINTEXT" : "PLAINTEXT";
+        String client = options.scram() ? "SASL_PLAINTEXT" : options.tls() ? "SSL" : "PLAINTEXT";
+        if (options.tls()) {
+            p.put("ssl.keystore.location", dir.resolve("broker.p12").toString());
+            p.put("ssl.keystore.password", STORE_PASSWORD);
+            p.put("ssl.key.password", STORE_PASSWORD);
+            p.put("ssl.keystore.type", "PKCS12");
+            p.put("ssl.client.auth", "none");
+        }
         p.put("listeners", client + "://127.0.0.1:" + n.port + ",INTERNAL://127.0.0.1:" + n.internalPort
                 + ",CONTROLLER://127.0.0.1:" + n.controllerPort);
         p.put("advertised.listeners", client + "://127.0.0.1:" + n.port + ",INTERNAL://127.0.0.1:" + n.internalPort);
@@ -219,6 +237,39 @@ final class KafkaTestCluster implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         p.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         return sb.toString();
+    }
+
+    /** The trust store (PKCS12, password {@link #STORE_PASSWORD}) that trusts the TLS broker's certificate. */
+    Path trustStore() {
+        return dir.resolve("trust.p12");
+    }
+
+    private void makeCertificates() {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-dname",
+                "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", dir.resolve("broker.p12").toString(), "-storepass", STORE_PASSWORD, "-keypass",
+                STORE_PASSWORD));
+        run(List.of(keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore",
+                dir.resolve("broker.p12").toString(), "-storepass", STORE_PASSWORD, "-file",
+                dir.resolve("broker.pem").toString()));
+        run(List.of(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.pem").toString(),
+                "-storetype", "PKCS12", "-keystore", trustStore().toString(), "-storepass", STORE_PASSWORD));
+    }
+
+    private void run(List<String> cmd) {
+        Path out = dir.resolve("keytool.log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(cmd.get(1) + " failed:\n" + Files.readString(out));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void format(Node n, String clusterId) {

@@ -42,6 +42,28 @@ class PartitionTrackerTest {
     }
 
     @Test
+    void recordsHandedOutAndUnfinishedAreRedeliveredAsANewAttempt() {
+        PartitionTracker t = new PartitionTracker(null);
+        for (long o = 0; o < 5; o++) {
+            t.fetched(o);
+        }
+        t.handedOut(0, true);
+        t.handedOut(1, true);
+        t.handedOut(3, true);
+        t.done(1);
+        OffsetAndMetadata point = t.commitPoint();
+        assertThat(point.offset()).isZero();
+        assertThat(point.metadata()).isEqualTo("gl1:1-1;h:0,3");
+        PartitionTracker next = new PartitionTracker(point);
+        assertThat(next.fetched(0)).isTrue();
+        assertThat(next.handedOutBefore(0)).isTrue();
+        assertThat(next.fetched(1)).as("completed").isFalse();
+        assertThat(next.handedOutBefore(2)).isFalse();
+        assertThat(next.handedOutBefore(3)).isTrue();
+        assertThat(PartitionTracker.completedAbove(point)).isEqualTo(1);
+    }
+
+    @Test
     void foreignMetadataIsIgnored() {
         PartitionTracker t = new PartitionTracker(new OffsetAndMetadata(5, "written by another tool"));
         assertThat(t.fetched(6)).isTrue();

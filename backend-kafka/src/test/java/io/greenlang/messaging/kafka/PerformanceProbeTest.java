@@ -8,7 +8,6 @@ import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +77,14 @@ class PerformanceProbeTest {
     private static void createTopic(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs =
+                    new java.util.HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                specs.put(new org.apache.kafka.common.TopicPartition(topic, p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            org.awaitility.Awaitility.await("leaders of " + topic).atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions().until(() -> admin.listOffsets(specs).all().get() != null);
         }
     }
 
@@ -234,8 +241,6 @@ class PerformanceProbeTest {
     private static long[] percentiles(long[] lat) {
         long[] copy = lat.clone();
         Arrays.sort(copy);
-        List<Long> unused = new ArrayList<>();
-        unused.clear();
         return new long[] {copy[copy.length / 2], copy[(int) (copy.length * 0.99)]};
     }
 }

@@ -70,6 +70,45 @@ class RebalanceTest {
         }
     }
 
+    /**
+     * A member whose handler is still running when it closes (grace period zero, and the handler ignores the
+     * interrupt, as a stuck one would) does not acknowledge the message; the next member gets it as a redelivery
+     * after a lost lease, with attempt 2.
+     */
+    @Test
+    void aMessageLeftRunningByAClosedMemberComesBackWithARaisedAttempt() throws Exception {
+        String topic = "abandoned-" + UUID.randomUUID();
+        String group = "abandoned-group";
+        java.util.concurrent.CountDownLatch hang = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        Map<String, Integer> attempts = new ConcurrentHashMap<>();
+        try (Broker first = Brokers.connect("kafka://" + SharedKafka.bootstrap());
+                Broker second = Brokers.connect("kafka://" + SharedKafka.bootstrap())) {
+            Subscription a = first.subscribe(SubscriptionOptions.builder(topic, group).shutdownGracePeriod(Duration.ZERO)
+                    .build(), d -> {
+                        taken.countDown();
+                        while (hang.getCount() > 0) {
+                            try {
+                                hang.await(); // a handler that ignores the interrupt close sends it, and runs on
+                            } catch (InterruptedException e) {
+                                // keeps running
+                            }
+                        }
+                    });
+            Message m = Message.builder(topic).text("abandoned").build();
+            first.publish(m);
+            assertThat(taken.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            a.close();
+            second.subscribe(SubscriptionOptions.builder(topic, group).build(),
+                    d -> attempts.put(d.message().id(), d.attempt()));
+            Awaitility.await("the abandoned message at the next member").atMost(Duration.ofSeconds(30))
+                    .until(() -> attempts.containsKey(m.id()));
+            assertThat(attempts.get(m.id())).as("attempt of a message whose handler outlived its member").isEqualTo(2);
+        } finally {
+            hang.countDown();
+        }
+    }
+
     private static SubscriptionOptions options(String topic, String group, String name) {
         return SubscriptionOptions.builder(topic, group).consumerName(name + "-" + UUID.randomUUID())
                 .concurrency(4).shutdownGracePeriod(Duration.ofSeconds(5)).build();
