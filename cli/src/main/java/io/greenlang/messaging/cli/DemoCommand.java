@@ -5,6 +5,7 @@ import io.greenlang.messaging.ConsumerLag;
 import io.greenlang.messaging.DeadLetter;
 import io.greenlang.messaging.LatencySummary;
 import io.greenlang.messaging.MetricsSnapshot;
+import io.greenlang.messaging.patterns.RequestClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,13 @@ import picocli.CommandLine.Option;
                     + "of analysis workers in one consumer group processes them (every 10th fails once and is retried; "
                     + "one poison task fails on every attempt and lands in the dead-letter queue); results fan out to "
                     + "a report writer and an auditor that checks provenance hashes.",
-            "Ends with a summary: messages, throughput, p50/p95/p99 end-to-end latency, retries, dead letters, lag. "
-                    + "Takes seconds on memory://."
+            "Then three acts on the same broker (skip them with --no-patterns): an LLM-style analyst agent answers "
+                    + "questions about the results through request-reply; a report saga (collect data, run analysis, "
+                    + "publish report) completes for one site and, for the site with incomplete data, fails at publishing "
+                    + "and compensates the completed steps in reverse order; a circuit breaker around a failing agent "
+                    + "opens, refuses calls fast, half-opens after a short cool-down and closes once the agent recovers.",
+            "Ends with a summary: messages, throughput, p50/p95/p99 end-to-end latency, retries, dead letters, lag, "
+                    + "and the acts' figures. Takes seconds on memory://."
         })
 final class DemoCommand extends BaseCommand {
     @Option(names = "--tasks", paramLabel = "N", defaultValue = "200",
@@ -50,6 +56,14 @@ final class DemoCommand extends BaseCommand {
                     + "show the workflow rather than a cold JVM; 0 skips it (default ${DEFAULT-VALUE}).")
     int warmUpRounds;
 
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "20",
+            description = "Questions the client asks the analyst agent at once in act 1 (default ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--no-patterns", negatable = false,
+            description = "Runs the ESG workflow only, without the request-reply, saga and circuit-breaker acts.")
+    boolean noPatterns;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
             converter = Converters.DurationConverter.class,
             description = "Give up if the workflow has not finished by then (default ${DEFAULT-VALUE}).")
@@ -68,6 +82,9 @@ final class DemoCommand extends BaseCommand {
         }
         if (rate < 0) {
             throw usage("--rate must not be negative, was " + rate);
+        }
+        if (requests < 1 || requests > 10_000) {
+            throw usage("--requests must be from 1 to 10000, was " + requests);
         }
         if (timeout.isZero()) {
             throw usage("--timeout must be positive");
@@ -95,13 +112,18 @@ final class DemoCommand extends BaseCommand {
             try (Progress progress = progress("demo")) {
                 summary = workflow.run(progress::update);
             }
-            print(out, summary);
+            PatternActs.Result acts = null;
+            if (!noPatterns) {
+                acts = new PatternActs(broker, workflow.runId(), timeout, out)
+                        .run(requests, summary.tonnesPerSite(), workflow.poisonTask());
+            }
+            print(out, summary, acts);
             out.flush();
             return 0;
         }
     }
 
-    private static void print(PrintWriter out, EsgWorkflow.Summary s) {
+    private static void print(PrintWriter out, EsgWorkflow.Summary s, PatternActs.Result acts) {
         MetricsSnapshot m = s.metrics();
         Histogram h = s.endToEndMicros();
         double seconds = s.elapsed().toNanos() / 1e9;
@@ -132,6 +154,9 @@ final class DemoCommand extends BaseCommand {
         List<String> perWorker = new ArrayList<>();
         s.perWorker().forEach((w, n) -> perWorker.add(n.toString()));
         row(out, "tasks per worker", String.join(", ", perWorker));
+        if (acts != null) {
+            print(out, acts);
+        }
         out.println();
         out.println("Dead letter");
         if (s.poison().isPresent()) {
@@ -150,6 +175,24 @@ final class DemoCommand extends BaseCommand {
         }
         out.println(String.format(Locale.ROOT, "  %d sites, %,.1f tCO2e in total; ratings %s", s.sites(),
                 s.totalTonnes(), ratings));
+    }
+
+    private static void print(PrintWriter out, PatternActs.Result a) {
+        RequestClient.Stats c = a.clientStats();
+        row(out, "analyst answers", a.answered() + " of " + a.asked() + " questions answered, each correlated with "
+                + "its question");
+        row(out, "request latency", "p50 " + ms(a.p50Micros()) + ", p99 " + ms(a.p99Micros()) + " (" + a.asked()
+                + " concurrent requests)");
+        row(out, "request client", c.sent() + " sent, " + c.replied() + " replied, " + c.failed() + " failed, "
+                + c.timedOut() + " timed out, " + c.droppedReplies() + " dropped replies, " + c.pending() + " pending");
+        row(out, "report saga ok", a.okSite() + " " + a.completed().status() + ", "
+                + a.completed().replies().size() + " steps");
+        row(out, "report saga failed", a.failSite() + " " + a.failed().status() + " at "
+                + a.failed().failedStep().orElse("?") + ", compensated " + String.join(" -> ", a.failed().compensated()));
+        row(out, "circuit breaker", String.join(", ", a.transitions()));
+        row(out, "breaker calls", a.breakerFailures() + " failed, " + a.rejected() + " rejected fast (avg "
+                + ms(a.rejectMicros()) + "), " + a.breakerSuccesses() + " succeeded; agent saw " + a.agentCalls()
+                + " requests");
     }
 
     private static void row(PrintWriter out, String label, Object value) {

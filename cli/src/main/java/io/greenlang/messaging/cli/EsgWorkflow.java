@@ -72,7 +72,7 @@ final class EsgWorkflow {
             long resultsPublished, long reportsWritten, long auditsPassed, long auditsFailed, long retries,
             long deadLetters, Optional<DeadLetter> poison, Duration elapsed, Histogram endToEndMicros,
             MetricsSnapshot metrics, List<ConsumerLag> lags, Map<String, Long> perWorker, Map<String, Long> ratings,
-            int sites, double totalTonnes) {
+            int sites, double totalTonnes, Map<String, Double> tonnesPerSite) {
     }
 
     private final Broker broker;
@@ -141,6 +141,11 @@ final class EsgWorkflow {
         return poisonTask;
     }
 
+    /** The site of task {@code taskNo}. */
+    static String siteOf(int taskNo) {
+        return "site-" + (taskNo % 25 + 1);
+    }
+
     /**
      * Runs the workflow to completion and returns what happened.
      *
@@ -195,7 +200,7 @@ final class EsgWorkflow {
             return new Summary(runId, broker.name(), tasksTopic, resultsTopic, tasks, workers, resultsPublished.get(),
                     reportsWritten.get(), auditsPassed.get(), auditsFailed.get(), metrics.retried(), dlq.count(),
                     letters.stream().findFirst(), elapsed, latency.getIntervalHistogram(), metrics, lags, workerCounts,
-                    ratingCounts, tonnesPerSite.size(), total);
+                    ratingCounts, tonnesPerSite.size(), total, new TreeMap<>(tonnesPerSite));
         } finally {
             subscriptions.forEach(Subscription::close);
         }
