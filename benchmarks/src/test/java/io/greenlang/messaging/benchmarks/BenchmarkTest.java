@@ -99,8 +99,10 @@ class BenchmarkTest {
     void baselines() {
         assertThat(Baselines.forScheme("memory")).get().isInstanceOf(QueueBaselineProvider.class);
         assertThat(Baselines.forScheme("MEMORY")).isPresent();
-        assertThat(Baselines.forScheme("redis")).isEmpty();
-        assertThat(Baselines.schemes()).contains("memory");
+        assertThat(Baselines.forScheme("redis")).get().isInstanceOf(LettuceBaselineProvider.class);
+        assertThat(Baselines.forScheme("kafka")).get().isInstanceOf(KafkaClientsBaselineProvider.class);
+        assertThat(Baselines.forScheme("nats")).isEmpty();
+        assertThat(Baselines.schemes()).containsExactly("kafka", "memory", "redis", "rediss");
     }
 
     @Test

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {
             "Measures throughput, latency and heap of a backend beside its raw-client baseline.",
             "Measures a backend through the library and, in the same run, the raw-client baseline doing the same "
-                    + "work (for memory://: an ArrayBlockingQueue hand-off between threads), for each payload size:",
+                    + "work (memory://: an ArrayBlockingQueue hand-off between threads; redis://: Lettuce XADD / "
+                    + "XREADGROUP + XACK; kafka://: KafkaProducer / KafkaConsumer), for each payload size:",
             "  publish        publish throughput, one message per call",
             "  publish-batch  publish throughput, --batch-size messages per call",
             "  drain-1        drain throughput of a pre-filled backlog (consume + ack), 1 consumer",
