@@ -37,6 +37,11 @@ public final class Names {
         return requireValid("group", group);
     }
 
+    /** Returns {@code name} when it is a valid consumer name; the rules are those of topics. */
+    public static String requireValidConsumerName(String name) {
+        return requireValid("consumer", name);
+    }
+
     /** Returns whether {@code name} is a valid topic or group name. */
     public static boolean isValid(String name) {
         return name != null && problem(name) == null;

@@ -159,7 +159,7 @@ public final class SubscriptionOptions {
 
         /** Must be a valid name (see {@link Names}). */
         public Builder consumerName(String consumerName) {
-            this.consumerName = Names.requireValidGroup(consumerName);
+            this.consumerName = Names.requireValidConsumerName(consumerName);
             return this;
         }
 
