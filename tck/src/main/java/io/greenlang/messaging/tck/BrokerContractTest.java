@@ -3,7 +3,6 @@ package io.greenlang.messaging.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +32,6 @@ import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
@@ -104,7 +100,7 @@ import io.greenlang.messaging.VersionConflictException;
  * fast retries ({@link #options(String, String)}), so the whole kit runs in well under two minutes on an
  * in-process backend.
  */
-public abstract class BrokerContractTest {
+public abstract class BrokerContractTest extends BrokerTestSupport {
     /** Retries used unless a test says otherwise: 3 attempts, 100 ms apart then 200 ms, no jitter. */
     protected static final RetryPolicy FAST_RETRIES = RetryPolicy.builder()
             .maxAttempts(3)
@@ -120,104 +116,9 @@ public abstract class BrokerContractTest {
     private static final String MARKER_HEADER = "tck-marker";
     private static final String SEQUENCE_HEADER = "tck-seq";
 
-    private final String run = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    private final AtomicInteger names = new AtomicInteger();
-    private final List<Broker> brokers = new CopyOnWriteArrayList<>();
-    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-    private final List<CountDownLatch> latches = new CopyOnWriteArrayList<>();
-    private TckTimeouts timeouts;
-    private Broker broker;
-
-    /**
-     * Returns a new broker connected to the backend under test, with the given extra options (for example
-     * {@code codec=msgpack} or {@code max-message-size=1KiB}; see {@link io.greenlang.messaging.BrokerConfig}).
-     *
-     * <p>All brokers created during one test must reach the same underlying store: the same topics, groups
-     * and dead-letter queues, as separate processes connected to one server would. Brokers from different
-     * tests may share a store too; the TCK never reuses a topic or group name. The TCK closes every broker
-     * it gets from here.
-     *
-     * @param options extra broker options; empty for the default broker
-     */
-    protected abstract Broker createBroker(Map<String, String> options);
-
-    /**
-     * The deadlines to use; by default read from {@value TckTimeouts#FACTOR_PROPERTY} or
-     * {@value TckTimeouts#FACTOR_ENV}. Override to give a slow backend a larger factor.
-     */
-    protected TckTimeouts createTimeouts() {
-        return TckTimeouts.fromEnvironment();
-    }
-
-    @BeforeEach
-    final void createDefaultBroker() {
-        timeouts = createTimeouts();
-        broker = newBroker(Map.of());
-    }
-
-    @AfterEach
-    final void closeEverything() {
-        for (CountDownLatch latch : latches) {
-            while (latch.getCount() > 0) {
-                latch.countDown();
-            }
-        }
-        List<Throwable> failures = new ArrayList<>();
-        for (Subscription s : subscriptions) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        List<Broker> reversed = new ArrayList<>(brokers);
-        Collections.reverse(reversed);
-        for (Broker b : reversed) {
-            try {
-                b.close();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError("Closing subscriptions and brokers after the test failed; "
-                    + "close must be idempotent and must not throw: " + failures.get(0), failures.get(0));
-            failures.stream().skip(1).forEach(error::addSuppressed);
-            throw error;
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------
     // Helpers for the tests (and for backends that add their own tests on top of the kit)
     // ---------------------------------------------------------------------------------------------------
-
-    /** The default broker of the current test, new for every test. */
-    protected final Broker broker() {
-        return broker;
-    }
-
-    /** The deadlines in force. */
-    protected final TckTimeouts timeouts() {
-        return timeouts;
-    }
-
-    /** Another broker on the same store, closed after the test. */
-    protected final Broker newBroker(Map<String, String> options) {
-        Broker b = createBroker(Map.copyOf(options));
-        assertThat(b).as("createBroker(%s) returned null", options).isNotNull();
-        brokers.add(b);
-        return b;
-    }
-
-    /** A topic name no other test uses: {@code tck-<feature>-<random>-<n>}. */
-    protected final String topic(String feature) {
-        return "tck-" + feature + "-" + run + "-" + names.incrementAndGet();
-    }
-
-    /** A group name no other test uses. */
-    protected final String group(String name) {
-        return "tck-" + name + "-" + run + "-" + names.incrementAndGet();
-    }
 
     /** Subscription options with a short grace period and {@link #FAST_RETRIES}. */
     protected static SubscriptionOptions.Builder options(String topic, String group) {
@@ -228,34 +129,14 @@ public abstract class BrokerContractTest {
 
     /** Subscribes on the default broker; the subscription is closed after the test. */
     protected final Subscription subscribe(SubscriptionOptions options, MessageHandler handler) {
-        return subscribe(broker, options, handler);
+        return subscribe(broker(), options, handler);
     }
 
     /** Subscribes on {@code on}; the subscription is closed after the test. */
     protected final Subscription subscribe(Broker on, SubscriptionOptions options, MessageHandler handler) {
         Subscription s = on.subscribe(options, handler);
         assertThat(s).as("subscribe(...) returned null").isNotNull();
-        subscriptions.add(s);
-        return s;
-    }
-
-    /** A latch that is released after the test whatever happens, so that no handler stays blocked. */
-    protected final CountDownLatch latch() {
-        CountDownLatch latch = new CountDownLatch(1);
-        latches.add(latch);
-        return latch;
-    }
-
-    /** Skips the test, with the backend's reason, if the backend declares the capability UNSUPPORTED. */
-    protected final void assumeCapability(Capability capability) {
-        assumeTrue(broker.capabilities().supports(capability),
-                () -> "Skipped: backend " + broker.name() + " declares " + capability + " UNSUPPORTED: "
-                        + broker.capabilities().reason(capability));
-    }
-
-    /** Whether the backend supports the capability natively or emulated. */
-    protected final boolean supports(Capability capability) {
-        return broker.capabilities().supports(capability);
+        return track(s);
     }
 
     /**
@@ -268,7 +149,7 @@ public abstract class BrokerContractTest {
     protected final String publishMarkerAndAwait(Broker publisher, String topic, Recorder... recorders) {
         Message marker = Message.builder(topic).text("marker").header(MARKER_HEADER, "true").build();
         publisher.publish(marker);
-        timeouts.await("the marker message published after the messages under test to reach every consumer")
+        timeouts().await("the marker message published after the messages under test to reach every consumer")
                 .until(() -> {
                     for (Recorder r : recorders) {
                         if (!r.has(marker.id())) {
@@ -284,7 +165,7 @@ public abstract class BrokerContractTest {
     protected final String publishMarkerAndAwaitAny(Broker publisher, String topic, Recorder... members) {
         Message marker = Message.builder(topic).text("marker").header(MARKER_HEADER, "true").build();
         publisher.publish(marker);
-        timeouts.await("the marker message to reach one member of the group").until(() -> {
+        timeouts().await("the marker message to reach one member of the group").until(() -> {
             for (Recorder r : members) {
                 if (r.has(marker.id())) {
                     return true;
@@ -300,9 +181,9 @@ public abstract class BrokerContractTest {
      * saying where it got stuck, if the count does not move for {@link TckTimeouts#eventually()}.
      */
     protected final void awaitCount(String what, IntSupplier count, int target) {
-        long stall = timeouts.eventually().toNanos();
+        long stall = timeouts().eventually().toNanos();
         long[] last = {Long.MIN_VALUE, System.nanoTime()};
-        timeouts.awaitBulk(what).until(() -> {
+        timeouts().awaitBulk(what).until(() -> {
             int n = count.getAsInt();
             long now = System.nanoTime();
             if (n != last[0]) {
@@ -310,7 +191,7 @@ public abstract class BrokerContractTest {
                 last[1] = now;
             } else if (n < target && now - last[1] > stall) {
                 throw new AssertionError("Waiting for " + what + ": stuck at " + n + " of " + target + " for "
-                        + timeouts.eventually().toMillis() + " ms. Messages were lost, or are no longer handed over.");
+                        + timeouts().eventually().toMillis() + " ms. Messages were lost, or are no longer handed over.");
             }
             return n >= target;
         });
@@ -358,7 +239,7 @@ public abstract class BrokerContractTest {
     }
 
     private DeadLetter awaitSingleDeadLetter(DeadLetterQueue dlq) {
-        timeouts.await("one dead letter in " + dlq.topic() + "/" + dlq.group())
+        timeouts().await("one dead letter in " + dlq.topic() + "/" + dlq.group())
                 .untilAsserted(() -> assertThat(dlq.count()).isEqualTo(1));
         List<DeadLetter> list = dlq.list(10);
         assertThat(list).as("list() of a queue whose count() is 1").hasSize(1);
@@ -426,17 +307,17 @@ public abstract class BrokerContractTest {
                     .header("empty", "")
                     .header("with.punctuation-and_space", "a b=c;d,e")
                     .priority(7)
-                    .correlationId("corr-" + run)
+                    .correlationId("corr-" + runId())
                     .replyTo(topic("reply"))
                     .key("site-42")
                     .createdAt(created)
                     .expiresAt(Instant.now().plus(Duration.ofHours(1)).plusNanos(987_000))
                     .build();
-            PublishResult result = broker.publish(published);
+            PublishResult result = broker().publish(published);
             assertThat(result.messageId()).as("PublishResult.messageId()").isEqualTo(published.id());
             assertThat(result.topic()).as("PublishResult.topic()").isEqualTo(topic);
 
-            timeouts.await("the published message to reach the handler").until(() -> rec.size() >= 1);
+            timeouts().await("the published message to reach the handler").until(() -> rec.size() >= 1);
             Recorder.Entry entry = rec.first();
             Message got = entry.message();
             assertThat(got.id()).as("id").isEqualTo(published.id());
@@ -469,8 +350,8 @@ public abstract class BrokerContractTest {
          */
         @Test
         void required_roundTripsJsonBodies() {
-            assertThat(broker.codec().name()).as("the default codec's name").isEqualTo("json");
-            roundTrip(broker);
+            assertThat(broker().codec().name()).as("the default codec's name").isEqualTo("json");
+            roundTrip(broker());
         }
 
         /**
@@ -484,7 +365,7 @@ public abstract class BrokerContractTest {
             assertThat(msgpack.codec().name()).as("codec name of a broker created with codec=msgpack")
                     .isEqualTo("msgpack");
             assertThat(msgpack.codec().contentType()).as("MessagePack's content type differs from JSON's")
-                    .isNotEqualTo(broker.codec().contentType());
+                    .isNotEqualTo(broker().codec().contentType());
             roundTrip(msgpack);
         }
 
@@ -499,15 +380,15 @@ public abstract class BrokerContractTest {
             String topic = topic("cross-codec");
             Broker msgpack = newBroker(Map.of("codec", "msgpack"));
             Recorder rec = new Recorder();
-            subscribe(broker, options(topic, group("cross-codec")).build(), rec);
+            subscribe(broker(), options(topic, group("cross-codec")).build(), rec);
 
             Site site = sampleSite();
             Message published = Message.builder(topic).body(site, msgpack.codec()).build();
             msgpack.publish(published);
-            Message asJson = Message.builder(topic).body(site, broker.codec()).build();
+            Message asJson = Message.builder(topic).body(site, broker().codec()).build();
             msgpack.publish(asJson);
 
-            timeouts.await("both messages to reach the JSON consumer").until(() -> rec.distinct() == 2);
+            timeouts().await("both messages to reach the JSON consumer").until(() -> rec.distinct() == 2);
             Recorder.Entry viaMsgpack = rec.first(published.id());
             assertThat(viaMsgpack.message().contentType()).isEqualTo(msgpack.codec().contentType());
             assertThat(viaMsgpack.delivery().body(Site.class)).as("a MessagePack body decoded by a JSON consumer")
@@ -530,9 +411,9 @@ public abstract class BrokerContractTest {
             Message text = Message.builder(topic).text("héllo wörld ✓").build();
             Message invalidUtf8 = Message.builder(topic).payload(new byte[] {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF})
                     .build();
-            publishEach(broker, List.of(empty, text, invalidUtf8));
+            publishEach(broker(), List.of(empty, text, invalidUtf8));
 
-            timeouts.await("three messages").until(() -> rec.distinct() == 3);
+            timeouts().await("three messages").until(() -> rec.distinct() == 3);
             Message gotEmpty = rec.first(empty.id()).message();
             assertThat(gotEmpty.payloadSize()).as("empty payload").isZero();
             assertThat(gotEmpty.contentType()).isEqualTo(Message.OCTET_STREAM);
@@ -576,7 +457,7 @@ public abstract class BrokerContractTest {
             }
             publishEach(b, messages);
 
-            timeouts.await(messages.size() + " " + codec.name() + " messages").until(() -> rec.distinct() == messages.size());
+            timeouts().await(messages.size() + " " + codec.name() + " messages").until(() -> rec.distinct() == messages.size());
             for (Message m : messages) {
                 Recorder.Entry e = rec.first(m.id());
                 assertThat(e.message().contentType()).as("content type of %s", m).isEqualTo(codec.contentType());
@@ -619,10 +500,10 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group("ids")).build(), rec);
             List<Message> published = texts(topic, "id", 50);
-            List<PublishResult> results = publishEach(broker, published);
+            List<PublishResult> results = publishEach(broker(), published);
             assertThat(results).extracting(PublishResult::messageId).as("ids in the publish results")
                     .containsExactlyElementsOf(ids(published));
-            timeouts.await("50 messages").until(() -> rec.distinct() == 50);
+            timeouts().await("50 messages").until(() -> rec.distinct() == 50);
             assertThat(rec.distinctIds()).as("delivered ids").containsExactlyInAnyOrderElementsOf(ids(published));
         }
 
@@ -637,24 +518,24 @@ public abstract class BrokerContractTest {
             String topic = topic("verify");
             Recorder rec = new Recorder();
             subscribe(options(topic, group("verify")).build(), rec);
-            Message published = Message.builder(topic).body(sampleSite(), broker.codec()).header("tenant", "acme")
+            Message published = Message.builder(topic).body(sampleSite(), broker().codec()).header("tenant", "acme")
                     .priority(2).key("k").correlationId("c").ttl(Duration.ofHours(1)).build();
-            broker.publish(published);
-            timeouts.await("the message").until(() -> rec.size() >= 1);
+            broker().publish(published);
+            timeouts().await("the message").until(() -> rec.size() >= 1);
 
             Message got = rec.first().message();
             assertIsHash(got.provenanceHash(), "delivered message");
-            assertThat(broker.verifyProvenance(got)).as("verifyProvenance(delivered message)").isTrue();
+            assertThat(broker().verifyProvenance(got)).as("verifyProvenance(delivered message)").isTrue();
             assertThat(newBroker(Map.of()).verifyProvenance(got)).as("verifyProvenance on another broker").isTrue();
-            assertThat(broker.verifyProvenance(published)).as("verifyProvenance of a message without a hash")
+            assertThat(broker().verifyProvenance(published)).as("verifyProvenance of a message without a hash")
                     .isFalse();
             Message altered = got.mutate().header("tenant", "evil").provenanceHash(got.provenanceHash().orElseThrow())
                     .build();
-            assertThat(broker.verifyProvenance(altered)).as("verifyProvenance of a copy with a changed header")
+            assertThat(broker().verifyProvenance(altered)).as("verifyProvenance of a copy with a changed header")
                     .isFalse();
             Message alteredPayload = got.mutate().payload("{}".getBytes(StandardCharsets.UTF_8))
                     .provenanceHash(got.provenanceHash().orElseThrow()).build();
-            assertThat(broker.verifyProvenance(alteredPayload)).as("verifyProvenance of a copy with another payload")
+            assertThat(broker().verifyProvenance(alteredPayload)).as("verifyProvenance of a copy with another payload")
                     .isFalse();
         }
 
@@ -674,25 +555,25 @@ public abstract class BrokerContractTest {
             String id = Message.builder(topic).build().id();
             Instant created = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Site site = sampleSite();
-            Message viaJson = Message.builder(topic).id(id).createdAt(created).body(site, broker.codec())
+            Message viaJson = Message.builder(topic).id(id).createdAt(created).body(site, broker().codec())
                     .header("tenant", "acme").priority(6).key("k-1").correlationId("c-1").build();
             Message viaMsgpack = Message.builder(topic).id(id).createdAt(created).body(site, msgpack.codec())
                     .header("tenant", "acme").priority(6).key("k-1").correlationId("c-1").build();
-            broker.publish(viaJson);
+            broker().publish(viaJson);
             msgpack.publish(viaMsgpack);
 
-            timeouts.await("both messages (they share one id)").until(() -> rec.size() >= 2);
+            timeouts().await("both messages (they share one id)").until(() -> rec.size() >= 2);
             List<Recorder.Entry> entries = rec.entries(id);
             assertThat(entries).hasSize(2);
             Message a = entries.get(0).message();
             Message b = entries.get(1).message();
             assertThat(Set.of(a.contentType(), b.contentType())).as("one JSON and one MessagePack message")
-                    .containsExactlyInAnyOrder(broker.codec().contentType(), msgpack.codec().contentType());
+                    .containsExactlyInAnyOrder(broker().codec().contentType(), msgpack.codec().contentType());
             assertIsHash(a.provenanceHash(), "first");
             assertIsHash(b.provenanceHash(), "second");
             assertThat(a.provenanceHash()).as("hash of the JSON and the MessagePack copy").isEqualTo(b.provenanceHash());
-            assertThat(broker.verifyProvenance(a)).isTrue();
-            assertThat(broker.verifyProvenance(b)).isTrue();
+            assertThat(broker().verifyProvenance(a)).isTrue();
+            assertThat(broker().verifyProvenance(b)).isTrue();
         }
 
         /**
@@ -708,13 +589,13 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group).verifyProvenance(true).build(), rec);
             Message tampered = Message.builder(topic).text("forged").provenanceHash("0".repeat(64)).build();
-            broker.publish(tampered);
+            broker().publish(tampered);
 
-            DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+            DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.TAMPERED);
             assertThat(dl.message().id()).isEqualTo(tampered.id());
             assertThat(dl.group()).isEqualTo(group);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).as("handed to the handler").containsExactly(marker);
         }
 
@@ -729,12 +610,12 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group("unverified")).build(), rec);
             Message tampered = Message.builder(topic).text("forged").provenanceHash("0".repeat(64)).build();
-            broker.publish(tampered);
-            timeouts.await("the message").until(() -> rec.has(tampered.id()));
+            broker().publish(tampered);
+            timeouts().await("the message").until(() -> rec.has(tampered.id()));
             Message got = rec.first().message();
             assertThat(got.provenanceHash()).as("declared hash").hasValue("0".repeat(64));
             assertThat(got).isEqualTo(tampered);
-            assertThat(broker.verifyProvenance(got)).isFalse();
+            assertThat(broker().verifyProvenance(got)).isFalse();
         }
     }
 
@@ -762,10 +643,10 @@ public abstract class BrokerContractTest {
             subscribe(options(topicB, group).build(), recB);
             List<Message> toA = texts(topicA, "a", 5);
             List<Message> toB = texts(topicB, "b", 3);
-            publishEach(broker, toA);
-            publishEach(broker, toB);
-            String markerA = publishMarkerAndAwait(broker, topicA, recA);
-            String markerB = publishMarkerAndAwait(broker, topicB, recB);
+            publishEach(broker(), toA);
+            publishEach(broker(), toB);
+            String markerA = publishMarkerAndAwait(broker(), topicA, recA);
+            String markerB = publishMarkerAndAwait(broker(), topicB, recB);
             List<String> expectedA = new ArrayList<>(ids(toA));
             expectedA.add(markerA);
             List<String> expectedB = new ArrayList<>(ids(toB));
@@ -787,13 +668,13 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group("batch")).concurrency(4).build(), rec);
             List<Message> batch = texts(topic, "batch", 1000);
-            List<PublishResult> results = broker.publishAll(batch);
+            List<PublishResult> results = broker().publishAll(batch);
             assertThat(results).as("one result per message, in order").extracting(PublishResult::messageId)
                     .containsExactlyElementsOf(ids(batch));
             assertThat(results).extracting(PublishResult::position).doesNotHaveDuplicates();
 
             awaitCount("all 1000 messages of the batch", rec::distinct, 1000);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.distinctIds()).containsExactlyInAnyOrderElementsOf(concat(ids(batch), marker));
             assertExactlyOnce(rec, ids(batch), "the batch's messages");
         }
@@ -825,7 +706,7 @@ public abstract class BrokerContractTest {
                         start.await();
                         for (int i = 0; i < perThread; i++) {
                             Message m = Message.builder(topic).text("t" + thread + "-" + i).build();
-                            broker.publish(m);
+                            broker().publish(m);
                             published.add(m.id());
                         }
                         return null;
@@ -833,7 +714,7 @@ public abstract class BrokerContractTest {
                 }
                 start.countDown();
                 for (Future<?> f : futures) {
-                    f.get(timeouts.bulk().toMillis(), TimeUnit.MILLISECONDS);
+                    f.get(timeouts().bulk().toMillis(), TimeUnit.MILLISECONDS);
                 }
             } finally {
                 pool.shutdownNow();
@@ -841,7 +722,7 @@ public abstract class BrokerContractTest {
             assertThat(published).hasSize(threads * perThread);
 
             awaitCount("8000 messages in each of two groups", () -> groupA.distinct() + groupB.distinct(), 16_000);
-            String marker = publishMarkerAndAwait(broker, topic, groupA, groupB);
+            String marker = publishMarkerAndAwait(broker(), topic, groupA, groupB);
             subA.close();
             subB.close();
             for (Recorder r : List.of(groupA, groupB)) {
@@ -873,8 +754,8 @@ public abstract class BrokerContractTest {
                 subscribe(options(topic, group("fanout")).build(), r);
             }
             List<Message> published = texts(topic, "fan", 20);
-            publishEach(broker, published);
-            String marker = publishMarkerAndAwait(broker, topic, recs.toArray(new Recorder[0]));
+            publishEach(broker(), published);
+            String marker = publishMarkerAndAwait(broker(), topic, recs.toArray(new Recorder[0]));
             for (Recorder r : recs) {
                 assertThat(r.ids()).as("one group's hand-overs")
                         .containsExactlyInAnyOrderElementsOf(concat(ids(published), marker));
@@ -897,11 +778,11 @@ public abstract class BrokerContractTest {
             for (int i = 0; i < 3; i++) {
                 Recorder r = new Recorder(d -> simulateWork(Duration.ofMillis(1)));
                 members.add(r);
-                subs.add(subscribe(options(topic, group).consumerName("member-" + i + "-" + run).maxInFlight(2)
+                subs.add(subscribe(options(topic, group).consumerName("member-" + i + "-" + runId()).maxInFlight(2)
                         .build(), r));
             }
             List<Message> published = texts(topic, "work", 300);
-            publishEach(broker, published);
+            publishEach(broker(), published);
             awaitCount("300 messages spread over three members",
                     () -> (int) members.stream().flatMap(r -> r.distinctIds().stream()).distinct().count(), 300);
             subs.forEach(Subscription::close);
@@ -928,10 +809,10 @@ public abstract class BrokerContractTest {
         void required_newGroupAtLatestMissesOlderMessages() {
             String topic = topic("latest");
             Message old = text(topic, "before the group");
-            broker.publish(old);
+            broker().publish(old);
             Recorder rec = new Recorder();
             subscribe(options(topic, group("latest")).build(), rec);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).as("hand-overs to a group created after the first message").containsExactly(marker);
         }
 
@@ -944,10 +825,10 @@ public abstract class BrokerContractTest {
             assumeCapability(Capability.START_FROM_EARLIEST);
             String topic = topic("earliest");
             List<Message> history = texts(topic, "history", 3);
-            publishEach(broker, history);
+            publishEach(broker(), history);
             Recorder rec = new Recorder();
             subscribe(options(topic, group("earliest")).startPosition(StartPosition.EARLIEST).build(), rec);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).containsExactlyInAnyOrderElementsOf(concat(ids(history), marker));
         }
 
@@ -962,11 +843,11 @@ public abstract class BrokerContractTest {
             String group = group("waiting");
             createGroupWithoutMembers(topic, group);
             List<Message> waiting = texts(topic, "waiting", 5);
-            publishEach(broker, waiting);
+            publishEach(broker(), waiting);
             Recorder rec = new Recorder();
             subscribe(options(topic, group).build(), rec);
-            timeouts.await("messages published while the group had no member").until(() -> rec.hasAll(ids(waiting)));
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            timeouts().await("messages published while the group had no member").until(() -> rec.hasAll(ids(waiting)));
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).containsExactlyInAnyOrderElementsOf(concat(ids(waiting), marker));
         }
     }
@@ -997,9 +878,9 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group("retry")).retryPolicy(policy).build(), rec);
             Message m = text(topic, "fails");
-            broker.publish(m);
+            broker().publish(m);
 
-            timeouts.await("three attempts").until(() -> rec.count(m.id()) >= 3);
+            timeouts().await("three attempts").until(() -> rec.count(m.id()) >= 3);
             List<Recorder.Entry> attempts = rec.entries(m.id());
             assertThat(attempts).extracting(Recorder.Entry::attempt).as("attempt() of successive hand-overs")
                     .startsWith(1, 2, 3);
@@ -1030,10 +911,10 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group).build(), rec);
             Message m = Message.builder(topic).text("always fails").header("tenant", "acme").build();
-            broker.publish(m);
+            broker().publish(m);
             Instant published = Instant.now();
 
-            DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+            DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
             assertThat(dl.attempts()).as("attempts").isEqualTo(3);
             assertThat(dl.group()).isEqualTo(group);
@@ -1045,7 +926,7 @@ public abstract class BrokerContractTest {
             assertThat(dl.lastFailure()).isBeforeOrEqualTo(Instant.now().plusSeconds(5));
             assertThat(dl.id()).isNotBlank();
 
-            publishMarkerAndAwait(broker, topic, rec);
+            publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.count(m.id())).as("hand-overs of the dead-lettered message").isEqualTo(3);
         }
 
@@ -1066,15 +947,15 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group).build(), rec);
             Message m = text(topic, "bad input");
-            broker.publish(m);
-            DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+            broker().publish(m);
+            DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.NON_RETRYABLE);
             assertThat(dl.attempts()).isEqualTo(1);
             assertThat(dl.exceptionClass()).hasValue(NonRetryableException.class.getName());
             assertThat(dl.exceptionMessage()).isEqualTo("site 42 does not exist");
             assertThat(dl.message().id()).isEqualTo(m.id());
             assertThat(dl.firstFailure()).isEqualTo(dl.lastFailure());
-            publishMarkerAndAwait(broker, topic, rec);
+            publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.count(m.id())).as("hand-overs of a message that failed non-retryably").isEqualTo(1);
         }
 
@@ -1096,14 +977,14 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group).build(), rec);
             Message m = text(topic, "rejected");
-            broker.publish(m);
-            DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+            broker().publish(m);
+            DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.REJECTED);
             assertThat(dl.exceptionMessage()).isEqualTo("no such site");
             assertThat(dl.exceptionClass()).as("exception class of a rejection").isEmpty();
             assertThat(dl.attempts()).isEqualTo(1);
             assertThat(dl.message().id()).isEqualTo(m.id());
-            publishMarkerAndAwait(broker, topic, rec);
+            publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.count(m.id())).isEqualTo(1);
         }
     }
@@ -1131,12 +1012,12 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group).retryPolicy(RetryPolicy.noRetries()).build(), rec);
             List<Message> failing = texts(topic, "failing", 3);
-            publishEach(broker, failing);
+            publishEach(broker(), failing);
 
-            DeadLetterQueue dlq = broker.deadLetters(topic, group);
+            DeadLetterQueue dlq = broker().deadLetters(topic, group);
             assertThat(dlq.topic()).isEqualTo(topic);
             assertThat(dlq.group()).isEqualTo(group);
-            timeouts.await("three dead letters").untilAsserted(() -> assertThat(dlq.count()).isEqualTo(3));
+            timeouts().await("three dead letters").untilAsserted(() -> assertThat(dlq.count()).isEqualTo(3));
             assertThat(dlq.list(10)).extracting(dl -> dl.message().id()).as("list(10), oldest first")
                     .containsExactlyElementsOf(ids(failing));
             assertThat(dlq.list(2)).extracting(dl -> dl.message().id()).as("list(2)")
@@ -1148,7 +1029,7 @@ public abstract class BrokerContractTest {
                 assertThat(dl.exceptionMessage()).isEqualTo("bad " + dl.message().payloadAsString());
             });
             assertThat(dlq.list(10)).extracting(DeadLetter::id).doesNotHaveDuplicates();
-            assertThat(broker.deadLetters(topic, group("other")).count()).as("another group's queue").isZero();
+            assertThat(broker().deadLetters(topic, group("other")).count()).as("another group's queue").isZero();
             assertThat(newBroker(Map.of()).deadLetters(topic, group).count()).as("count seen from another broker")
                     .isEqualTo(3);
 
@@ -1180,21 +1061,21 @@ public abstract class BrokerContractTest {
             subscribe(options(topic, groupA).retryPolicy(RetryPolicy.noRetries()).build(), recA);
             subscribe(options(topic, groupB).build(), recB);
             Message m = text(topic, "replay me");
-            broker.publish(m);
+            broker().publish(m);
 
-            DeadLetterQueue dlqA = broker.deadLetters(topic, groupA);
+            DeadLetterQueue dlqA = broker().deadLetters(topic, groupA);
             DeadLetter dl = awaitSingleDeadLetter(dlqA);
-            timeouts.await("group B to get the message").until(() -> recB.has(m.id()));
-            assertThat(broker.deadLetters(topic, groupB).count()).as("group B's dead letters").isZero();
+            timeouts().await("group B to get the message").until(() -> recB.has(m.id()));
+            assertThat(broker().deadLetters(topic, groupB).count()).as("group B's dead letters").isZero();
 
             assertThat(dlqA.replay(dl.id())).as("replay(id) of an existing dead letter").isTrue();
-            timeouts.await("the replayed message to reach group A").until(() -> recA.count(m.id()) >= 2);
+            timeouts().await("the replayed message to reach group A").until(() -> recA.count(m.id()) >= 2);
             assertThat(recA.entries(m.id()).get(1).attempt()).as("attempt of a replayed message").isEqualTo(1);
             assertThat(withoutHash(recA.entries(m.id()).get(1).message())).isEqualTo(m);
             assertThat(dlqA.count()).as("dead letters of A after the replay").isZero();
             assertThat(dlqA.replay(dl.id())).as("replaying the same dead letter again").isFalse();
 
-            publishMarkerAndAwait(broker, topic, recA, recB);
+            publishMarkerAndAwait(broker(), topic, recA, recB);
             assertThat(recA.count(m.id())).as("hand-overs to group A: the failure and the replay").isEqualTo(2);
             assertThat(recB.count(m.id())).as("hand-overs to group B, which never failed").isEqualTo(1);
         }
@@ -1216,16 +1097,16 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group).retryPolicy(RetryPolicy.noRetries()).build(), rec);
             List<Message> failing = texts(topic, "replay-max", 3);
-            publishEach(broker, failing);
-            DeadLetterQueue dlq = broker.deadLetters(topic, group);
-            timeouts.await("three dead letters").untilAsserted(() -> assertThat(dlq.count()).isEqualTo(3));
+            publishEach(broker(), failing);
+            DeadLetterQueue dlq = broker().deadLetters(topic, group);
+            timeouts().await("three dead letters").untilAsserted(() -> assertThat(dlq.count()).isEqualTo(3));
 
             assertThat(dlq.replay(2)).as("replay(2) with three dead letters").isEqualTo(2);
-            timeouts.await("the two oldest to come back").until(
+            timeouts().await("the two oldest to come back").until(
                     () -> rec.count(failing.get(0).id()) == 2 && rec.count(failing.get(1).id()) == 2);
             assertThat(dlq.list(10)).extracting(dl -> dl.message().id()).containsExactly(failing.get(2).id());
             assertThat(dlq.replay(5)).as("replay(5) with one dead letter left").isEqualTo(1);
-            timeouts.await("the last one to come back").until(() -> rec.count(failing.get(2).id()) == 2);
+            timeouts().await("the last one to come back").until(() -> rec.count(failing.get(2).id()) == 2);
             assertThat(dlq.count()).isZero();
             assertThat(dlq.replay(5)).isZero();
         }
@@ -1251,12 +1132,12 @@ public abstract class BrokerContractTest {
             Recorder first = new Recorder();
             Subscription sub = subscribe(options(topic, group).build(), first);
             List<Message> published = texts(topic, "acked", 5);
-            publishEach(broker, published);
-            timeouts.await("five messages").until(() -> first.hasAll(ids(published)));
+            publishEach(broker(), published);
+            timeouts().await("five messages").until(() -> first.hasAll(ids(published)));
             sub.close();
             Recorder second = new Recorder();
             subscribe(options(topic, group).build(), second);
-            String marker = publishMarkerAndAwait(broker, topic, second);
+            String marker = publishMarkerAndAwait(broker(), topic, second);
             assertThat(second.ids()).as("hand-overs to the new member").containsExactly(marker);
             assertThat(first.ids()).as("hand-overs to the first member")
                     .containsExactlyInAnyOrderElementsOf(ids(published));
@@ -1275,14 +1156,14 @@ public abstract class BrokerContractTest {
             Recorder first = new Recorder();
             subscribe(before, options(topic, group).build(), first);
             List<Message> published = texts(topic, "restart", 5);
-            publishEach(broker, published);
-            timeouts.await("five messages").until(() -> first.hasAll(ids(published)));
+            publishEach(broker(), published);
+            timeouts().await("five messages").until(() -> first.hasAll(ids(published)));
             before.close();
 
             Broker after = newBroker(Map.of());
             Recorder second = new Recorder();
             subscribe(after, options(topic, group).build(), second);
-            String marker = publishMarkerAndAwait(broker, topic, second);
+            String marker = publishMarkerAndAwait(broker(), topic, second);
             assertThat(second.ids()).as("hand-overs after the restart").containsExactly(marker);
             assertThat(first.ids()).containsExactlyInAnyOrderElementsOf(ids(published));
         }
@@ -1311,17 +1192,17 @@ public abstract class BrokerContractTest {
             String group = group("lease");
             CountDownLatch hang = latch();
             Recorder hung = new Recorder(d -> hang.await());
-            subscribe(options(topic, group).consumerName("hung-" + run).maxInFlight(1).leaseTimeout(lease)
+            subscribe(options(topic, group).consumerName("hung-" + runId()).maxInFlight(1).leaseTimeout(lease)
                     .shutdownGracePeriod(Duration.ofMillis(200)).build(), hung);
             Message m = text(topic, "leased");
             long publishedAt = System.nanoTime();
-            broker.publish(m);
-            timeouts.await("the first member to take the message").until(() -> hung.size() == 1);
+            broker().publish(m);
+            timeouts().await("the first member to take the message").until(() -> hung.size() == 1);
 
             Recorder rescuer = new Recorder();
-            subscribe(options(topic, group).consumerName("rescuer-" + run).maxInFlight(1).leaseTimeout(lease).build(),
+            subscribe(options(topic, group).consumerName("rescuer-" + runId()).maxInFlight(1).leaseTimeout(lease).build(),
                     rescuer);
-            timeouts.await("another member to get the message after the lease").until(() -> rescuer.has(m.id()));
+            timeouts().await("another member to get the message after the lease").until(() -> rescuer.has(m.id()));
             Recorder.Entry rescued = rescuer.first(m.id());
             assertThat(rescued.attempt()).as("attempt of a message redelivered after a lost lease").isEqualTo(2);
             assertThat(withoutHash(rescued.message())).isEqualTo(m);
@@ -1355,26 +1236,26 @@ public abstract class BrokerContractTest {
                     }
                 }
             });
-            subscribe(options(topic, group).consumerName("holder-" + run).maxInFlight(1).leaseTimeout(lease)
+            subscribe(options(topic, group).consumerName("holder-" + runId()).maxInFlight(1).leaseTimeout(lease)
                     .shutdownGracePeriod(Duration.ofMillis(500)).build(), holder);
             Message m = text(topic, "long job");
-            broker.publish(m);
-            timeouts.await("the holder to take the message").until(() -> holder.size() == 1);
+            broker().publish(m);
+            timeouts().await("the holder to take the message").until(() -> holder.size() == 1);
             Recorder other = new Recorder();
-            subscribe(options(topic, group).consumerName("other-" + run).maxInFlight(1).leaseTimeout(lease).build(),
+            subscribe(options(topic, group).consumerName("other-" + runId()).maxInFlight(1).leaseTimeout(lease).build(),
                     other);
 
-            timeouts.quietPeriod("no other member to get a message whose lease is being extended",
+            timeouts().quietPeriod("no other member to get a message whose lease is being extended",
                     lease.multipliedBy(3)).until(() -> !other.has(m.id()));
             assertThat(lost).as("extendLease returned false while the handler held the message").isFalse();
             done.countDown();
 
-            timeouts.await("the message to be acknowledged once the handler returns")
-                    .untilAsserted(() -> assertThat(broker.metrics().acked()).isEqualTo(1));
-            publishMarkerAndAwaitAny(broker, topic, holder, other);
+            timeouts().await("the message to be acknowledged once the handler returns")
+                    .untilAsserted(() -> assertThat(broker().metrics().acked()).isEqualTo(1));
+            publishMarkerAndAwaitAny(broker(), topic, holder, other);
             assertThat(holder.count(m.id()) + other.count(m.id())).as("hand-overs of the message").isEqualTo(1);
-            timeouts.await("the marker's acknowledgement")
-                    .untilAsserted(() -> assertThat(broker.metrics().acked()).isEqualTo(2));
+            timeouts().await("the marker's acknowledgement")
+                    .untilAsserted(() -> assertThat(broker().metrics().acked()).isEqualTo(2));
         }
     }
 
@@ -1409,13 +1290,13 @@ public abstract class BrokerContractTest {
             });
             subscribe(options(topic, group).build(), rec);
             Message bad = Message.builder(topic).payload("{not json".getBytes(StandardCharsets.UTF_8))
-                    .contentType(broker.codec().contentType()).build();
-            Message good = Message.builder(topic).body(Map.of("ok", true), broker.codec()).build();
-            broker.publish(bad);
-            broker.publish(good);
+                    .contentType(broker().codec().contentType()).build();
+            Message good = Message.builder(topic).body(Map.of("ok", true), broker().codec()).build();
+            broker().publish(bad);
+            broker().publish(good);
 
-            timeouts.await("the good message after the bad one").until(() -> rec.has(good.id()));
-            DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+            timeouts().await("the good message after the bad one").until(() -> rec.has(good.id()));
+            DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.UNDECODABLE);
             assertThat(dl.message().id()).isEqualTo(bad.id());
             assertThat(dl.message().payload()).isEqualTo(bad.payload());
@@ -1423,7 +1304,7 @@ public abstract class BrokerContractTest {
             assertThat(dl.group()).isEqualTo(group);
             assertThat(thrown).as("what body(Map.class) threw").singleElement()
                     .isInstanceOf(PayloadDecodingException.class);
-            publishMarkerAndAwait(broker, topic, rec);
+            publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.count(bad.id())).as("hand-overs of the undecodable message").isEqualTo(1);
             assertThat(rec.count(good.id())).isEqualTo(1);
         }
@@ -1452,12 +1333,12 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group).build(), rec);
             Message expired = Message.builder(topic).text("too late").expiresAt(Instant.now().minusSeconds(1)).build();
-            broker.publish(expired);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            broker().publish(expired);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).as("hand-overs").containsExactly(marker);
-            timeouts.await("metrics().expired() to count the message")
-                    .untilAsserted(() -> assertThat(broker.metrics().expired()).isEqualTo(1));
-            DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+            timeouts().await("metrics().expired() to count the message")
+                    .untilAsserted(() -> assertThat(broker().metrics().expired()).isEqualTo(1));
+            DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.EXPIRED);
             assertThat(dl.message().id()).isEqualTo(expired.id());
             assertThat(dl.group()).isEqualTo(group);
@@ -1475,15 +1356,15 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group).deadLetterExpired(false).build(), rec);
             Message expired = Message.builder(topic).text("too late").expiresAt(Instant.now().minusSeconds(1)).build();
-            broker.publish(expired);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            broker().publish(expired);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).containsExactly(marker);
-            timeouts.await("metrics().expired() to count the message")
-                    .untilAsserted(() -> assertThat(broker.metrics().expired()).isEqualTo(1));
+            timeouts().await("metrics().expired() to count the message")
+                    .untilAsserted(() -> assertThat(broker().metrics().expired()).isEqualTo(1));
             if (supports(Capability.DEAD_LETTER_QUEUE)) {
-                assertThat(broker.deadLetters(topic, group).count()).as("dead letters with deadLetterExpired(false)")
+                assertThat(broker().deadLetters(topic, group).count()).as("dead letters with deadLetterExpired(false)")
                         .isZero();
-                assertThat(broker.metrics().deadLettered()).isZero();
+                assertThat(broker().metrics().deadLettered()).isZero();
             }
         }
 
@@ -1499,16 +1380,16 @@ public abstract class BrokerContractTest {
             String group = group("ttl");
             createGroupWithoutMembers(topic, group);
             Message shortLived = Message.builder(topic).text("short-lived").ttl(Duration.ofMillis(200)).build();
-            broker.publish(shortLived);
-            timeouts.await("the time-to-live to pass").until(() -> shortLived.isExpired(Instant.now()));
+            broker().publish(shortLived);
+            timeouts().await("the time-to-live to pass").until(() -> shortLived.isExpired(Instant.now()));
             Recorder rec = new Recorder();
             subscribe(options(topic, group).build(), rec);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             assertThat(rec.ids()).containsExactly(marker);
-            timeouts.await("metrics().expired() to count the message")
-                    .untilAsserted(() -> assertThat(broker.metrics().expired()).isEqualTo(1));
+            timeouts().await("metrics().expired() to count the message")
+                    .untilAsserted(() -> assertThat(broker().metrics().expired()).isEqualTo(1));
             if (supports(Capability.DEAD_LETTER_QUEUE)) {
-                DeadLetter dl = awaitSingleDeadLetter(broker.deadLetters(topic, group));
+                DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
                 assertThat(dl.reason()).isEqualTo(DeadLetterReason.EXPIRED);
                 assertThat(dl.message().id()).isEqualTo(shortLived.id());
             }
@@ -1570,11 +1451,11 @@ public abstract class BrokerContractTest {
                 messages.add(Message.builder(topic).text("high-" + i).priority(9)
                         .header(SEQUENCE_HEADER, Integer.toString(i)).build());
             }
-            publishEach(broker, messages);
+            publishEach(broker(), messages);
             Recorder rec = new Recorder();
             Subscription sub = subscribe(options(topic, group).concurrency(1).build(), rec);
             awaitCount("the whole backlog", rec::distinct, low + high);
-            String marker = publishMarkerAndAwait(broker, topic, rec);
+            String marker = publishMarkerAndAwait(broker(), topic, rec);
             sub.close();
             assertThat(rec.distinctIds()).containsExactlyInAnyOrderElementsOf(concat(ids(messages), marker));
             assertExactlyOnce(rec, ids(messages), "backlog messages");
@@ -1651,9 +1532,9 @@ public abstract class BrokerContractTest {
                             .header(SEQUENCE_HEADER, Integer.toString(i)).build());
                 }
             }
-            publishEach(broker, messages);
+            publishEach(broker(), messages);
             awaitCount("1000 ordered messages", rec::distinct, 1000);
-            publishMarkerAndAwait(broker, topic, rec);
+            publishMarkerAndAwait(broker(), topic, rec);
             sub.close();
             assertThat(handled).as("keys handled").containsOnlyKeys("key-0", "key-1", "key-2", "key-3", "key-4");
             Map<String, List<Integer>> copy = new LinkedHashMap<>();
@@ -1693,8 +1574,8 @@ public abstract class BrokerContractTest {
             Subscription sub = subscribe(options(topic, group).concurrency(2).maxInFlight(2)
                     .shutdownGracePeriod(Duration.ofSeconds(5)).build(), first);
             List<Message> published = texts(topic, "grace", 10);
-            publishEach(broker, published);
-            timeouts.await("two handlers to be running").until(() -> first.size() >= 2);
+            publishEach(broker(), published);
+            timeouts().await("two handlers to be running").until(() -> first.size() >= 2);
             sub.close();
             assertThat(sub.isActive()).isFalse();
             Set<String> started = first.distinctIds();
@@ -1704,9 +1585,9 @@ public abstract class BrokerContractTest {
 
             Recorder second = new Recorder();
             subscribe(options(topic, group).build(), second);
-            timeouts.await("the messages not started before close to reach the new member")
+            timeouts().await("the messages not started before close to reach the new member")
                     .until(() -> second.distinct() >= 10 - started.size());
-            String marker = publishMarkerAndAwait(broker, topic, second);
+            String marker = publishMarkerAndAwait(broker(), topic, second);
             assertThat(second.ids()).as("hand-overs to the new member")
                     .containsExactlyInAnyOrderElementsOf(concat(ids(published).stream()
                             .filter(id -> !started.contains(id)).toList(), marker));
@@ -1726,13 +1607,13 @@ public abstract class BrokerContractTest {
             sub.close();
             assertThatCode(sub::close).as("second close()").doesNotThrowAnyException();
             assertThat(sub.isActive()).isFalse();
-            assertThat(sub.closeAsync().toCompletableFuture().get(timeouts.eventually().toMillis(),
+            assertThat(sub.closeAsync().toCompletableFuture().get(timeouts().eventually().toMillis(),
                     TimeUnit.MILLISECONDS)).as("closeAsync() after close()").isNull();
 
             Broker other = newBroker(Map.of());
             Subscription onOther = subscribe(other, options(topic, group("close-broker")).build(), new Recorder());
             Subscription asyncClosed = subscribe(other, options(topic, group("close-async")).build(), new Recorder());
-            asyncClosed.closeAsync().toCompletableFuture().get(timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS);
+            asyncClosed.closeAsync().toCompletableFuture().get(timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS);
             assertThat(asyncClosed.isActive()).isFalse();
             assertThat(other.isClosed()).isFalse();
             other.close();
@@ -1775,8 +1656,8 @@ public abstract class BrokerContractTest {
             assertThat(a.isActive()).isFalse();
             assertThat(b.isActive()).isTrue();
             Message m = text(topic, "after A closed");
-            broker.publish(m);
-            timeouts.await("group B to get a message published after A closed").until(() -> recB.has(m.id()));
+            broker().publish(m);
+            timeouts().await("group B to get a message published after A closed").until(() -> recB.has(m.id()));
             assertThat(recA.size()).isZero();
         }
     }
@@ -1808,24 +1689,24 @@ public abstract class BrokerContractTest {
                         .as("SubscriptionOptions.builder(\"%s\", group)", bad).isInstanceOf(IllegalArgumentException.class);
                 assertThatThrownBy(() -> SubscriptionOptions.builder(topic, bad))
                         .as("SubscriptionOptions.builder(topic, \"%s\")", bad).isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> broker.subscribe(bad, group, new Recorder())).as("subscribe(\"%s\", ...)", bad)
+                assertThatThrownBy(() -> broker().subscribe(bad, group, new Recorder())).as("subscribe(\"%s\", ...)", bad)
                         .isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> broker.publish(bad, "body")).as("publish(\"%s\", body)", bad)
+                assertThatThrownBy(() -> broker().publish(bad, "body")).as("publish(\"%s\", body)", bad)
                         .isInstanceOf(IllegalArgumentException.class);
                 if (supports(Capability.READ_FROM_POSITION)) {
-                    assertThatThrownBy(() -> broker.read(bad, Position.beginning(), 10)).as("read(\"%s\", ...)", bad)
+                    assertThatThrownBy(() -> broker().read(bad, Position.beginning(), 10)).as("read(\"%s\", ...)", bad)
                             .isInstanceOf(IllegalArgumentException.class);
                 }
                 if (supports(Capability.DEAD_LETTER_QUEUE)) {
-                    assertThatThrownBy(() -> broker.deadLetters(bad, group)).as("deadLetters(\"%s\", group)", bad)
+                    assertThatThrownBy(() -> broker().deadLetters(bad, group)).as("deadLetters(\"%s\", group)", bad)
                             .isInstanceOf(IllegalArgumentException.class);
-                    assertThatThrownBy(() -> broker.deadLetters(topic, bad)).as("deadLetters(topic, \"%s\")", bad)
+                    assertThatThrownBy(() -> broker().deadLetters(topic, bad)).as("deadLetters(topic, \"%s\")", bad)
                             .isInstanceOf(IllegalArgumentException.class);
                 }
                 if (supports(Capability.LAG)) {
-                    assertThatThrownBy(() -> broker.lag(bad, group)).as("lag(\"%s\", group)", bad)
+                    assertThatThrownBy(() -> broker().lag(bad, group)).as("lag(\"%s\", group)", bad)
                             .isInstanceOf(IllegalArgumentException.class);
-                    assertThatThrownBy(() -> broker.lag(topic, bad)).as("lag(topic, \"%s\")", bad)
+                    assertThatThrownBy(() -> broker().lag(topic, bad)).as("lag(topic, \"%s\")", bad)
                             .isInstanceOf(IllegalArgumentException.class);
                 }
             }
@@ -1834,7 +1715,7 @@ public abstract class BrokerContractTest {
             assertThatCode(() -> Message.builder(longest).build()).as("a 249-character topic name")
                     .doesNotThrowAnyException();
             assertThatCode(() -> SubscriptionOptions.builder(longest, longest).build()).doesNotThrowAnyException();
-            assertThat(broker.metrics().published()).as("messages published by the rejected calls").isZero();
+            assertThat(broker().metrics().published()).as("messages published by the rejected calls").isZero();
         }
 
         /**
@@ -1848,31 +1729,31 @@ public abstract class BrokerContractTest {
             assertThatThrownBy(() -> Message.builder(null)).isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> SubscriptionOptions.builder(null, group)).isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> SubscriptionOptions.builder(topic, null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> broker.publish((Message) null)).as("publish(null)")
+            assertThatThrownBy(() -> broker().publish((Message) null)).as("publish(null)")
                     .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> broker.publishAsync(null)).as("publishAsync(null)")
+            assertThatThrownBy(() -> broker().publishAsync(null)).as("publishAsync(null)")
                     .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> broker.publishAll(null)).as("publishAll(null)")
+            assertThatThrownBy(() -> broker().publishAll(null)).as("publishAll(null)")
                     .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> broker.subscribe(null, new Recorder())).as("subscribe(null, handler)")
+            assertThatThrownBy(() -> broker().subscribe(null, new Recorder())).as("subscribe(null, handler)")
                     .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> broker.subscribe(options(topic, group).build(), null))
+            assertThatThrownBy(() -> broker().subscribe(options(topic, group).build(), null))
                     .as("subscribe(options, null)").isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> broker.verifyProvenance(null)).as("verifyProvenance(null)")
+            assertThatThrownBy(() -> broker().verifyProvenance(null)).as("verifyProvenance(null)")
                     .isInstanceOf(NullPointerException.class);
             if (supports(Capability.READ_FROM_POSITION)) {
-                assertThatThrownBy(() -> broker.read(null, Position.beginning(), 1)).as("read(null, ...)")
+                assertThatThrownBy(() -> broker().read(null, Position.beginning(), 1)).as("read(null, ...)")
                         .isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> broker.read(topic, null, 1)).as("read(topic, null, ...)")
+                assertThatThrownBy(() -> broker().read(topic, null, 1)).as("read(topic, null, ...)")
                         .isInstanceOf(NullPointerException.class);
             }
             if (supports(Capability.DEAD_LETTER_QUEUE)) {
-                assertThatThrownBy(() -> broker.deadLetters(null, group)).isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> broker.deadLetters(topic, null)).isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> broker().deadLetters(null, group)).isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> broker().deadLetters(topic, null)).isInstanceOf(NullPointerException.class);
             }
             if (supports(Capability.LAG)) {
-                assertThatThrownBy(() -> broker.lag(null, group)).isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> broker.lag(topic, null)).isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> broker().lag(null, group)).isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> broker().lag(topic, null)).isInstanceOf(NullPointerException.class);
             }
         }
 
@@ -1962,7 +1843,7 @@ public abstract class BrokerContractTest {
             });
             sub[0] = subscribe(options(topic, group("in-flight")).concurrency(8).maxInFlight(3).build(), rec);
             List<Message> published = texts(topic, "in-flight", 60);
-            publishEach(broker, published);
+            publishEach(broker(), published);
             awaitCount("60 messages", rec::distinct, 60);
             assertThat(maxRunning.get()).as("most handlers running at once").isLessThanOrEqualTo(3);
             assertThat(maxRunning.get()).as("most handlers running at once, with a backlog of 60").isEqualTo(3);
@@ -1986,7 +1867,7 @@ public abstract class BrokerContractTest {
         @Test
         void required_healthIsUpWithLatency() {
             assumeCapability(Capability.HEALTH);
-            Health health = broker.health();
+            Health health = broker().health();
             assertThat(health.status()).isEqualTo(Health.Status.UP);
             assertThat(health.isUp()).isTrue();
             assertThat(health.latency()).as("latency").isGreaterThanOrEqualTo(Duration.ZERO);
@@ -2019,9 +1900,9 @@ public abstract class BrokerContractTest {
                 }
             });
             subscribe(options(topic, group("metrics")).build(), rec);
-            publishEach(broker, published);
-            timeouts.await("the expected counters").untilAsserted(() -> {
-                MetricsSnapshot s = broker.metrics();
+            publishEach(broker(), published);
+            timeouts().await("the expected counters").untilAsserted(() -> {
+                MetricsSnapshot s = broker().metrics();
                 assertThat(new long[] {s.published(), s.delivered(), s.acked(), s.retried(), s.failed(),
                         s.deadLettered(), s.expired()})
                         .as("published, delivered, acked, retried, failed, deadLettered, expired")
@@ -2042,9 +1923,9 @@ public abstract class BrokerContractTest {
             String group = group("lag");
             createGroupWithoutMembers(topic, group);
             List<Message> published = texts(topic, "lag", 10);
-            publishEach(broker, published);
-            timeouts.await("lag to show 10 messages").untilAsserted(() -> {
-                ConsumerLag lag = broker.lag(topic, group);
+            publishEach(broker(), published);
+            timeouts().await("lag to show 10 messages").untilAsserted(() -> {
+                ConsumerLag lag = broker().lag(topic, group);
                 assertThat(lag.topic()).isEqualTo(topic);
                 assertThat(lag.group()).isEqualTo(group);
                 assertThat(lag.backlog()).as("backlog").isNotNegative();
@@ -2053,9 +1934,9 @@ public abstract class BrokerContractTest {
             });
             Recorder rec = new Recorder();
             subscribe(options(topic, group).build(), rec);
-            timeouts.await("ten messages").until(() -> rec.hasAll(ids(published)));
-            timeouts.await("lag to drain to zero").untilAsserted(() -> {
-                ConsumerLag lag = broker.lag(topic, group);
+            timeouts().await("ten messages").until(() -> rec.hasAll(ids(published)));
+            timeouts().await("lag to drain to zero").untilAsserted(() -> {
+                ConsumerLag lag = broker().lag(topic, group);
                 assertThat(lag.backlog()).as("backlog").isZero();
                 assertThat(lag.pending()).as("pending").isZero();
             });
@@ -2072,10 +1953,10 @@ public abstract class BrokerContractTest {
             Recorder rec = new Recorder();
             subscribe(options(topic, group("latency")).build(), rec);
             List<Message> published = texts(topic, "latency", 5);
-            publishEach(broker, published);
-            timeouts.await("five messages").until(() -> rec.hasAll(ids(published)));
-            timeouts.await("latency samples").untilAsserted(() -> {
-                MetricsSnapshot s = broker.metrics();
+            publishEach(broker(), published);
+            timeouts().await("five messages").until(() -> rec.hasAll(ids(published)));
+            timeouts().await("latency samples").untilAsserted(() -> {
+                MetricsSnapshot s = broker().metrics();
                 assertLatency(s.publishLatency(), "publish latency");
                 assertLatency(s.endToEndLatency(), "end-to-end latency");
             });
@@ -2109,8 +1990,8 @@ public abstract class BrokerContractTest {
             assumeCapability(Capability.READ_FROM_POSITION);
             String topic = topic("read");
             List<Message> published = texts(topic, "read", 10);
-            List<PublishResult> results = publishEach(broker, published);
-            List<RecordedMessage> all = broker.read(topic, Position.beginning(), 100);
+            List<PublishResult> results = publishEach(broker(), published);
+            List<RecordedMessage> all = broker().read(topic, Position.beginning(), 100);
             assertThat(all).extracting(r -> r.message().id()).as("ids read from the beginning")
                     .containsExactlyElementsOf(ids(published));
             assertThat(all).extracting(RecordedMessage::position).as("positions read")
@@ -2119,7 +2000,7 @@ public abstract class BrokerContractTest {
                 assertThat(withoutHash(all.get(i).message())).isEqualTo(published.get(i));
                 assertIsHash(all.get(i).message().provenanceHash(), "message read from the log");
             }
-            assertThat(broker.read(topic, Position.beginning(), 3)).extracting(r -> r.message().id()).as("max 3")
+            assertThat(broker().read(topic, Position.beginning(), 3)).extracting(r -> r.message().id()).as("max 3")
                     .containsExactlyElementsOf(ids(published).subList(0, 3));
         }
 
@@ -2132,13 +2013,13 @@ public abstract class BrokerContractTest {
             assumeCapability(Capability.READ_FROM_POSITION);
             String topic = topic("read-after");
             List<Message> published = texts(topic, "read-after", 10);
-            List<PublishResult> results = publishEach(broker, published);
-            List<RecordedMessage> firstFive = broker.read(topic, Position.beginning(), 5);
+            List<PublishResult> results = publishEach(broker(), published);
+            List<RecordedMessage> firstFive = broker().read(topic, Position.beginning(), 5);
             assertThat(firstFive).hasSize(5);
             assertThat(firstFive.get(4).position()).isEqualTo(results.get(4).position());
-            assertThat(broker.read(topic, firstFive.get(4).position(), 100)).extracting(r -> r.message().id())
+            assertThat(broker().read(topic, firstFive.get(4).position(), 100)).extracting(r -> r.message().id())
                     .as("read after the 5th message").containsExactlyElementsOf(ids(published).subList(5, 10));
-            assertThat(broker.read(topic, results.get(9).position(), 100)).as("read after the last message").isEmpty();
+            assertThat(broker().read(topic, results.get(9).position(), 100)).as("read after the last message").isEmpty();
         }
 
         /**
@@ -2148,7 +2029,7 @@ public abstract class BrokerContractTest {
         @Test
         void required_readingAnUnknownTopicIsEmpty() {
             assumeCapability(Capability.READ_FROM_POSITION);
-            assertThat(broker.read(topic("nobody"), Position.beginning(), 10)).isEmpty();
+            assertThat(broker().read(topic("nobody"), Position.beginning(), 10)).isEmpty();
         }
     }
 
@@ -2175,21 +2056,21 @@ public abstract class BrokerContractTest {
             Message second = text(topic, "second");
             Message plain = text(topic, "plain");
             Message late = text(topic, "late");
-            PublishResult r1 = broker.publishIfVersion(first, 0);
+            PublishResult r1 = broker().publishIfVersion(first, 0);
             assertThat(r1.messageId()).isEqualTo(first.id());
-            assertThatThrownBy(() -> broker.publishIfVersion(second, 0)).as("a second append at version 0")
+            assertThatThrownBy(() -> broker().publishIfVersion(second, 0)).as("a second append at version 0")
                     .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                         assertThat(e.topic()).isEqualTo(topic);
                         assertThat(e.expectedVersion()).isEqualTo(0);
                         assertThat(e.actualVersion()).isEqualTo(1);
                     });
-            broker.publishIfVersion(second, 1);
-            broker.publish(plain);
-            assertThatThrownBy(() -> broker.publishIfVersion(late, 2)).as("an append at version 2 after a plain publish")
+            broker().publishIfVersion(second, 1);
+            broker().publish(plain);
+            assertThatThrownBy(() -> broker().publishIfVersion(late, 2)).as("an append at version 2 after a plain publish")
                     .isInstanceOfSatisfying(VersionConflictException.class,
                             e -> assertThat(e.actualVersion()).isEqualTo(3));
             if (supports(Capability.READ_FROM_POSITION)) {
-                assertThat(broker.read(topic, Position.beginning(), 10)).extracting(r -> r.message().id())
+                assertThat(broker().read(topic, Position.beginning(), 10)).extracting(r -> r.message().id())
                         .as("what the topic holds").containsExactly(first.id(), second.id(), plain.id());
             }
         }
@@ -2212,14 +2093,14 @@ public abstract class BrokerContractTest {
                     Message m = text(topic, "writer-" + i);
                     futures.add(pool.submit(() -> {
                         start.await();
-                        return broker.publishIfVersion(m, 0);
+                        return broker().publishIfVersion(m, 0);
                     }));
                 }
                 start.countDown();
                 int won = 0;
                 for (Future<PublishResult> f : futures) {
                     try {
-                        f.get(timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS);
+                        f.get(timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS);
                         won++;
                     } catch (ExecutionException e) {
                         assertThat(e.getCause()).as("a losing writer's failure")
@@ -2241,9 +2122,9 @@ public abstract class BrokerContractTest {
         void required_badConditionalAppendArgumentsAreRejected() {
             assumeCapability(Capability.CONDITIONAL_APPEND);
             String topic = topic("cas-args");
-            assertThatThrownBy(() -> broker.publishIfVersionAsync(text(topic, "x"), -1))
+            assertThatThrownBy(() -> broker().publishIfVersionAsync(text(topic, "x"), -1))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> broker.publishIfVersionAsync(null, 0)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> broker().publishIfVersionAsync(null, 0)).isInstanceOf(NullPointerException.class);
         }
     }
 

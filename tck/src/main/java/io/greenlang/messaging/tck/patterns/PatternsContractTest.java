@@ -2,12 +2,10 @@ package io.greenlang.messaging.tck.patterns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +28,6 @@ import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
@@ -80,6 +75,7 @@ import io.greenlang.messaging.patterns.SagaStep;
 import io.greenlang.messaging.patterns.Snapshot;
 import io.greenlang.messaging.patterns.StoredEvent;
 import io.greenlang.messaging.patterns.WorkQueue;
+import io.greenlang.messaging.tck.BrokerTestSupport;
 import io.greenlang.messaging.tck.TckTimeouts;
 
 /**
@@ -107,7 +103,7 @@ import io.greenlang.messaging.tck.TckTimeouts;
  * {@link #maxConsumers()} (100) consumers. A backend for which one consumer is heavy (Kafka: one client each)
  * may override them, and should say so.
  */
-public abstract class PatternsContractTest {
+public abstract class PatternsContractTest extends BrokerTestSupport {
     /** Retries for tests that fail on purpose: 3 attempts, 50 ms then 100 ms apart, no jitter. */
     protected static final RetryPolicy FAST_RETRIES = RetryPolicy.builder()
             .maxAttempts(3)
@@ -119,24 +115,6 @@ public abstract class PatternsContractTest {
 
     private static final Duration GRACE = Duration.ofSeconds(1);
 
-    private final String run = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    private final AtomicInteger names = new AtomicInteger();
-    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-    private final List<CountDownLatch> latches = new CopyOnWriteArrayList<>();
-    private TckTimeouts timeouts;
-    private Broker broker;
-
-    /**
-     * A new broker connected to the backend under test, with extra options. Every broker made during one test
-     * must reach the same store (topics, groups, dead letters), as separate processes on one server would. The
-     * TCK closes every broker it gets.
-     */
-    protected abstract Broker createBroker(Map<String, String> options);
-
-    /** The deadlines; by default from {@value TckTimeouts#FACTOR_PROPERTY}. */
-    protected TckTimeouts createTimeouts() {
-        return TckTimeouts.fromEnvironment();
-    }
 
     /** How many requests the request-reply load test sends at once: the 1,000. */
     protected int concurrentRequests() {
@@ -148,85 +126,9 @@ public abstract class PatternsContractTest {
         return 100;
     }
 
-    @BeforeEach
-    final void createDefaultBroker() {
-        timeouts = createTimeouts();
-        broker = newBroker();
-    }
-
-    @AfterEach
-    final void closeEverything() throws Exception {
-        for (CountDownLatch latch : latches) {
-            while (latch.getCount() > 0) {
-                latch.countDown();
-            }
-        }
-        List<AutoCloseable> reversed = new ArrayList<>(resources);
-        Collections.reverse(reversed);
-        Exception first = null;
-        for (AutoCloseable r : reversed) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            throw new AssertionError("Closing the test's patterns and brokers failed; close must not throw: " + first,
-                    first);
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------------
     // Helpers
     // ------------------------------------------------------------------------------------------------------
-
-    /** The default broker of the current test. */
-    protected final Broker broker() {
-        return broker;
-    }
-
-    protected final TckTimeouts timeouts() {
-        return timeouts;
-    }
-
-    /** Another broker on the same store, closed after the test. */
-    protected final Broker newBroker() {
-        Broker b = createBroker(Map.of());
-        assertThat(b).as("createBroker returned null").isNotNull();
-        return track(b);
-    }
-
-    /** Closes {@code resource} after the test (in reverse order of tracking, before the brokers). */
-    protected final <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
-    }
-
-    /** A topic name no other test uses. */
-    protected final String topic(String feature) {
-        return "tck-" + feature + "-" + run + "-" + names.incrementAndGet();
-    }
-
-    /** A group name no other test uses. */
-    protected final String group(String name) {
-        return "tck-" + name + "-" + run + "-" + names.incrementAndGet();
-    }
-
-    /** A latch released after the test whatever happens, so no handler stays blocked. */
-    protected final CountDownLatch latch(int count) {
-        CountDownLatch latch = new CountDownLatch(count);
-        latches.add(latch);
-        return latch;
-    }
-
-    protected final void assumeCapability(Capability capability) {
-        assumeTrue(broker.capabilities().supports(capability),
-                () -> "Skipped: backend " + broker.name() + " declares " + capability + " UNSUPPORTED: "
-                        + broker.capabilities().reason(capability));
-    }
 
     /** Subscription options with a short grace period and {@link #FAST_RETRIES}. */
     protected static SubscriptionOptions.Builder options(String topic, String group) {
@@ -235,20 +137,20 @@ public abstract class PatternsContractTest {
 
     /** A reply service with the default options but a short grace period, closed after the test. */
     protected final ReplyService service(String topic, RequestHandler handler) {
-        return track(ReplyService.start(broker, ReplyService.defaultOptions(broker, topic).shutdownGracePeriod(GRACE)
+        return track(ReplyService.start(broker(), ReplyService.defaultOptions(broker(), topic).shutdownGracePeriod(GRACE)
                 .build(), handler));
     }
 
     /** A request client with a short grace period, closed after the test. */
     protected final RequestClient client() {
-        return track(RequestClient.create(broker, RequestClientOptions.builder().closeGracePeriod(GRACE).build()));
+        return track(RequestClient.create(broker(), RequestClientOptions.builder().closeGracePeriod(GRACE).build()));
     }
 
     /** Waits until {@code count} reaches {@code target}; fails early, saying where it stuck, if it stalls. */
     protected final void awaitCount(String what, IntSupplier count, int target) {
-        long stall = timeouts.eventually().toNanos();
+        long stall = timeouts().eventually().toNanos();
         long[] last = {Long.MIN_VALUE, System.nanoTime()};
-        timeouts.awaitBulk(what).until(() -> {
+        timeouts().awaitBulk(what).until(() -> {
             int n = count.getAsInt();
             long now = System.nanoTime();
             if (n != last[0]) {
@@ -256,7 +158,7 @@ public abstract class PatternsContractTest {
                 last[1] = now;
             } else if (n < target && now - last[1] > stall) {
                 throw new AssertionError("Waiting for " + what + ": stuck at " + n + " of " + target + " for "
-                        + timeouts.eventually().toMillis() + " ms. Messages were lost, or are no longer handed over.");
+                        + timeouts().eventually().toMillis() + " ms. Messages were lost, or are no longer handed over.");
             }
             return n >= target;
         });
@@ -265,7 +167,7 @@ public abstract class PatternsContractTest {
     /** Waits for a latch within the eventual deadline; false if it timed out. */
     private boolean await(CountDownLatch latch) {
         try {
-            return latch.await(timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS);
+            return latch.await(timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -275,11 +177,11 @@ public abstract class PatternsContractTest {
     /** The failure of a stage that must fail, within the eventual deadline. */
     private Throwable failureOf(CompletionStage<?> stage) {
         try {
-            stage.toCompletableFuture().get(timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS);
+            stage.toCompletableFuture().get(timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             return e.getCause();
         } catch (Exception e) {
-            throw new AssertionError("Expected the stage to fail within " + timeouts.eventually() + ", got " + e, e);
+            throw new AssertionError("Expected the stage to fail within " + timeouts().eventually() + ", got " + e, e);
         }
         throw new AssertionError("Expected the stage to fail, but it completed normally");
     }
@@ -351,12 +253,12 @@ public abstract class PatternsContractTest {
                 return new Answer(q.number(), q.text().toUpperCase(java.util.Locale.ROOT));
             });
             RequestClient client = client();
-            Message request = Message.builder(topic).body(new Question(7, "scope two?"), broker.codec()).build();
-            Message reply = client.request(request, timeouts.eventually());
+            Message request = Message.builder(topic).body(new Question(7, "scope two?"), broker().codec()).build();
+            Message reply = client.request(request, timeouts().eventually());
             assertThat(reply.correlationId()).as("the reply's correlation id").contains(request.id());
             assertThat(reply.topic()).as("the topic the reply came on").isEqualTo(client.replyTopic());
-            assertThat(broker.codec().decode(reply.payload(), Answer.class)).isEqualTo(new Answer(7, "SCOPE TWO?"));
-            assertThat(client.request(topic, new Question(8, "ok"), Answer.class, timeouts.eventually()))
+            assertThat(broker().codec().decode(reply.payload(), Answer.class)).isEqualTo(new Answer(7, "SCOPE TWO?"));
+            assertThat(client.request(topic, new Question(8, "ok"), Answer.class, timeouts().eventually()))
                     .isEqualTo(new Answer(8, "OK"));
             assertThat(client.stats()).isEqualTo(new RequestClient.Stats(2, 2, 0, 0, 0, 0));
         }
@@ -377,7 +279,7 @@ public abstract class PatternsContractTest {
             String silentTopic = topic("rr-silent");
             service(fastTopic, d -> new Answer(d.body(Question.class).number(), "answer"));
             List<Delivery> silent = new CopyOnWriteArrayList<>();
-            track(broker.subscribe(options(silentTopic, group("silent")).build(), silent::add));
+            track(broker().subscribe(options(silentTopic, group("silent")).build(), silent::add));
             RequestClient client = client();
 
             List<CompletableFuture<Answer>> answers = new ArrayList<>();
@@ -386,17 +288,17 @@ public abstract class PatternsContractTest {
             for (int i = 0; i < total; i++) {
                 if (i % 10 == 9) {
                     // an expiry of its own, so the silent service surely sees it before it expires
-                    Message m = Message.builder(silentTopic).body(new Question(i, "late"), broker.codec())
-                            .ttl(timeouts.bulk()).build();
+                    Message m = Message.builder(silentTopic).body(new Question(i, "late"), broker().codec())
+                            .ttl(timeouts().bulk()).build();
                     timedOut.add(client.requestAsync(m, shortTimeout).toCompletableFuture());
                 } else {
-                    answers.add(client.requestAsync(fastTopic, new Question(i, "q"), Answer.class, timeouts.bulk())
+                    answers.add(client.requestAsync(fastTopic, new Question(i, "q"), Answer.class, timeouts().bulk())
                             .toCompletableFuture());
                 }
             }
             for (int i = 0, a = 0; i < total; i++) {
                 if (i % 10 != 9) {
-                    assertThat(resultOf(answers.get(a++), timeouts.bulk()).number())
+                    assertThat(resultOf(answers.get(a++), timeouts().bulk()).number())
                             .as("the reply to request %d is its own", i).isEqualTo(i);
                 }
             }
@@ -411,16 +313,16 @@ public abstract class PatternsContractTest {
                 Message request = d.message();
                 assertThat(request.replyTo()).as("reply-to of a request").contains(client.replyTopic());
                 assertThat(request.correlationId()).as("correlation id of a request").contains(request.id());
-                broker.publish(Message.builder(request.replyTo().orElseThrow())
+                broker().publish(Message.builder(request.replyTo().orElseThrow())
                         .correlationId(request.correlationId().orElseThrow()).text("too late").build());
             }
             for (int i = 0; i < 5; i++) {
-                broker.publish(Message.builder(client.replyTopic()).correlationId("unknown-" + i).text("?").build());
+                broker().publish(Message.builder(client.replyTopic()).correlationId("unknown-" + i).text("?").build());
             }
-            broker.publish(Message.builder(client.replyTopic()).text("no correlation id").build());
+            broker().publish(Message.builder(client.replyTopic()).text("no correlation id").build());
             awaitCount("late and unknown replies dropped", () -> (int) client.stats().droppedReplies(), late + 6);
             // and the client still works, with nothing else dropped on the way
-            assertThat(client.request(fastTopic, new Question(-1, "after"), Answer.class, timeouts.eventually()).number())
+            assertThat(client.request(fastTopic, new Question(-1, "after"), Answer.class, timeouts().eventually()).number())
                     .isEqualTo(-1);
             int answered = total - late + 1;
             assertThat(client.stats()).as("client statistics")
@@ -464,7 +366,7 @@ public abstract class PatternsContractTest {
                 handled.add(d.body(Question.class).number());
                 return "ok";
             });
-            assertThat(client.request(topic, new Question(2, "new"), String.class, timeouts.eventually())).isEqualTo("ok");
+            assertThat(client.request(topic, new Question(2, "new"), String.class, timeouts().eventually())).isEqualTo("ok");
             assertThat(handled).as("requests the service handled").containsExactly(2);
             assertThat(service.stats().handled()).isEqualTo(1);
         }
@@ -482,7 +384,7 @@ public abstract class PatternsContractTest {
                 throw new IllegalStateException("model unavailable");
             });
             RequestClient client = client();
-            Throwable failure = failureOf(client.requestAsync(topic, new Question(1, "q"), timeouts.eventually()));
+            Throwable failure = failureOf(client.requestAsync(topic, new Question(1, "q"), timeouts().eventually()));
             assertThat(failure).isInstanceOfSatisfying(RequestFailedException.class, e -> {
                 assertThat(e.topic()).isEqualTo(topic);
                 assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
@@ -490,9 +392,9 @@ public abstract class PatternsContractTest {
             });
             assertThat(client.stats().failed()).isEqualTo(1);
             assertThat(service.stats().failed()).isEqualTo(1);
-            if (broker.capabilities().supports(Capability.DEAD_LETTER_QUEUE)) {
-                timeouts.await("the failed request in the service's dead-letter queue")
-                        .until(() -> broker.deadLetters(topic, topic).count() == 1);
+            if (broker().capabilities().supports(Capability.DEAD_LETTER_QUEUE)) {
+                timeouts().await("the failed request in the service's dead-letter queue")
+                        .until(() -> broker().deadLetters(topic, topic).count() == 1);
             }
         }
 
@@ -505,13 +407,13 @@ public abstract class PatternsContractTest {
         void required_closingTheClientFailsPendingRequests() {
             String topic = topic("rr-close");
             RequestClient client = client();
-            CompletionStage<Message> pending = client.requestAsync(topic, new Question(1, "q"), timeouts.bulk());
+            CompletionStage<Message> pending = client.requestAsync(topic, new Question(1, "q"), timeouts().bulk());
             assertThat(client.pendingCount()).isEqualTo(1);
             client.close();
             assertThat(failureOf(pending)).isInstanceOf(BrokerClosedException.class).hasMessageContaining("closed");
             assertThat(client.isClosed()).isTrue();
             assertThat(client.pendingCount()).isZero();
-            assertThatThrownBy(() -> client.requestAsync(topic, new Question(2, "q"), timeouts.eventually()))
+            assertThatThrownBy(() -> client.requestAsync(topic, new Question(2, "q"), timeouts().eventually()))
                     .isInstanceOf(BrokerClosedException.class);
             client.close();
         }
@@ -532,7 +434,7 @@ public abstract class PatternsContractTest {
         @Test
         @DisplayName("every subscriber gets every event once")
         void required_everySubscriberGetsEveryEvent() {
-            PubSub pubsub = PubSub.on(broker, topic("pubsub"));
+            PubSub pubsub = PubSub.on(broker(), topic("pubsub"));
             List<Map<String, Integer>> received = new ArrayList<>();
             for (String name : List.of("audit", "pager", "dashboard")) {
                 Map<String, Integer> seen = new ConcurrentHashMap<>();
@@ -560,7 +462,7 @@ public abstract class PatternsContractTest {
         @Test
         @DisplayName("members of one subscriber share its events")
         void required_membersOfOneSubscriberShareItsEvents() {
-            PubSub pubsub = PubSub.on(broker, topic("pubsub-members"));
+            PubSub pubsub = PubSub.on(broker(), topic("pubsub-members"));
             String shared = group("shared");
             Map<String, Integer> sharedSeen = new ConcurrentHashMap<>();
             Map<String, Integer> otherSeen = new ConcurrentHashMap<>();
@@ -598,7 +500,7 @@ public abstract class PatternsContractTest {
         void required_tasksAreSpreadOverTheWorkers() {
             String topic = topic("work");
             int workerCount = 3;
-            WorkQueue queue = track(WorkQueue.create(broker, WorkQueue.defaultOptions(broker, topic)
+            WorkQueue queue = track(WorkQueue.create(broker(), WorkQueue.defaultOptions(broker(), topic)
                     .shutdownGracePeriod(GRACE).build()));
             Set<String> busyWorkers = ConcurrentHashMap.newKeySet();
             CountDownLatch allBusy = latch(workerCount);
@@ -619,7 +521,7 @@ public abstract class PatternsContractTest {
                     busyWorkers).isFalse();
             assertThat(done.values()).as("times each task was done").containsOnly(1);
             // a handler is counted once it returns, just after it recorded its task
-            timeouts.await("the workers' statistics").untilAsserted(() -> {
+            timeouts().await("the workers' statistics").untilAsserted(() -> {
                 assertThat(workers.consumerStats()).hasSize(workerCount)
                         .allSatisfy(s -> assertThat(s.processed()).isPositive());
                 assertThat(workers.stats().processed()).isEqualTo(100);
@@ -636,7 +538,7 @@ public abstract class PatternsContractTest {
             assumeCapability(Capability.RETRY_WITH_BACKOFF);
             assumeCapability(Capability.DEAD_LETTER_QUEUE);
             String topic = topic("work-retry");
-            WorkQueue queue = track(WorkQueue.create(broker, WorkQueue.defaultOptions(broker, topic)
+            WorkQueue queue = track(WorkQueue.create(broker(), WorkQueue.defaultOptions(broker(), topic)
                     .retryPolicy(FAST_RETRIES).shutdownGracePeriod(GRACE).build()));
             Map<String, Integer> attempts = new ConcurrentHashMap<>();
             Set<String> done = ConcurrentHashMap.newKeySet();
@@ -650,7 +552,7 @@ public abstract class PatternsContractTest {
             });
             queue.submit("poison");
             queue.submitAll(List.of("a", "b", "c"));
-            timeouts.await("the poison task in the dead-letter queue").until(() -> queue.deadLetters().count() == 1);
+            timeouts().await("the poison task in the dead-letter queue").until(() -> queue.deadLetters().count() == 1);
             DeadLetter dl = queue.deadLetters().list(10).get(0);
             assertThat(dl.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
             assertThat(dl.attempts()).isEqualTo(3);
@@ -669,7 +571,7 @@ public abstract class PatternsContractTest {
         void required_tasksSubmittedBeforeTheWorkersStartAreDone() {
             assumeCapability(Capability.START_FROM_EARLIEST);
             String topic = topic("work-early");
-            WorkQueue queue = track(WorkQueue.create(broker, WorkQueue.defaultOptions(broker, topic)
+            WorkQueue queue = track(WorkQueue.create(broker(), WorkQueue.defaultOptions(broker(), topic)
                     .shutdownGracePeriod(GRACE).build()));
             queue.submitAll(List.of("early-1", "early-2", "early-3"));
             Set<String> done = ConcurrentHashMap.newKeySet();
@@ -695,7 +597,7 @@ public abstract class PatternsContractTest {
         @DisplayName("events replay in order with their versions, from the start or a checkpoint")
         void required_eventsReplayInOrderWithTheirVersions() {
             assumeCapability(Capability.READ_FROM_POSITION);
-            EventStore store = EventStore.create(broker, topic("es") + ".");
+            EventStore store = EventStore.create(broker(), topic("es") + ".");
             String stream = "account-1";
             List<Object> events = List.of(new Deposited(100), new Deposited(50), new Withdrawn(30), new Deposited(5),
                     new Withdrawn(25));
@@ -728,7 +630,7 @@ public abstract class PatternsContractTest {
         @DisplayName("state is rebuilt from events, from the start or from a snapshot")
         void required_stateIsRebuiltFromEvents() {
             assumeCapability(Capability.READ_FROM_POSITION);
-            EventStore store = EventStore.create(broker, topic("es-rebuild") + ".");
+            EventStore store = EventStore.create(broker(), topic("es-rebuild") + ".");
             String stream = "account-2";
             for (int i = 1; i <= 600; i++) { // more than a page
                 store.append(stream, i % 3 == 0 ? new Withdrawn(i) : new Deposited(2L * i));
@@ -756,7 +658,7 @@ public abstract class PatternsContractTest {
         void required_anAppendAtAStaleVersionFails() {
             assumeCapability(Capability.CONDITIONAL_APPEND);
             assumeCapability(Capability.READ_FROM_POSITION);
-            EventStore store = EventStore.create(broker, topic("es-cas") + ".");
+            EventStore store = EventStore.create(broker(), topic("es-cas") + ".");
             String stream = "account-3";
             assertThat(store.supportsExpectedVersion()).isTrue();
             assertThat(store.append(stream, new Deposited(10), 0).version()).hasValue(1);
@@ -782,7 +684,7 @@ public abstract class PatternsContractTest {
         @DisplayName("of concurrent appenders at one version exactly one wins")
         void required_concurrentAppendersExactlyOneWins() throws Exception {
             assumeCapability(Capability.CONDITIONAL_APPEND);
-            EventStore store = EventStore.create(broker, topic("es-race") + ".");
+            EventStore store = EventStore.create(broker(), topic("es-race") + ".");
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 CountDownLatch start = latch(1);
@@ -798,7 +700,7 @@ public abstract class PatternsContractTest {
                 int won = 0;
                 for (Future<AppendResult> f : futures) {
                     try {
-                        f.get(timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS);
+                        f.get(timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS);
                         won++;
                     } catch (ExecutionException e) {
                         assertThat(e.getCause()).isInstanceOfSatisfying(VersionConflictException.class,
@@ -835,7 +737,7 @@ public abstract class PatternsContractTest {
         }
 
         private SagaCoordinator coordinator(String logTopic, SagaDefinition definition) {
-            return track(SagaCoordinator.start(broker, SagaCoordinatorOptions.builder(logTopic)
+            return track(SagaCoordinator.start(broker(), SagaCoordinatorOptions.builder(logTopic)
                     .compensationRetryDelay(Duration.ofMillis(50))
                     .closeGracePeriod(GRACE)
                     .build(), definition));
@@ -870,7 +772,7 @@ public abstract class PatternsContractTest {
             assumeCapability(Capability.READ_FROM_POSITION);
             String prefix = topic("saga-ok");
             participants(prefix, d -> "c-done");
-            SagaCoordinator sagas = coordinator(prefix + ".log", threeSteps(prefix, timeouts.eventually()));
+            SagaCoordinator sagas = coordinator(prefix + ".log", threeSteps(prefix, timeouts().eventually()));
             SagaResult result = sagas.run("report", new ReportRequest("site-42"));
             assertThat(result.status()).isEqualTo(SagaStatus.COMPLETED);
             assertThat(journal).containsExactly("execute:a", "execute:b", "execute:c");
@@ -878,7 +780,7 @@ public abstract class PatternsContractTest {
             assertThat(result.reply("b", String.class)).isEqualTo("b-done");
             assertThat(result.compensated()).isEmpty();
             assertThat(result.failedStep()).isEmpty();
-            assertThat(new String(broker.codec().encode(new ReportRequest("site-42")), java.nio.charset.StandardCharsets.UTF_8))
+            assertThat(new String(broker().codec().encode(new ReportRequest("site-42")), java.nio.charset.StandardCharsets.UTF_8))
                     .as("what a step receives: the saga's input").isEqualTo(payloads.get("execute:a"));
             assertThat(sagas.status(result.sagaId())).contains(SagaStatus.COMPLETED);
             assertThat(sagas.inFlight()).isEmpty();
@@ -897,7 +799,7 @@ public abstract class PatternsContractTest {
             participants(prefix, d -> {
                 throw new IllegalStateException("report service down");
             });
-            SagaCoordinator sagas = coordinator(prefix + ".log", threeSteps(prefix, timeouts.eventually()));
+            SagaCoordinator sagas = coordinator(prefix + ".log", threeSteps(prefix, timeouts().eventually()));
             assertThatThrownBy(() -> sagas.run("report", new ReportRequest("site-7")))
                     .isInstanceOfSatisfying(SagaFailedException.class, e -> {
                         SagaResult r = e.result();
@@ -910,7 +812,7 @@ public abstract class PatternsContractTest {
                     });
             assertThat(journal).containsExactly("execute:a", "execute:b", "execute:c", "compensate:b", "compensate:a");
             assertThat(payloads.get("compensate:b")).as("a compensation receives its step's reply")
-                    .isEqualTo(new String(broker.codec().encode("b-done"), java.nio.charset.StandardCharsets.UTF_8));
+                    .isEqualTo(new String(broker().codec().encode("b-done"), java.nio.charset.StandardCharsets.UTF_8));
         }
 
         /**
@@ -926,7 +828,7 @@ public abstract class PatternsContractTest {
             participant(prefix + ".a.undo", d -> "undone");
             SagaDefinition definition = SagaDefinition.builder("report")
                     .step(SagaStep.builder("a").request(prefix + ".a").compensateWithRequest(prefix + ".a.undo")
-                            .timeout(timeouts.eventually()).build())
+                            .timeout(timeouts().eventually()).build())
                     .step(SagaStep.builder("b").request(prefix + ".nobody").timeout(Duration.ofMillis(200)).build())
                     .build();
             SagaCoordinator sagas = coordinator(prefix + ".log", definition);
@@ -960,17 +862,17 @@ public abstract class PatternsContractTest {
                 return "b-done";
             });
             participant(prefix + ".c", d -> "c-done");
-            SagaDefinition definition = threeSteps(prefix, timeouts.bulk());
+            SagaDefinition definition = threeSteps(prefix, timeouts().bulk());
             SagaCoordinator first = coordinator(prefix + ".log", definition);
             String id = first.begin("report", new ReportRequest("site-9"));
-            timeouts.await("step b in flight").until(() -> journal.contains("execute:b"));
+            timeouts().await("step b in flight").until(() -> journal.contains("execute:b"));
             CompletionStage<SagaResult> firstResult = first.result(id);
             first.close();
             assertThat(failureOf(firstResult)).isInstanceOf(BrokerClosedException.class);
 
             SagaCoordinator second = coordinator(prefix + ".log", definition);
             assertThat(second.resumed()).containsExactly(id);
-            SagaResult result = resultOf(second.result(id), timeouts.bulk());
+            SagaResult result = resultOf(second.result(id), timeouts().bulk());
             assertThat(result.status()).isEqualTo(SagaStatus.COMPLETED);
             assertThat(result.replies().keySet()).containsExactly("a", "b", "c");
             assertThat(journal).containsExactly("execute:a", "execute:b", "execute:b", "execute:c");
@@ -1002,10 +904,10 @@ public abstract class PatternsContractTest {
                 return "undone";
             });
             participant(prefix + ".c.undo", d -> "undone");
-            SagaDefinition definition = threeSteps(prefix, timeouts.bulk());
+            SagaDefinition definition = threeSteps(prefix, timeouts().bulk());
             SagaCoordinator first = coordinator(prefix + ".log", definition);
             String id = first.begin("report", new ReportRequest("site-3"));
-            timeouts.await("the compensation of b in flight").until(() -> journal.contains("compensate:b"));
+            timeouts().await("the compensation of b in flight").until(() -> journal.contains("compensate:b"));
             first.close();
             SagaCoordinator second = coordinator(prefix + ".log", definition);
             assertThat(second.resumed()).containsExactly(id);
@@ -1105,21 +1007,21 @@ public abstract class PatternsContractTest {
             CircuitBreaker breaker = CircuitBreaker.create(CircuitBreakerOptions.builder().name("agent")
                     .failureThreshold(3).coolDown(Duration.ofSeconds(30)).clock(clock).build());
             for (int i = 0; i < 3; i++) {
-                assertThat(failureOf(breaker.callAsync(() -> client.requestAsync(topic, "q", timeouts.eventually()))))
+                assertThat(failureOf(breaker.callAsync(() -> client.requestAsync(topic, "q", timeouts().eventually()))))
                         .isInstanceOf(RequestFailedException.class);
             }
             assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
             for (int i = 0; i < 5; i++) {
-                assertThat(failureOf(breaker.callAsync(() -> client.requestAsync(topic, "q", timeouts.eventually()))))
+                assertThat(failureOf(breaker.callAsync(() -> client.requestAsync(topic, "q", timeouts().eventually()))))
                         .isInstanceOf(CircuitOpenException.class);
             }
             assertThat(client.stats().sent()).as("requests sent: none while OPEN").isEqualTo(3);
             assertThat(agent.stats().failed()).isEqualTo(3);
             healthy.set(true);
             clock.advance(Duration.ofSeconds(30));
-            Message reply = resultOf(breaker.callAsync(() -> client.requestAsync(topic, "q", timeouts.eventually())),
-                    timeouts.eventually());
-            assertThat(broker.codec().decode(reply.payload(), String.class)).isEqualTo("answer");
+            Message reply = resultOf(breaker.callAsync(() -> client.requestAsync(topic, "q", timeouts().eventually())),
+                    timeouts().eventually());
+            assertThat(broker().codec().decode(reply.payload(), String.class)).isEqualTo("answer");
             assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
             assertThat(breaker.stats()).isEqualTo(new CircuitBreaker.Stats(CircuitBreaker.State.CLOSED, 0, 1, 3, 5));
         }
@@ -1141,15 +1043,15 @@ public abstract class PatternsContractTest {
             RetryPolicy patient = RetryPolicy.builder().maxAttempts(1000).initialBackoff(Duration.ofMillis(20))
                     .maxBackoff(Duration.ofMillis(20)).jitter(0).build();
             MessageHandler guarded = breaker.protect(d -> handled.add(d.message().payloadAsString()));
-            track(broker.subscribe(options(topic, group("cb")).retryPolicy(patient).build(), d -> {
+            track(broker().subscribe(options(topic, group("cb")).retryPolicy(patient).build(), d -> {
                 attempts.incrementAndGet();
                 guarded.handle(d);
             }));
-            broker.publish(Message.builder(topic).text("held").build());
-            timeouts.await("a refused attempt").until(() -> attempts.get() >= 2);
+            broker().publish(Message.builder(topic).text("held").build());
+            timeouts().await("a refused attempt").until(() -> attempts.get() >= 2);
             assertThat(handled).as("handled while OPEN").isEmpty();
             breaker.reset();
-            timeouts.await("the message handled once the breaker closed").until(() -> handled.size() == 1);
+            timeouts().await("the message handled once the breaker closed").until(() -> handled.size() == 1);
             assertThat(handled).containsExactly("held");
         }
     }
@@ -1176,14 +1078,14 @@ public abstract class PatternsContractTest {
                 try {
                     for (int sent = 0; sent < total; sent += 50) {
                         int n = Math.min(50, total - sent);
-                        if (!credits.tryAcquire(n, timeouts.eventually().toMillis(), TimeUnit.MILLISECONDS)) {
+                        if (!credits.tryAcquire(n, timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS)) {
                             throw new AssertionError("Consumers stopped making progress after " + sent + " messages");
                         }
                         List<Message> batch = new ArrayList<>();
                         for (int i = 0; i < n; i++) {
                             batch.add(Message.builder(topic).text("load-" + (sent + i)).build());
                         }
-                        for (PublishResult r : broker.publishAll(batch)) {
+                        for (PublishResult r : broker().publishAll(batch)) {
                             ids.add(r.messageId());
                         }
                     }
@@ -1205,7 +1107,7 @@ public abstract class PatternsContractTest {
         void required_scalingUpAndDownUnderLoadLosesNothing() {
             String topic = topic("cg-scale");
             int max = maxConsumers();
-            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker, Duration.ofMillis(50)));
+            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker(), Duration.ofMillis(50)));
             Set<String> seen = ConcurrentHashMap.newKeySet();
             Semaphore credits = new Semaphore(200);
             ConsumerGroup group = manager.createGroup(template(topic, group("scale")).build(), 1, d -> {
@@ -1220,23 +1122,23 @@ public abstract class PatternsContractTest {
             group.scaleTo(max);
             assertThat(group.size()).isEqualTo(max);
             assertThat(group.consumerNames()).hasSize(max).doesNotHaveDuplicates();
-            timeouts.await("every consumer active").until(() -> group.health().active() == max);
+            timeouts().await("every consumer active").until(() -> group.health().active() == max);
             int atMax = seen.size();
             awaitCount("progress with " + max + " consumers", seen::size, Math.min(total, atMax + total / 6));
             group.scaleTo(1);
             assertThat(group.size()).isEqualTo(1);
             assertThat(group.health().status()).isEqualTo(GroupHealth.Status.HEALTHY);
 
-            List<String> ids = resultOf(load, timeouts.bulk());
+            List<String> ids = resultOf(load, timeouts().bulk());
             awaitCount("every message processed", () -> (int) ids.stream().filter(seen::contains).count(), total);
             assertThat(seen).containsAll(ids);
-            timeouts.await("the statistics to count every message, removed consumers included")
+            timeouts().await("the statistics to count every message, removed consumers included")
                     .until(() -> group.stats().processed() >= total);
             GroupStats stats = group.stats();
             assertThat(stats.failed()).isZero();
             assertThat(stats.consumers()).isEqualTo(1);
-            if (broker.capabilities().supports(Capability.LAG)) {
-                timeouts.await("the group's lag to drain").until(() -> group.stats().lag().map(ConsumerLag::total)
+            if (broker().capabilities().supports(Capability.LAG)) {
+                timeouts().await("the group's lag to drain").until(() -> group.stats().lag().map(ConsumerLag::total)
                         .orElse(-1L) == 0);
             }
         }
@@ -1250,7 +1152,7 @@ public abstract class PatternsContractTest {
         @DisplayName("killed consumers are restarted and nothing is lost")
         void required_killedConsumersAreRestarted() {
             String topic = topic("cg-kill");
-            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker, Duration.ofMillis(50)));
+            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker(), Duration.ofMillis(50)));
             Set<String> seen = ConcurrentHashMap.newKeySet();
             Semaphore credits = new Semaphore(200);
             ConsumerGroup group = manager.createGroup(template(topic, group("kill")).build(), 5, d -> {
@@ -1267,7 +1169,7 @@ public abstract class PatternsContractTest {
                 s.close();
                 assertThat(s.isActive()).isFalse();
             }
-            timeouts.await("the supervisor to restart both").until(() -> group.health().restarts() == 2
+            timeouts().await("the supervisor to restart both").until(() -> group.health().restarts() == 2
                     && group.health().active() == 5);
             assertThat(group.size()).isEqualTo(5);
             for (ConsumerStats s : group.consumerStats()) {
@@ -1275,7 +1177,7 @@ public abstract class PatternsContractTest {
                         .isEqualTo(victims.contains(s.consumerName()) ? 1 : 0);
                 assertThat(s.active()).isTrue();
             }
-            List<String> ids = resultOf(load, timeouts.bulk());
+            List<String> ids = resultOf(load, timeouts().bulk());
             awaitCount("every message processed", () -> (int) ids.stream().filter(seen::contains).count(), total);
             assertThat(group.health().status()).isEqualTo(GroupHealth.Status.HEALTHY);
             assertThat(group.stats().restarts()).isEqualTo(2);
@@ -1289,7 +1191,7 @@ public abstract class PatternsContractTest {
         @DisplayName("statistics count processed and failed messages exactly")
         void required_statisticsAreExact() {
             String topic = topic("cg-stats");
-            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker, Duration.ofMillis(50)));
+            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker(), Duration.ofMillis(50)));
             ConsumerGroup group = manager.createGroup(template(topic, group("stats")).retryPolicy(RetryPolicy.noRetries())
                     .build(), 1, d -> {
                         if (d.message().header("fail").isPresent()) {
@@ -1301,9 +1203,9 @@ public abstract class PatternsContractTest {
                 if (i % 4 == 1) {
                     m.header("fail", "yes");
                 }
-                broker.publish(m.build());
+                broker().publish(m.build());
             }
-            timeouts.await("7 processed and 3 failed").until(() -> group.stats().processed() == 7
+            timeouts().await("7 processed and 3 failed").until(() -> group.stats().processed() == 7
                     && group.stats().failed() == 3);
             ConsumerStats consumer = group.consumerStats().get(0);
             assertThat(consumer.processed()).isEqualTo(7);
@@ -1318,11 +1220,11 @@ public abstract class PatternsContractTest {
             assertThat(stats.activeConsumers()).isEqualTo(1);
             assertThat(stats.throughput()).isPositive();
             assertThat(stats.uptime()).isPositive();
-            if (broker.capabilities().supports(Capability.LAG)) {
-                timeouts.await("the lag to drain").until(() -> group.stats().lag().map(ConsumerLag::total).orElse(-1L) == 0);
+            if (broker().capabilities().supports(Capability.LAG)) {
+                timeouts().await("the lag to drain").until(() -> group.stats().lag().map(ConsumerLag::total).orElse(-1L) == 0);
             }
-            if (broker.capabilities().supports(Capability.DEAD_LETTER_QUEUE)) {
-                timeouts.await("3 dead letters").until(() -> broker.deadLetters(topic, group.group()).count() == 3);
+            if (broker().capabilities().supports(Capability.DEAD_LETTER_QUEUE)) {
+                timeouts().await("3 dead letters").until(() -> broker().deadLetters(topic, group.group()).count() == 3);
             }
         }
 
@@ -1334,7 +1236,7 @@ public abstract class PatternsContractTest {
         @DisplayName("consumers are added and removed at run time")
         void required_consumersAreAddedAndRemovedAtRunTime() {
             String topic = topic("cg-members");
-            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker, Duration.ofMillis(50)));
+            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker(), Duration.ofMillis(50)));
             Set<String> handledBy = ConcurrentHashMap.newKeySet();
             ConsumerGroup group = manager.createGroup(template(topic, group("members")).build(), 1,
                     d -> handledBy.add(d.consumerName()));
@@ -1347,8 +1249,8 @@ public abstract class PatternsContractTest {
             assertThat(group.removeConsumer()).contains(third);
             assertThat(group.consumerNames()).hasSize(1);
             String last = group.consumerNames().get(0);
-            broker.publish(Message.builder(topic).text("x").build());
-            timeouts.await("the remaining consumer to handle a message").until(() -> handledBy.contains(last));
+            broker().publish(Message.builder(topic).text("x").build());
+            timeouts().await("the remaining consumer to handle a message").until(() -> handledBy.contains(last));
             assertThat(handledBy).containsExactly(last);
             group.close();
             assertThat(group.health().status()).isEqualTo(GroupHealth.Status.CLOSED);
@@ -1366,25 +1268,25 @@ public abstract class PatternsContractTest {
         void required_closingDrainsGracefully() {
             String topic = topic("cg-drain");
             String groupName = group("drain");
-            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker, Duration.ofMillis(50)));
+            ConsumerGroupManager manager = track(ConsumerGroupManager.create(broker(), Duration.ofMillis(50)));
             CountDownLatch release = latch(1);
             Set<String> started = ConcurrentHashMap.newKeySet();
             Set<String> finished = ConcurrentHashMap.newKeySet();
             ConsumerGroup group = manager.createGroup(template(topic, groupName).maxInFlight(1)
-                    .shutdownGracePeriod(timeouts.eventually()).build(), 3, d -> {
+                    .shutdownGracePeriod(timeouts().eventually()).build(), 3, d -> {
                         started.add(d.message().id());
                         await(release);
                         finished.add(d.message().id());
                     });
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                ids.add(broker.publish(Message.builder(topic).text("job-" + i).build()).messageId());
+                ids.add(broker().publish(Message.builder(topic).text("job-" + i).build()).messageId());
             }
-            timeouts.await("three handlers running").until(() -> started.size() == 3);
+            timeouts().await("three handlers running").until(() -> started.size() == 3);
             CompletableFuture<Void> closing = CompletableFuture.runAsync(group::close);
-            timeouts.await("the group to begin closing").until(group::isClosed);
+            timeouts().await("the group to begin closing").until(group::isClosed);
             release.countDown();
-            resultOf(closing, timeouts.eventually());
+            resultOf(closing, timeouts().eventually());
             assertThat(finished).as("handlers that finished during the drain").isEqualTo(started);
 
             Set<String> second = ConcurrentHashMap.newKeySet();
