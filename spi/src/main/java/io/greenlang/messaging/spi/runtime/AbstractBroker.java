@@ -111,37 +111,26 @@ public abstract class AbstractBroker implements Broker {
         Objects.requireNonNull(message, "message");
         ensureOpen();
         checkSize(message);
-        Message stamped = stampsOnPublish() ? Provenance.stamp(message, codecs) : message;
         long start = System.nanoTime();
-        return doPublish(stamped).whenComplete((result, failure) -> {
-            if (failure == null) {
-                metrics.published(1);
-                metrics.publishLatency(System.nanoTime() - start);
-            }
-        });
+        return counted(doPublish(stamp(message)), 1, start);
     }
 
     @Override
     public final CompletionStage<List<PublishResult>> publishAllAsync(List<Message> messages) {
         Objects.requireNonNull(messages, "messages");
         ensureOpen();
-        List<Message> stamped = new ArrayList<>(messages.size());
-        for (Message m : messages) {
+        for (Message m : messages) { // all checked before any is sent
             checkSize(Objects.requireNonNull(m, "a message in the batch is null"));
         }
-        for (Message m : messages) {
-            stamped.add(stampsOnPublish() ? Provenance.stamp(m, codecs) : m);
-        }
-        if (stamped.isEmpty()) {
+        if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
+        List<Message> stamped = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            stamped.add(stamp(m));
+        }
         long start = System.nanoTime();
-        return doPublishAll(stamped).whenComplete((results, failure) -> {
-            if (failure == null) {
-                metrics.published(results.size());
-                metrics.publishLatency(System.nanoTime() - start);
-            }
-        });
+        return counted(doPublishAll(stamped), stamped.size(), start);
     }
 
     @Override
@@ -153,12 +142,20 @@ public abstract class AbstractBroker implements Broker {
         ensureOpen();
         capabilities.require(Capability.CONDITIONAL_APPEND, name());
         checkSize(message);
-        Message stamped = stampsOnPublish() ? Provenance.stamp(message, codecs) : message;
         long start = System.nanoTime();
-        return doPublishIfVersion(stamped, expectedVersion).whenComplete((result, failure) -> {
+        return counted(doPublishIfVersion(stamp(message), expectedVersion), 1, start);
+    }
+
+    private Message stamp(Message message) {
+        return stampsOnPublish() ? Provenance.stamp(message, codecs) : message;
+    }
+
+    /** Counts the messages and the latency once the broker confirms them. */
+    private <T> CompletionStage<T> counted(CompletionStage<T> stage, int messages, long startNanos) {
+        return stage.whenComplete((result, failure) -> {
             if (failure == null) {
-                metrics.published(1);
-                metrics.publishLatency(System.nanoTime() - start);
+                metrics.published(messages);
+                metrics.publishLatency(System.nanoTime() - startNanos);
             }
         });
     }
