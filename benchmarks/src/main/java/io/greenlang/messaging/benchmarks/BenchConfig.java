@@ -98,7 +98,7 @@ public final class BenchConfig {
         return latencyDuration;
     }
 
-    /** How long the fixed-rate run goes on before recording starts; default 2 s. */
+    /** How long each fixed-rate warm-up lasts (see {@link Benchmark}); default 5 s. */
     public Duration latencyWarmup() {
         return latencyWarmup;
     }
@@ -153,7 +153,7 @@ public final class BenchConfig {
         private boolean warmup = true;
         private int rate = 10_000;
         private Duration latencyDuration = Duration.ofSeconds(10);
-        private Duration latencyWarmup = Duration.ofSeconds(2);
+        private Duration latencyWarmup = Duration.ofSeconds(5);
         private int heapMessages = 1_000_000;
         private Duration heapSampleInterval = Duration.ofMillis(250);
         private int maxInFlight;

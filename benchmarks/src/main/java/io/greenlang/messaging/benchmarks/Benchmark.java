@@ -28,20 +28,22 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Runs the {@link Scenario scenarios} a {@link BenchConfig} selects, for each payload size, through the
- * library and through the raw baseline of the broker's scheme, one after the other in the same JVM.
+ * library and through the raw baseline of the broker's scheme, in the same JVM.
  *
  * <p>How each figure is taken:
  * <ul>
  *   <li>Throughput scenarios time N messages from the first publish to the last confirmation (publish) or the
- *       last handled message (drain, end-to-end). Each runs once unmeasured with N/10 messages to warm the
- *       JIT, then {@link BenchConfig#repeat()} times; the median is reported. A GC is requested before each
- *       run, outside the timing, so one run's garbage does not land in the next.</li>
+ *       last handled message (drain, end-to-end). Each target first runs once unmeasured with N/10 messages to
+ *       warm the JIT; then the library and the baseline alternate for {@link BenchConfig#repeat()} runs each,
+ *       and the median of each is reported. A GC is requested before each run, outside the timing, so one
+ *       run's garbage does not land in the next.</li>
  *   <li>{@link Scenario#LATENCY}: one producer publishes on a fixed schedule, message {@code i} due at
  *       {@code start + i / rate}; each payload carries its due time, and the consumer records
  *       {@code now - due} in an HdrHistogram. Measuring from the intended send time rather than the actual one
  *       corrects for coordinated omission: when the producer falls behind (a GC, a slow publish), the wait of
- *       every message that should have been sent meanwhile is counted. Messages of the warm-up are not
- *       recorded.</li>
+ *       every message that should have been sent meanwhile is counted. Both targets first make an unrecorded
+ *       pass of {@link BenchConfig#latencyWarmup()} at the rate; each measured run starts with the same
+ *       warm-up, unrecorded, and its recorded schedule starts only once the consumer has handled all of it.</li>
  *   <li>{@link Scenario#HEAP}: heap used after a GC, before filling, after filling, every
  *       {@link BenchConfig#heapSampleInterval()} while one consumer drains the backlog, and after. Figures are
  *       relative to the heap before filling.</li>
@@ -97,7 +99,7 @@ public final class Benchmark {
                 int perTarget = 0;
                 for (Scenario s : Scenario.values()) {
                     if (config.runs(s)) {
-                        perTarget += config.payloadSizes().size();
+                        perTarget += runsPerTarget(s) * config.payloadSizes().size();
                     }
                 }
                 steps = perTarget * (raw == null ? 1 : 2);
@@ -123,8 +125,14 @@ public final class Benchmark {
         List<Measurement> out = new ArrayList<>();
         switch (s) {
             case LATENCY: {
-                double[] lib = latency(size, library);
-                double[] base = raw == null ? null : latency(size, raw);
+                // both targets warm up before either is measured: the JIT work they share (Netty, the client)
+                // must not fall to whichever runs first
+                latency(size, library, false);
+                if (raw != null) {
+                    latency(size, raw, false);
+                }
+                double[] lib = latency(size, library, true);
+                double[] base = raw == null ? null : latency(size, raw, true);
                 String[] metrics = {"p50", "p99", "p99.9", "max"};
                 for (int i = 0; i < metrics.length; i++) {
                     out.add(new Measurement(s, size, metrics[i], "us", lib[i], optional(base, i), false));
@@ -139,9 +147,9 @@ public final class Benchmark {
                 break;
             }
             default: {
-                double lib = throughput(s, size, library);
-                OptionalDouble base = raw == null ? OptionalDouble.empty() : OptionalDouble.of(throughput(s, size, raw));
-                out.add(new Measurement(s, size, "throughput", "msg/s", lib, base, true));
+                double[][] rates = throughput(s, size, library, raw);
+                OptionalDouble base = raw == null ? OptionalDouble.empty() : OptionalDouble.of(median(rates[1]));
+                out.add(new Measurement(s, size, "throughput", "msg/s", median(rates[0]), base, true));
             }
         }
         return out;
@@ -151,19 +159,34 @@ public final class Benchmark {
         return values == null ? OptionalDouble.empty() : OptionalDouble.of(values[i]);
     }
 
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
     // ---- throughput
 
-    private double throughput(Scenario s, int size, BenchTarget target) {
-        announce(s, size, target);
+    /**
+     * Returns the rates of the library's runs and of the baseline's ({@code null} without one). Both warm up
+     * first; then their runs alternate, so that a burst of load from elsewhere on the machine hits both alike.
+     */
+    private double[][] throughput(Scenario s, int size, BenchTarget library, BenchTarget raw) {
+        List<BenchTarget> targets = raw == null ? List.of(library) : List.of(library, raw);
         if (config.warmup()) {
-            runOnce(s, size, target, Math.max(1, config.messages() / 10));
+            for (BenchTarget target : targets) {
+                announce(s, size, target, "warm-up");
+                runOnce(s, size, target, Math.max(1, config.messages() / 10));
+            }
         }
-        double[] rates = new double[config.repeat()];
-        for (int i = 0; i < rates.length; i++) {
-            rates[i] = runOnce(s, size, target, config.messages());
+        double[][] rates = new double[targets.size()][config.repeat()];
+        for (int i = 0; i < config.repeat(); i++) {
+            for (int t = 0; t < targets.size(); t++) {
+                announce(s, size, targets.get(t), config.repeat() == 1 ? "" : "run " + (i + 1) + " of " + config.repeat());
+                rates[t][i] = runOnce(s, size, targets.get(t), config.messages());
+            }
         }
-        Arrays.sort(rates);
-        return rates[rates.length / 2];
+        return rates;
     }
 
     /** One timed run; returns messages per second. */
@@ -242,19 +265,26 @@ public final class Benchmark {
 
     // ---- latency
 
-    /** Returns p50, p99, p99.9 and max in microseconds. */
-    private double[] latency(int size, BenchTarget target) {
-        announce(Scenario.LATENCY, size, target);
+    /**
+     * Publishes at the fixed rate for the warm-up, waits until the consumer has handled all of it (a backlog
+     * built up while the JIT was cold must not spill into the measured period), then, if {@code measured},
+     * publishes for the measured duration on a new schedule and records every message's latency.
+     *
+     * @return p50, p99, p99.9 and max in microseconds, or {@code null} for a warm-up pass
+     */
+    private double[] latency(int size, BenchTarget target, boolean measured) {
+        announce(Scenario.LATENCY, size, target, measured ? "" : "warm-up");
         int rate = config.rate();
         long warmup = Math.round(rate * (config.latencyWarmup().toNanos() / 1e9));
-        long measured = Math.max(1, Math.round(rate * (config.latencyDuration().toNanos() / 1e9)));
-        long total = warmup + measured;
+        long recorded = measured ? Math.max(1, Math.round(rate * (config.latencyDuration().toNanos() / 1e9))) : 0;
+        long total = warmup + recorded;
         if (total > Integer.MAX_VALUE) {
             throw new BenchmarkException("Latency run too long: " + total + " messages; lower the rate or duration.");
         }
         double interval = 1e9 / rate;
         byte[] template = template(size);
         Recorder recorder = new Recorder(HISTOGRAM_MAX_NANOS, 3);
+        Countdown warmedUp = new Countdown(warmup);
         Countdown handled = new Countdown(total);
         collectGarbage();
         try (BenchChannel channel = target.open(channelName(Scenario.LATENCY, size, target), (int) total)) {
@@ -262,16 +292,23 @@ public final class Benchmark {
                 long latency = System.nanoTime() - payload.getLong(0);
                 if (payload.getLong(8) >= warmup) {
                     recorder.recordValue(Math.min(Math.max(latency, 0), HISTOGRAM_MAX_NANOS));
+                } else {
+                    warmedUp.increment();
                 }
                 handled.increment();
             });
             try {
-                publishOnSchedule(channel, template, total, interval);
+                publishOnSchedule(channel, template, 0, warmup, interval);
+                warmedUp.await(config.timeout(), () -> describe(Scenario.LATENCY, size, target) + " (warm-up)");
+                publishOnSchedule(channel, template, warmup, total, interval);
                 handled.await(config.timeout(), () -> describe(Scenario.LATENCY, size, target));
                 channel.awaitPublished(config.timeout());
             } finally {
                 consumers.close();
             }
+        }
+        if (!measured) {
+            return null;
         }
         Histogram h = recorder.getIntervalHistogram();
         return new double[] {
@@ -282,11 +319,15 @@ public final class Benchmark {
         };
     }
 
-    /** Publishes {@code total} messages, message i due at start + i * interval, each stamped with its due time. */
-    private static void publishOnSchedule(BenchChannel channel, byte[] template, long total, double interval) {
+    /**
+     * Publishes messages {@code from} to {@code to - 1}, message i due at start + (i - from) * interval, each
+     * stamped with its due time and its number.
+     */
+    private static void publishOnSchedule(BenchChannel channel, byte[] template, long from, long to,
+            double interval) {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
-        for (long i = 0; i < total; i++) {
-            long due = start + (long) (i * interval);
+        for (long i = from; i < to; i++) {
+            long due = start + (long) ((i - from) * interval);
             waitUntil(due);
             channel.publish(stamp(template, due, i));
         }
@@ -312,7 +353,7 @@ public final class Benchmark {
 
     /** Returns the peak while draining and the figure after draining, in MiB above the heap before filling. */
     private double[] heap(int size, BenchTarget target) {
-        announce(Scenario.HEAP, size, target);
+        announce(Scenario.HEAP, size, target, "");
         int n = config.heapMessages();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         byte[] template = template(size);
@@ -351,8 +392,20 @@ public final class Benchmark {
 
     // ---- helpers
 
-    private void announce(Scenario s, int size, BenchTarget target) {
-        progress.step(++step, steps, describe(s, size, target));
+    /** How many runs {@link #measure} makes of {@code s} for one target and size: the steps of the progress. */
+    private int runsPerTarget(Scenario s) {
+        switch (s) {
+            case LATENCY:
+                return 2;
+            case HEAP:
+                return 1;
+            default:
+                return config.repeat() + (config.warmup() ? 1 : 0);
+        }
+    }
+
+    private void announce(Scenario s, int size, BenchTarget target, String phase) {
+        progress.step(++step, steps, describe(s, size, target) + (phase.isEmpty() ? "" : " (" + phase + ")"));
     }
 
     private static String describe(Scenario s, int size, BenchTarget target) {
@@ -418,7 +471,7 @@ public final class Benchmark {
         s.put("brokerOptions", options.toString());
         s.put("summary", String.format(Locale.ROOT,
                 "%,d messages per throughput run (median of %d%s), batches of %d; latency at %,d msg/s for %s "
-                        + "after %s of warm-up; heap with a %,d-message backlog",
+                        + "after %s warm-ups; heap with a %,d-message backlog",
                 config.messages(), config.repeat(), config.warmup() ? ", after a warm-up run" : "",
                 config.batchSize(), config.rate(), human(config.latencyDuration()), human(config.latencyWarmup()),
                 config.heapMessages()) + (options.isEmpty() ? "" : "; broker options " + options));
@@ -438,6 +491,9 @@ public final class Benchmark {
 
         Countdown(long expected) {
             this.expected = expected;
+            if (expected == 0) {
+                done.countDown();
+            }
         }
 
         void increment() {

@@ -45,8 +45,11 @@ class BenchmarkTest {
         assertThat(report.broker()).isEqualTo("memory://");
         assertThat(report.library()).isEqualTo("GreenLang Messaging on memory://");
         assertThat(report.baseline()).isEqualTo("ArrayBlockingQueue hand-off between threads");
-        assertThat(steps).hasSize(14).startsWith("1/14 publish, single, 100 B: library",
-                "2/14 publish, single, 100 B: raw");
+        assertThat(steps).hasSize(16).startsWith("1/16 publish, single, 100 B: library",
+                "2/16 publish, single, 100 B: raw");
+        assertThat(steps).containsSubsequence("11/16 latency at fixed rate, 100 B: library (warm-up)",
+                "12/16 latency at fixed rate, 100 B: raw (warm-up)", "13/16 latency at fixed rate, 100 B: library",
+                "14/16 latency at fixed rate, 100 B: raw");
         assertThat(report.measurements()).extracting(Measurement::scenario).containsOnly(Scenario.values());
         assertThat(report.measurements()).hasSize(5 + 4 + 2);
         for (Measurement m : report.measurements()) {

@@ -62,9 +62,10 @@ final class BenchCommand extends BaseCommand {
             description = "How long latency is recorded (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--latency-warmup", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(names = "--latency-warmup", paramLabel = "DURATION", defaultValue = "5s",
             converter = Converters.DurationConverter.class,
-            description = "Fixed-rate publishing before latency is recorded (default ${DEFAULT-VALUE}).")
+            description = "Unrecorded fixed-rate publishing, once for each target before either is measured and "
+                    + "again before each measured run (default ${DEFAULT-VALUE}).")
     Duration latencyWarmup;
 
     @Option(names = "--heap-messages", paramLabel = "N", defaultValue = "1000000",

@@ -59,7 +59,7 @@ class BenchCommandTest {
         }
         assertThat(scenarios).containsExactlyInAnyOrder("publish", "publish-batch", "drain-1", "drain-2",
                 "end-to-end", "latency", "heap");
-        assertThat(r.err()).contains("bench: [1/28] publish, single, 100 B: library");
+        assertThat(r.err()).contains("bench: [1/32] publish, single, 100 B: library");
     }
 
     @Test
