@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The binary envelope of a message, as network backends (Redis, Kafka) store it. Every field survives a round
@@ -73,31 +72,40 @@ public final class WireFormat {
         Map<String, String> headers = message.headers();
         int payloadSize = message.payloadSize();
 
-        long size = 4 + 1 + stringSize(message.id(), "id") + stringSize(message.topic(), "topic")
-                + stringSize(message.contentType(), "contentType") + varintSize(headers.size()) + 1 + 8;
+        // the UTF-8 length of every string, in the order they are written, so each is measured once
+        int[] lengths = new int[3 + 2 * headers.size() + 3];
+        int n = 0;
+        lengths[n++] = utf8Length(message.id(), "id");
+        lengths[n++] = utf8Length(message.topic(), "topic");
+        lengths[n++] = utf8Length(message.contentType(), "contentType");
         for (Map.Entry<String, String> e : headers.entrySet()) {
-            size += stringSize(e.getKey(), "header name") + stringSize(e.getValue(), "header " + e.getKey());
+            lengths[n++] = utf8Length(e.getKey(), "header name");
+            lengths[n++] = utf8Length(e.getValue(), "header " + e.getKey());
         }
         int flags = 0;
+        long size = 4 + 1 + varintSize(headers.size()) + 1 + 8;
         if (expiresAt.isPresent()) {
             flags |= HAS_EXPIRY;
             size += 8;
         }
         if (correlationId != null) {
             flags |= HAS_CORRELATION_ID;
-            size += stringSize(correlationId, "correlationId");
+            lengths[n++] = utf8Length(correlationId, "correlationId");
         }
         if (replyTo != null) {
             flags |= HAS_REPLY_TO;
-            size += stringSize(replyTo, "replyTo");
+            lengths[n++] = utf8Length(replyTo, "replyTo");
         }
         if (key != null) {
             flags |= HAS_KEY;
-            size += stringSize(key, "key");
+            lengths[n++] = utf8Length(key, "key");
         }
         if (hash != null) {
             flags |= HAS_HASH;
             size += HASH_BYTES;
+        }
+        for (int i = 0; i < n; i++) {
+            size += varintSize(lengths[i]) + (long) lengths[i];
         }
         size += varintSize(payloadSize) + payloadSize;
         if (size > Integer.MAX_VALUE - 8) {
@@ -105,7 +113,7 @@ public final class WireFormat {
                     + size + " bytes)");
         }
 
-        Writer w = new Writer((int) size);
+        Writer w = new Writer((int) size, lengths);
         w.u8('G');
         w.u8('L');
         w.u8('M');
@@ -134,7 +142,7 @@ public final class WireFormat {
             w.string(key);
         }
         if (hash != null) {
-            w.bytes(HEX.parseHex(hash));
+            w.hex(hash);
         }
         w.varint(payloadSize);
         message.payloadBuffer().get(w.buffer, w.position, payloadSize);
@@ -176,11 +184,6 @@ public final class WireFormat {
         return n;
     }
 
-    private static long stringSize(String s, String field) {
-        int length = utf8Length(s, field);
-        return varintSize(length) + (long) length;
-    }
-
     /** The UTF-8 length of {@code s}; rejects unpaired surrogates, which have no UTF-8 form. */
     private static int utf8Length(String s, String field) {
         int n = s.length();
@@ -209,13 +212,16 @@ public final class WireFormat {
         return (int) length;
     }
 
-    /** Writes into an array of the exact size. */
+    /** Writes into an array of the exact size; strings take their UTF-8 lengths from {@code lengths}, in order. */
     private static final class Writer {
         final byte[] buffer;
         int position;
+        private final int[] lengths;
+        private int nextLength;
 
-        Writer(int size) {
-            buffer = new byte[size];
+        Writer(int size, int[] lengths) {
+            this.buffer = new byte[size];
+            this.lengths = lengths;
         }
 
         void u8(int v) {
@@ -238,15 +244,25 @@ public final class WireFormat {
             position += 8;
         }
 
-        void bytes(byte[] b) {
-            System.arraycopy(b, 0, buffer, position, b.length);
-            position += b.length;
+        /** The 32 bytes of a hash given as 64 lowercase hex digits (the message checked the form). */
+        void hex(String hash) {
+            for (int i = 0; i < HASH_BYTES; i++) {
+                buffer[position++] = (byte) ((Character.digit(hash.charAt(2 * i), 16) << 4)
+                        | Character.digit(hash.charAt(2 * i + 1), 16));
+            }
         }
 
         /** A varint UTF-8 length, then the UTF-8, encoded in place (the string was checked by utf8Length). */
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the plain copy ASCII needs
         void string(String s) {
-            varint(utf8Length(s, "string"));
+            int length = lengths[nextLength++];
+            varint(length);
             int n = s.length();
+            if (length == n) { // only ASCII has as many UTF-8 bytes as chars
+                s.getBytes(0, n, buffer, position);
+                position += n;
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c < 0x80) {
@@ -305,48 +321,56 @@ public final class WireFormat {
                         VERSION));
             }
             String id = string("id");
-            Message.Builder builder = build("topic", () -> Message.builder(string("topic")));
-            apply("id", () -> builder.id(id));
-            String contentType = string("contentType");
-            apply("contentType", () -> builder.contentType(contentType));
-            int headerCount = varint("header count");
-            if (headerCount > remaining() / 2) {
-                throw fail("the header count " + headerCount + " exceeds what the remaining " + remaining()
-                        + " bytes can hold");
-            }
-            Set<String> names = headerCount == 0 ? Set.of() : new HashSet<>();
-            for (int i = 0; i < headerCount; i++) {
-                String name = string("header name");
-                String value = string("header '" + name + "' value");
-                if (!names.add(name)) {
-                    throw fail("header '" + name + "' appears twice");
+            String topic = string("topic");
+            String field = "topic";
+            Message.Builder builder;
+            try {
+                builder = Message.builder(topic);
+                field = "id";
+                builder.id(id);
+                field = "contentType";
+                builder.contentType(string(field));
+                int headerCount = varint("header count");
+                if (headerCount > remaining() / 2) {
+                    throw fail("the header count " + headerCount + " exceeds what the remaining " + remaining()
+                            + " bytes can hold");
                 }
-                apply("header '" + name + "'", () -> builder.header(name, value));
-            }
-            int priority = u8("priority");
-            apply("priority", () -> builder.priority(priority));
-            Instant createdAt = instant(int64("createdAt"));
-            builder.createdAt(createdAt);
-            if ((flags & HAS_EXPIRY) != 0) {
-                builder.expiresAt(instant(int64("expiresAt")));
-            }
-            if ((flags & HAS_CORRELATION_ID) != 0) {
-                String correlationId = string("correlationId");
-                apply("correlationId", () -> builder.correlationId(correlationId));
-            }
-            if ((flags & HAS_REPLY_TO) != 0) {
-                String replyTo = string("replyTo");
-                apply("replyTo", () -> builder.replyTo(replyTo));
-            }
-            if ((flags & HAS_KEY) != 0) {
-                String key = string("key");
-                apply("key", () -> builder.key(key));
+                Set<String> names = headerCount == 0 ? Set.of() : new HashSet<>();
+                for (int i = 0; i < headerCount; i++) {
+                    String name = string("header name");
+                    field = "header '" + name + "' value";
+                    String value = string(field);
+                    if (!names.add(name)) {
+                        throw fail("header '" + name + "' appears twice");
+                    }
+                    field = "header '" + name + "'";
+                    builder.header(name, value);
+                }
+                field = "priority";
+                builder.priority(u8(field));
+                builder.createdAt(instant(int64("createdAt")));
+                if ((flags & HAS_EXPIRY) != 0) {
+                    builder.expiresAt(instant(int64("expiresAt")));
+                }
+                if ((flags & HAS_CORRELATION_ID) != 0) {
+                    field = "correlationId";
+                    builder.correlationId(string(field));
+                }
+                if ((flags & HAS_REPLY_TO) != 0) {
+                    field = "replyTo";
+                    builder.replyTo(string(field));
+                }
+                if ((flags & HAS_KEY) != 0) {
+                    field = "key";
+                    builder.key(string(field));
+                }
+            } catch (IllegalArgumentException e) {
+                throw fail("field '" + field + "' is invalid: " + e.getMessage());
             }
             if ((flags & HAS_HASH) != 0) {
                 require("provenance hash", HASH_BYTES);
-                String hash = HEX.formatHex(b, position, position + HASH_BYTES);
+                builder.provenanceHash(HEX.formatHex(b, position, position + HASH_BYTES));
                 position += HASH_BYTES;
-                builder.provenanceHash(hash);
             }
             int payloadLength = varint("payload length");
             require("payload", payloadLength);
@@ -421,22 +445,6 @@ public final class WireFormat {
                         .toString();
             } catch (CharacterCodingException e) {
                 throw fail("field '" + field + "' at offset " + start + " is not valid UTF-8");
-            }
-        }
-
-        private Message.Builder build(String field, Supplier<Message.Builder> step) {
-            try {
-                return step.get();
-            } catch (IllegalArgumentException e) {
-                throw fail("field '" + field + "' is invalid: " + e.getMessage());
-            }
-        }
-
-        private void apply(String field, Runnable step) {
-            try {
-                step.run();
-            } catch (IllegalArgumentException e) {
-                throw fail("field '" + field + "' is invalid: " + e.getMessage());
             }
         }
 

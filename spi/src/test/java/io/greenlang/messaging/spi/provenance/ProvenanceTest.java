@@ -73,6 +73,39 @@ class ProvenanceTest {
         assertThat(Provenance.hash(m, CODECS)).isEqualTo(sha256(bytes.toByteArray()));
     }
 
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 8 * 1024, 8 * 1024 + 1, 300_000})
+    void hashesPayloadsOfEverySizeAsTheDocumentedEncodingSays(int size) throws IOException {
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) (i * 31);
+        }
+        String longValue = "x".repeat(70_000); // grows the hashing buffer past what a thread keeps
+        Message m = base().header("big", longValue).payload(payload).build();
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write("GLM1".getBytes(StandardCharsets.US_ASCII));
+        string(out, "018f2b6e-0000-7000-8000-000000000001");
+        string(out, "esg.readings");
+        out.writeInt(1);
+        string(out, "big");
+        string(out, longValue);
+        out.writeByte(Message.DEFAULT_PRIORITY);
+        out.writeLong(1_714_558_530_123_456L);
+        out.writeByte(0); // no expiry
+        out.writeInt(-1);
+        out.writeInt(-1);
+        out.writeInt(-1);
+        out.writeByte('R');
+        out.writeInt(size);
+        out.write(payload);
+
+        assertThat(Provenance.hash(m, CODECS)).isEqualTo(sha256(bytes.toByteArray()));
+        assertThat(Provenance.hash(m, CODECS)).as("the same again, on a thread whose buffer was reset")
+                .isEqualTo(sha256(bytes.toByteArray()));
+    }
+
     @Test
     void hashesJsonPayloadsAsCanonicalJson() throws IOException {
         String json = "{ \"b\" : [1, 2.50, \"x\\u00e9\\n\", 1e2, -0.0],\n \"a\": {\"z\": null, \"y\": true} }";
