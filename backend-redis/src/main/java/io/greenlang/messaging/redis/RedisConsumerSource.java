@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *       ({@code XREADGROUP ... 0}): entries it took before a crash or whose reply was lost;</li>
  *   <li>every half lease, claims entries idle longer than the lease from any member ({@code XAUTOCLAIM});</li>
  *   <li>reads new entries with {@code XREADGROUP GROUP g c COUNT n [BLOCK t] STREAMS retry b2 b1 b0 > > > >}
- *       on its own connection, blocking only when nothing is buffered;</li>
+ *       on its own connection, blocking only when nothing is buffered. When a read comes back full (a backlog),
+ *       the next one is sent before the poll returns, without {@code BLOCK}, and the following poll takes its
+ *       reply (before anything else, so recovery and claims never see its entries unheld): Redis serves one
+ *       batch while the runtime hands out the previous one;</li>
  *   <li>hands out at most {@code max} of what it holds, by priority: the highest band first, but after 9
  *       deliveries in a row from a higher band while a lower band waits, the 10th is the oldest waiting lower
  *       one. Retries, released and reclaimed entries go to the front of their message's band. The rest stays
@@ -120,6 +123,9 @@ final class RedisConsumerSource implements ConsumerSource {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<ArrayDeque<Handle>> buffer = new ArrayList<>();
     private int bufferedCount;
+    private boolean lastReadFull;
+    private CompletableFuture<List<StreamMessage<byte[], byte[]>>> readAhead;
+    private int readAheadCount;
     private int servedHigherInARow;
     private long nextMoveNanos;
     private boolean recover = true;
@@ -179,6 +185,8 @@ final class RedisConsumerSource implements ConsumerSource {
         lock.lockInterruptibly();
         try {
             sendOwed();
+            // first, so that recovery and claims never see entries the read ahead took but no handle holds yet
+            int readAheadGot = collectReadAhead();
             if (System.nanoTime() - nextMoveNanos >= 0) {
                 moveDueRetries();
                 nextMoveNanos = System.nanoTime() + MOVE_INTERVAL_NANOS;
@@ -190,10 +198,12 @@ final class RedisConsumerSource implements ConsumerSource {
                 boolean scanned = claimIdle(max);
                 nextClaimNanos = System.nanoTime() + (scanned ? leaseNanos / 2 : 0);
             }
-            if (bufferedCount < max) {
+            if (bufferedCount < max && readAheadGot == 0) {
                 read(max, bufferedCount == 0 ? timeout : Duration.ZERO);
             }
-            return takeFromBuffer(max);
+            List<InboundMessage> out = takeFromBuffer(max);
+            readAheadIfBacklogged(max);
+            return out;
         } catch (MessagingException e) {
             if (RedisErrors.isNoGroup(e)) {
                 LOG.warn("The group {} of topic {} is gone from Redis (NOGROUP: the server restarted without its data, "
@@ -213,10 +223,39 @@ final class RedisConsumerSource implements ConsumerSource {
 
     /** Reads new entries: retry stream first, then the bands, highest first. */
     private void read(int max, Duration timeout) throws InterruptedException {
-        XReadArgs args = XReadArgs.Builder.count(max);
         long blockMillis = 0;
         if (!timeout.isZero()) {
             blockMillis = Math.max(1, Math.min(timeout.toMillis(), broker.settings().blockTimeout().toMillis()));
+        }
+        buffer(awaitRead(sendRead(max, blockMillis), blockMillis, readDescription()), max);
+    }
+
+    /**
+     * Sends the next read without waiting when the last one came back full: a backlog is waiting, and Redis can
+     * serve the next batch while the runtime hands out this one.
+     */
+    private void readAheadIfBacklogged(int max) {
+        if (lastReadFull && readAhead == null && !closed) {
+            readAheadCount = max;
+            readAhead = sendRead(max, 0);
+        }
+    }
+
+    /** Buffers what the read sent ahead got, if one was sent; returns how many entries that was. */
+    private int collectReadAhead() throws InterruptedException {
+        if (readAhead == null) {
+            return 0;
+        }
+        CompletableFuture<List<StreamMessage<byte[], byte[]>>> pending = readAhead;
+        readAhead = null;
+        List<StreamMessage<byte[], byte[]>> got = awaitRead(pending, 0, readDescription());
+        buffer(got, readAheadCount);
+        return got.size();
+    }
+
+    private CompletableFuture<List<StreamMessage<byte[], byte[]>>> sendRead(int max, long blockMillis) {
+        XReadArgs args = XReadArgs.Builder.count(max);
+        if (blockMillis > 0) {
             args.block(blockMillis);
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -224,8 +263,16 @@ final class RedisConsumerSource implements ConsumerSource {
         for (int i = 0; i < READ_ORDER.length; i++) {
             offsets[i] = XReadArgs.StreamOffset.lastConsumed(streams[READ_ORDER[i]]);
         }
-        List<StreamMessage<byte[], byte[]>> got = awaitRead(reader.xreadgroup(Consumer.from(group, consumer), args,
-                offsets).toCompletableFuture(), blockMillis, "read topic '" + topic + "' for group '" + groupName + "'");
+        return reader.xreadgroup(Consumer.from(group, consumer), args, offsets).toCompletableFuture();
+    }
+
+    private String readDescription() {
+        return "read topic '" + topic + "' for group '" + groupName + "'";
+    }
+
+    /** Buffers freshly read entries; {@code count} is the COUNT the read asked for. */
+    private void buffer(List<StreamMessage<byte[], byte[]>> got, int count) {
+        lastReadFull = got.size() >= count;
         List<Handle> retries = new ArrayList<>();
         for (StreamMessage<byte[], byte[]> m : got) {
             int stream = streamIndex(m.getStream());
@@ -817,6 +864,12 @@ final class RedisConsumerSource implements ConsumerSource {
         try {
             locked = lock.tryLock(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (locked) {
+                try {
+                    collectReadAhead(); // what it took goes back with the rest of the buffer
+                } catch (MessagingException e) {
+                    LOG.debug("The last read ahead of {}/{} failed at close; its entries stay pending for a claim: {}",
+                            topic, groupName, e.getMessage());
+                }
                 for (ArrayDeque<Handle> band : buffer) {
                     for (Handle h : band) {
                         if (h.settled.compareAndSet(false, true)) {
