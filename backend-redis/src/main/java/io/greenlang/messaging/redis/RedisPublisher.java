@@ -13,6 +13,7 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandKeyword;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 final class RedisPublisher {
     private static final long FIRST_PAUSE_MILLIS = 20;
     private static final long MAX_PAUSE_MILLIS = 500;
+    private static final byte[] APPROXIMATELY = {'~'};
+    private static final byte[] NEW_ID = {'*'};
 
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -51,6 +54,8 @@ final class RedisPublisher {
     private final RedisSettings settings;
     private final RedisErrors errors;
     private final ScheduledExecutorService scheduler;
+    private volatile BandKeys lastBandKeys;
+    private volatile TrimThreshold lastThreshold;
 
     RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings, RedisErrors errors,
             ScheduledExecutorService scheduler) {
@@ -68,20 +73,15 @@ final class RedisPublisher {
         byte[][] streamKeys = new byte[n][];
         byte[][] envelopes = new byte[n][];
         int[] bands = new int[n];
-        String lastTopic = null;
-        byte[][] topicKeys = new byte[Keys.BANDS][];
+        BandKeys topicKeys = null;
         for (int i = 0; i < n; i++) {
             Message m = messages.get(i);
-            if (!m.topic().equals(lastTopic)) {
-                lastTopic = m.topic();
-                java.util.Arrays.fill(topicKeys, null);
+            if (topicKeys == null || !topicKeys.topic().equals(m.topic())) {
+                topicKeys = bandKeys(m.topic());
             }
             int band = Keys.band(m.priority());
-            if (topicKeys[band] == null) {
-                topicKeys[band] = keys.band(m.topic(), band);
-            }
             bands[i] = band;
-            streamKeys[i] = topicKeys[band];
+            streamKeys[i] = topicKeys.keys()[band];
             envelopes[i] = WireFormat.encode(m);
         }
         Batch batch = new Batch(messages, streamKeys, envelopes, bands,
@@ -166,25 +166,45 @@ final class RedisPublisher {
         for (int i : indices) {
             CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(batch.keys[i]);
             if (settings.maxLength() > 0) {
-                args.add("MAXLEN").add("~").add(settings.maxLength());
+                args.add(CommandKeyword.MAXLEN).add(APPROXIMATELY).add(settings.maxLength());
             } else if (trim != null) {
-                args.add("MINID").add("~").add(trim);
+                args.add(CommandKeyword.MINID).add(APPROXIMATELY).add(trim);
             }
-            args.add("*").add(Fields.MESSAGE).add(batch.envelopes[i]);
+            args.add(NEW_ID).add(Fields.MESSAGE).add(batch.envelopes[i]);
             commands.add(new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(ByteArrayCodec.INSTANCE),
                     args)));
         }
         try {
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            List<RedisCommand<byte[], byte[], ?>> dispatched = (List) commands;
-            connection.dispatch(dispatched);
+            if (commands.size() == 1) {
+                connection.dispatch(commands.get(0));
+            } else {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                List<RedisCommand<byte[], byte[], ?>> dispatched = (List) commands;
+                connection.dispatch(dispatched);
+            }
         } catch (RuntimeException e) {
             for (AsyncCommand<byte[], byte[], String> c : commands) {
                 c.completeExceptionally(e);
             }
         }
-        CompletableFuture.allOf(commands.toArray(new CompletableFuture<?>[0]))
-                .whenComplete((ignored, failure) -> settle(batch, indices, commands, pauseMillis));
+        CompletableFuture<?> all = commands.size() == 1 ? commands.get(0)
+                : CompletableFuture.allOf(commands.toArray(new CompletableFuture<?>[0]));
+        all.whenComplete((ignored, failure) -> settle(batch, indices, commands, pauseMillis));
+    }
+
+    /** The band stream keys of {@code topic}; the last topic's are kept, as most publishers stick to one. */
+    private BandKeys bandKeys(String topic) {
+        BandKeys last = lastBandKeys;
+        if (last != null && last.topic().equals(topic)) {
+            return last;
+        }
+        byte[][] bands = new byte[Keys.BANDS][];
+        for (int b = 0; b < Keys.BANDS; b++) {
+            bands[b] = keys.band(topic, b);
+        }
+        last = new BandKeys(topic, bands);
+        lastBandKeys = last;
+        return last;
     }
 
     private void settle(Batch batch, int[] indices, List<AsyncCommand<byte[], byte[], String>> commands,
@@ -259,14 +279,33 @@ final class RedisPublisher {
                 + "')";
     }
 
-    /** The {@code MINID} threshold for the retention, or {@code null} if nothing is to be trimmed. */
+    /**
+     * The {@code MINID} threshold for the retention, or {@code null} if nothing is to be trimmed. It is
+     * worked out once a second, which keeps entries at most a second longer than the retention (on top of
+     * the slack of {@code ~}).
+     */
     byte[] trimThreshold() {
         long retention = settings.retention().toMillis();
-        long threshold = System.currentTimeMillis() - retention;
+        long now = System.currentTimeMillis();
+        long threshold = now - retention;
         if (retention <= 0 || threshold <= 0) {
             return null;
         }
-        return Fields.bytes(Long.toString(threshold));
+        TrimThreshold cached = lastThreshold;
+        long second = now / 1000;
+        if (cached == null || cached.second() != second) {
+            cached = new TrimThreshold(second, Fields.bytes(Long.toString(threshold)));
+            lastThreshold = cached;
+        }
+        return cached.threshold();
+    }
+
+    /** The band stream keys of one topic. */
+    private record BandKeys(String topic, byte[][] keys) {
+    }
+
+    /** A {@code MINID} threshold and the second it was worked out in. */
+    private record TrimThreshold(long second, byte[] threshold) {
     }
 
     /** One publish call: its messages, what they became, and its outcome. */
