@@ -1,6 +1,5 @@
 package io.greenlang.messaging.spi.metrics;
 
-import io.greenlang.messaging.LatencySummary;
 import io.greenlang.messaging.MetricsSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
@@ -8,12 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  * A broker's counters and latencies, cheap to record on the hot path, readable without Micrometer through
  * {@link #snapshot()} and exposed in any Micrometer registry through {@link #bindTo(MeterRegistry)}.
  *
- * <p>Counters are {@link LongAdder}s: recording takes no lock and looks nothing up. Latencies are Micrometer
- * {@link Timer}s with client-side percentiles 0.5, 0.95 and 0.99 over a sliding window of about two minutes,
- * kept in a private registry so that {@link #snapshot()} works whether or not a registry is bound.
+ * <p>Counters are {@link LongAdder}s: recording takes no lock and looks nothing up. Latencies go to an
+ * HdrHistogram recorder for {@link #snapshot()} (percentiles 0.5, 0.95 and 0.99 over a sliding window of about
+ * two minutes), and to a Micrometer {@link Timer} with the same client-side percentiles in each bound registry;
+ * with no registry bound, no Micrometer code runs on the hot path.
  *
  * <p>Meters, each tagged {@code backend} and {@code broker}: the counters {@value #PUBLISHED},
  * {@value #DELIVERED}, {@value #ACKED}, {@value #RETRIED}, {@value #DEAD_LETTERED}, {@value #EXPIRED} and
@@ -58,13 +54,11 @@ public final class BrokerMetrics implements AutoCloseable {
     private final LongAdder failed = new LongAdder();
 
     private final Tags tags;
-    private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
-    /** Recorded to on the hot path; forwards to the private registry and every bound one. */
-    private final Timer publishTimer;
-    private final Timer endToEndTimer;
-    /** The private registry's own timers, read by {@link #snapshot()}. */
-    private final Timer localPublishTimer;
-    private final Timer localEndToEndTimer;
+    private final LatencyWindow publishWindow = new LatencyWindow();
+    private final LatencyWindow endToEndWindow = new LatencyWindow();
+    /** The timers of the bound registries, replaced whole on every change. */
+    private volatile Timer[] publishTimers = new Timer[0];
+    private volatile Timer[] endToEndTimers = new Timer[0];
 
     /** Guarded by {@code this}. */
     private final Map<MeterRegistry, List<Meter>> bound = new IdentityHashMap<>();
@@ -80,13 +74,6 @@ public final class BrokerMetrics implements AutoCloseable {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(brokerName, "brokerName");
         this.tags = Tags.of("backend", backend, "broker", brokerName);
-        SimpleMeterRegistry local = new SimpleMeterRegistry();
-        composite.add(local);
-        this.publishTimer = publishTimerBuilder().register(composite);
-        this.endToEndTimer = endToEndTimerBuilder().register(composite);
-        // Registered in the composite already, so these return the very timers the composite forwards to.
-        this.localPublishTimer = publishTimerBuilder().register(local);
-        this.localEndToEndTimer = endToEndTimerBuilder().register(local);
     }
 
     /**
@@ -103,7 +90,7 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** Records the time from a publish call to the broker's confirmation; a negative value counts as 0. */
     public void publishLatency(long nanos) {
-        publishTimer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        record(nanos, publishWindow, publishTimers);
     }
 
     /** Counts one handler invocation, retries included. */
@@ -116,7 +103,15 @@ public final class BrokerMetrics implements AutoCloseable {
      * step between hosts) counts as 0.
      */
     public void endToEndLatency(long nanos) {
-        endToEndTimer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        record(nanos, endToEndWindow, endToEndTimers);
+    }
+
+    private static void record(long nanos, LatencyWindow window, Timer[] timers) {
+        long value = Math.max(0, nanos);
+        window.record(value);
+        for (Timer timer : timers) {
+            timer.record(value, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Counts one acknowledged message. */
@@ -150,8 +145,8 @@ public final class BrokerMetrics implements AutoCloseable {
      */
     public MetricsSnapshot snapshot() {
         return new MetricsSnapshot(published.sum(), delivered.sum(), acked.sum(), retried.sum(),
-                deadLettered.sum(), expired.sum(), failed.sum(), summary(localPublishTimer),
-                summary(localEndToEndTimer));
+                deadLettered.sum(), expired.sum(), failed.sum(), publishWindow.summary(),
+                endToEndWindow.summary());
     }
 
     /**
@@ -178,11 +173,13 @@ public final class BrokerMetrics implements AutoCloseable {
         meters.add(counter(DEAD_LETTERED, deadLettered, "Messages moved to a dead-letter queue", registry));
         meters.add(counter(EXPIRED, expired, "Messages found expired instead of being delivered", registry));
         meters.add(counter(FAILED, failed, "Handler invocations that failed", registry));
-        composite.add(registry);
-        // The composite registered its child timers in the registry; these calls return those very timers.
-        meters.add(publishTimerBuilder().register(registry));
-        meters.add(endToEndTimerBuilder().register(registry));
+        Timer publishTimer = publishTimerBuilder().register(registry);
+        Timer endToEndTimer = endToEndTimerBuilder().register(registry);
+        meters.add(publishTimer);
+        meters.add(endToEndTimer);
         bound.put(registry, meters);
+        publishTimers = append(publishTimers, publishTimer);
+        endToEndTimers = append(endToEndTimers, endToEndTimer);
     }
 
     /**
@@ -195,10 +192,9 @@ public final class BrokerMetrics implements AutoCloseable {
             return;
         }
         closed = true;
-        bound.forEach((registry, meters) -> {
-            composite.remove(registry);
-            meters.forEach(registry::remove);
-        });
+        publishTimers = new Timer[0];
+        endToEndTimers = new Timer[0];
+        bound.forEach((registry, meters) -> meters.forEach(registry::remove));
         bound.clear();
     }
 
@@ -229,27 +225,9 @@ public final class BrokerMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    private static LatencySummary summary(Timer timer) {
-        HistogramSnapshot snapshot = timer.takeSnapshot();
-        if (snapshot.count() == 0) {
-            return LatencySummary.EMPTY;
-        }
-        Duration max = Duration.ofNanos(Math.round(snapshot.max(TimeUnit.NANOSECONDS)));
-        Duration p50 = Duration.ZERO;
-        Duration p95 = Duration.ZERO;
-        Duration p99 = Duration.ZERO;
-        for (ValueAtPercentile v : snapshot.percentileValues()) {
-            // percentiles are histogram estimates and can land above the exact maximum: never report that
-            Duration estimate = Duration.ofNanos(Math.round(v.value(TimeUnit.NANOSECONDS)));
-            Duration d = estimate.compareTo(max) > 0 ? max : estimate;
-            if (v.percentile() == 0.5) {
-                p50 = d;
-            } else if (v.percentile() == 0.95) {
-                p95 = d;
-            } else if (v.percentile() == 0.99) {
-                p99 = d;
-            }
-        }
-        return new LatencySummary(snapshot.count(), p50, p95, p99, max);
+    private static Timer[] append(Timer[] timers, Timer timer) {
+        Timer[] more = Arrays.copyOf(timers, timers.length + 1);
+        more[timers.length] = timer;
+        return more;
     }
 }
