@@ -30,12 +30,17 @@ import java.util.concurrent.locks.Condition;
 final class MemoryGroup {
     static final int FAIRNESS_INTERVAL = 10;
     private static final long REAP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SPIN_NANOS = 20_000;
 
     final String name;
     private final MemoryTopic topic;
     private final Condition ready;
     private final List<ArrayDeque<Ticket>> bands = new ArrayList<>(Message.MAX_PRIORITY + 1);
     private int waiting;
+    /** Counts enqueues, for members spinning without the lock. */
+    private volatile long enqueued;
+    /** Whether the last poll found something; only the group's own pollers read and write it. */
+    private volatile boolean lastPollFound;
     private int servedHigherInARow;
     private final PriorityQueue<Ticket> delayed = new PriorityQueue<>(Comparator.comparingLong(Ticket::dueNanos));
     private final LeaseTable leased = new LeaseTable();
@@ -65,6 +70,7 @@ final class MemoryGroup {
         }
         waiting += entries.size();
         if (!entries.isEmpty()) {
+            enqueued++;
             ready.signal();
         }
     }
@@ -72,11 +78,15 @@ final class MemoryGroup {
     void enqueueNew(Entry e) {
         bands.get(e.message().priority()).addLast(new Ticket(e));
         waiting++;
+        enqueued++;
         ready.signal();
     }
 
     /** Takes up to {@code max} tickets for {@code owner}, waiting up to {@code timeout} for the first. */
     List<Lease> poll(String owner, int max, Duration timeout, Duration leaseTimeout) throws InterruptedException {
+        if (lastPollFound) {
+            awaitBriefly();
+        }
         topic.lock.lockInterruptibly();
         try {
             long now = System.nanoTime();
@@ -95,10 +105,12 @@ final class MemoryGroup {
                     if (waiting > 0) {
                         ready.signal(); // more than we could take: wake another member
                     }
+                    lastPollFound = true;
                     return out;
                 }
                 long wait = deadline - now;
                 if (wait <= 0) {
+                    lastPollFound = false;
                     return List.of();
                 }
                 if (!delayed.isEmpty()) {
@@ -112,6 +124,25 @@ final class MemoryGroup {
             }
         } finally {
             topic.lock.unlock();
+        }
+    }
+
+    /**
+     * Spins for at most {@value #SPIN_NANOS} ns, without the lock, until a new message arrives. A consumer that
+     * keeps up with a busy producer would otherwise park after nearly every message and cost the producer a
+     * wake-up (a system call) per publish. Only after a poll that found something, so an idle group never spins.
+     */
+    private void awaitBriefly() {
+        long seen = enqueued;
+        if (waiting > 0 || !settlements.isEmpty()) {
+            return; // racy reads: at worst a spin too many or too few
+        }
+        long end = System.nanoTime() + SPIN_NANOS;
+        for (int i = 1; enqueued == seen; i++) {
+            Thread.onSpinWait();
+            if ((i & 63) == 0 && System.nanoTime() - end > 0) {
+                return;
+            }
         }
     }
 
