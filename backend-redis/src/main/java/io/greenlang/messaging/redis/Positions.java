@@ -62,6 +62,26 @@ final class Positions {
                 + "band:ms-seq such as 1:1718000000000-0, as returned by publish or read.");
     }
 
+    /**
+     * The milliseconds of an entry id {@code ms-seq} that starts at {@code from} in {@code s}, or -1 if there is
+     * none there. Parses in place: it runs for every entry read.
+     */
+    static long leadingMillis(String s, int from) {
+        long millis = 0;
+        int i = from;
+        for (; i < s.length() && i - from < 19; i++) {
+            char c = s.charAt(i);
+            if (c == '-') {
+                break;
+            }
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            millis = millis * 10 + (c - '0');
+        }
+        return i > from && i < s.length() && s.charAt(i) == '-' ? millis : -1;
+    }
+
     /** Parses a stream entry id {@code ms-seq}. */
     static long[] entryId(String id) {
         int dash = id.indexOf('-');

@@ -966,11 +966,9 @@ final class RedisConsumerSource implements ConsumerSource {
         }
 
         private static long ageOf(Position position, String id) {
-            try {
-                return Positions.parse(position).millis();
-            } catch (IllegalArgumentException e) {
-                return Positions.entryId(id)[0];
-            }
+            String v = position.value();
+            long millis = Positions.leadingMillis(v, v.indexOf(':') + 1); // band:ms-seq
+            return millis >= 0 ? millis : Positions.leadingMillis(id, 0);
         }
 
         @Override
