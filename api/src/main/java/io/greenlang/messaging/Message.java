@@ -304,6 +304,19 @@ public final class Message {
             return this;
         }
 
+        /**
+         * The payload: a copy of {@code length} bytes of {@code bytes} from {@code offset}, for example the
+         * payload inside a larger buffer read from the wire.
+         *
+         * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes}
+         */
+        public Builder payload(byte[] bytes, int offset, int length) {
+            Objects.requireNonNull(bytes, "bytes");
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            this.payload = Arrays.copyOfRange(bytes, offset, offset + length);
+            return this;
+        }
+
         /** The payload as UTF-8, with content type {@code text/plain; charset=utf-8}. */
         public Builder text(String text) {
             this.payload = Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8);

@@ -37,6 +37,20 @@ class MessageTest {
     }
 
     @Test
+    void payloadCanBeARangeOfALargerBuffer() {
+        byte[] buffer = "xxabcyy".getBytes(StandardCharsets.UTF_8);
+        Message m = Message.builder("t").payload(buffer, 2, 3).build();
+        buffer[2] = 'z';
+
+        assertThat(m.payloadAsString()).isEqualTo("abc");
+        assertThat(Message.builder("t").payload(buffer, 7, 0).build().payloadSize()).isZero();
+        assertThatThrownBy(() -> Message.builder("t").payload(buffer, 5, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Message.builder("t").payload(buffer, -1, 2))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void ttlCountsFromCreationAndTimesAreMicroseconds() {
         Instant created = Instant.parse("2026-01-01T00:00:00.123456789Z");
         Message m = Message.builder("t").createdAt(created).ttl(Duration.ofSeconds(5)).build();

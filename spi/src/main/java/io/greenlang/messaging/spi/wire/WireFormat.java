@@ -2,6 +2,8 @@ package io.greenlang.messaging.spi.wire;
 
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.spi.codec.JsonCodec;
+import io.greenlang.messaging.spi.codec.MessagePackCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,6 +53,17 @@ public final class WireFormat {
     private static final int KNOWN_FLAGS = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH;
     private static final int HASH_BYTES = 32;
     private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The value of each lowercase hex digit, by char; a message's hash holds nothing else. */
+    private static final byte[] HEX_VALUES = new byte['f' + 1];
+    private static final List<String> KNOWN_CONTENT_TYPES = List.of(Message.OCTET_STREAM,
+            JsonCodec.CONTENT_TYPE, MessagePackCodec.CONTENT_TYPE);
+
+    static {
+        for (int i = 0; i < 16; i++) {
+            HEX_VALUES[HEX_DIGITS[i]] = (byte) i;
+        }
+    }
 
     private WireFormat() {
     }
@@ -163,6 +177,17 @@ public final class WireFormat {
         return new Reader(bytes).message();
     }
 
+    /** The 32 bytes at {@code from} as 64 lowercase hex digits. */
+    private static String hex(byte[] bytes, int from) {
+        byte[] digits = new byte[2 * HASH_BYTES];
+        for (int i = 0; i < HASH_BYTES; i++) {
+            int v = bytes[from + i] & 0xFF;
+            digits[2 * i] = HEX_DIGITS[v >>> 4];
+            digits[2 * i + 1] = HEX_DIGITS[v & 0xF];
+        }
+        return new String(digits, StandardCharsets.ISO_8859_1);
+    }
+
     private static long micros(Instant instant, String field) {
         try {
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
@@ -247,8 +272,7 @@ public final class WireFormat {
         /** The 32 bytes of a hash given as 64 lowercase hex digits (the message checked the form). */
         void hex(String hash) {
             for (int i = 0; i < HASH_BYTES; i++) {
-                buffer[position++] = (byte) ((Character.digit(hash.charAt(2 * i), 16) << 4)
-                        | Character.digit(hash.charAt(2 * i + 1), 16));
+                buffer[position++] = (byte) ((HEX_VALUES[hash.charAt(2 * i)] << 4) | HEX_VALUES[hash.charAt(2 * i + 1)]);
             }
         }
 
@@ -329,7 +353,7 @@ public final class WireFormat {
                 field = "id";
                 builder.id(id);
                 field = "contentType";
-                builder.contentType(string(field));
+                builder.contentType(contentType());
                 int headerCount = varint("header count");
                 if (headerCount > remaining() / 2) {
                     throw fail("the header count " + headerCount + " exceeds what the remaining " + remaining()
@@ -369,18 +393,41 @@ public final class WireFormat {
             }
             if ((flags & HAS_HASH) != 0) {
                 require("provenance hash", HASH_BYTES);
-                builder.provenanceHash(HEX.formatHex(b, position, position + HASH_BYTES));
+                builder.provenanceHash(hex(b, position));
                 position += HASH_BYTES;
             }
             int payloadLength = varint("payload length");
             require("payload", payloadLength);
-            byte[] payload = new byte[payloadLength];
-            System.arraycopy(b, position, payload, 0, payloadLength);
-            position += payloadLength;
-            if (position != b.length) {
-                throw fail((b.length - position) + " unexpected bytes follow the payload");
+            if (position + payloadLength != b.length) {
+                throw fail((b.length - position - payloadLength) + " unexpected bytes follow the payload");
             }
-            return builder.payload(payload).build();
+            builder.payload(b, position, payloadLength);
+            position += payloadLength;
+            return builder.build();
+        }
+
+        /** The content type; the common ones are the very constants, read without a new string. */
+        private String contentType() {
+            int start = position;
+            int length = varint("contentType length");
+            require("contentType", length);
+            for (String known : KNOWN_CONTENT_TYPES) {
+                if (known.length() == length && matches(known, position)) {
+                    position += length;
+                    return known;
+                }
+            }
+            position = start;
+            return string("contentType");
+        }
+
+        private boolean matches(String ascii, int at) {
+            for (int i = 0; i < ascii.length(); i++) {
+                if (b[at + i] != ascii.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private int remaining() {
