@@ -11,6 +11,8 @@ public final class Names {
     public static final int MAX_LENGTH = 249;
 
     private static final boolean[] ALLOWED = new boolean[128];
+    /** The last name found valid; compared by identity, since strings are immutable. */
+    private static volatile String lastValid;
 
     static {
         for (char c = 0; c < 128; c++) {
@@ -49,11 +51,15 @@ public final class Names {
 
     private static String requireValid(String kind, String name) {
         Objects.requireNonNull(name, kind);
+        if (name == lastValid) {
+            return name; // every message is checked, and most come with the same few topic strings
+        }
         String problem = problem(name);
         if (problem != null) {
             throw new IllegalArgumentException("Invalid " + kind + " name '" + printable(name) + "': " + problem
                     + ". Use 1 to " + MAX_LENGTH + " characters from [A-Za-z0-9._-].");
         }
+        lastValid = name;
         return name;
     }
 

@@ -56,6 +56,8 @@ public final class WireFormat {
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** The value of each lowercase hex digit, by char; a message's hash holds nothing else. */
     private static final byte[] HEX_VALUES = new byte['f' + 1];
+    /** The last topic decoded, by any thread; only ever replaced whole. */
+    private static volatile String lastTopic;
     private static final List<String> KNOWN_CONTENT_TYPES = List.of(Message.OCTET_STREAM,
             JsonCodec.CONTENT_TYPE, MessagePackCodec.CONTENT_TYPE);
 
@@ -345,7 +347,7 @@ public final class WireFormat {
                         VERSION));
             }
             String id = string("id");
-            String topic = string("topic");
+            String topic = topic();
             String field = "topic";
             Message.Builder builder;
             try {
@@ -404,6 +406,25 @@ public final class WireFormat {
             builder.payload(b, position, payloadLength);
             position += payloadLength;
             return builder.build();
+        }
+
+        /**
+         * The topic: the very string of the last topic decoded if the bytes match it, so that a stream of one
+         * topic allocates no topic strings and the name check recognises it (see {@code Names}).
+         */
+        private String topic() {
+            int start = position;
+            int length = varint("topic length");
+            require("topic", length);
+            String last = lastTopic;
+            if (last != null && last.length() == length && matches(last, position)) {
+                position += length;
+                return last;
+            }
+            position = start;
+            String topic = string("topic");
+            lastTopic = topic;
+            return topic;
         }
 
         /** The content type; the common ones are the very constants, read without a new string. */

@@ -86,6 +86,38 @@ class WireFormatTest {
     }
 
     @Test
+    void decodesEachTopicRightWhateverWasDecodedBefore() {
+        byte[] a = WireFormat.encode(Message.builder("orders.eu").text("1").build());
+        byte[] b = WireFormat.encode(Message.builder("orders.us").text("2").build());
+        byte[] longer = WireFormat.encode(Message.builder("orders.eu.late").text("3").build());
+        byte[] invalid = WireFormat.encode(Message.builder("orders.eu").text("4").build());
+        int at = indexOf(invalid, "orders.eu".getBytes(StandardCharsets.US_ASCII));
+        invalid[at + 6] = '/'; // "orders/eu": not a valid topic name
+
+        for (int round = 0; round < 2; round++) {
+            assertThat(WireFormat.decode(a).topic()).isEqualTo("orders.eu");
+            assertThat(WireFormat.decode(a).topic()).isEqualTo("orders.eu");
+            assertThat(WireFormat.decode(b).topic()).isEqualTo("orders.us");
+            assertThat(WireFormat.decode(longer).topic()).isEqualTo("orders.eu.late");
+            assertThatThrownBy(() -> WireFormat.decode(invalid)).isInstanceOf(PayloadDecodingException.class)
+                    .hasMessageContaining("topic");
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void rejectsStringsThatAreNotUnicode() {
         Message m = Message.builder("t").header("h", "bad \uD800 surrogate").build();
 
