@@ -182,7 +182,8 @@ public final class Benchmark {
         double[][] rates = new double[targets.size()][config.repeat()];
         for (int i = 0; i < config.repeat(); i++) {
             for (int t = 0; t < targets.size(); t++) {
-                announce(s, size, targets.get(t), config.repeat() == 1 ? "" : "run " + (i + 1) + " of " + config.repeat());
+                String phase = config.repeat() == 1 ? "" : "run " + (i + 1) + " of " + config.repeat();
+                announce(s, size, targets.get(t), phase);
                 rates[t][i] = runOnce(s, size, targets.get(t), config.messages());
             }
         }

@@ -274,7 +274,9 @@ public final class WireFormat {
         /** The 32 bytes of a hash given as 64 lowercase hex digits (the message checked the form). */
         void hex(String hash) {
             for (int i = 0; i < HASH_BYTES; i++) {
-                buffer[position++] = (byte) ((HEX_VALUES[hash.charAt(2 * i)] << 4) | HEX_VALUES[hash.charAt(2 * i + 1)]);
+                int high = HEX_VALUES[hash.charAt(2 * i)];
+                int low = HEX_VALUES[hash.charAt(2 * i + 1)];
+                buffer[position++] = (byte) ((high << 4) | low);
             }
         }
 
