@@ -231,11 +231,11 @@ final class RedisConsumerSource implements ConsumerSource {
     }
 
     /**
-     * Sends the next read without waiting when the last one came back full: a backlog is waiting, and Redis can
-     * serve the next batch while the runtime hands out this one.
+     * Sends the next read without waiting when the last one came back full (a backlog is waiting) and the buffer
+     * cannot serve the next poll by itself: Redis serves the next batch while the runtime hands out this one.
      */
     private void readAheadIfBacklogged(int max) {
-        if (lastReadFull && readAhead == null && !closed) {
+        if (lastReadFull && readAhead == null && bufferedCount < max && !closed) {
             readAheadCount = max;
             readAhead = sendRead(max, 0);
         }
