@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -165,10 +164,8 @@ class RedisRestartTest {
         TestSupport.await("the first message").until(() -> handled.has(before.id()));
 
         server.stop();
-        AtomicBoolean down = new AtomicBoolean(true);
         TestSupport.await("health to report the server down").until(() -> !broker.health().isUp());
         server.start();
-        down.set(false);
 
         Message after = Message.builder(topic).text("after").build();
         broker.publish(after);
