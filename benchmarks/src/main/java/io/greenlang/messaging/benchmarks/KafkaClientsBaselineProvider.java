@@ -71,28 +71,17 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
         return new KafkaTarget(servers.toString(), description());
     }
 
-    private static final class KafkaTarget implements BenchTarget {
+    private static final class KafkaTarget extends RawTarget {
         private final String bootstrap;
-        private final String description;
         private final Admin admin;
         private final String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
 
         KafkaTarget(String bootstrap, String description) {
+            super(description);
             this.bootstrap = bootstrap;
-            this.description = description;
             Map<String, Object> props = new HashMap<>();
             props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             this.admin = Admin.create(props);
-        }
-
-        @Override
-        public String label() {
-            return "raw";
-        }
-
-        @Override
-        public String description() {
-            return description;
         }
 
         @Override
@@ -129,7 +118,7 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
                     if (System.nanoTime() > deadline) {
                         throw e;
                     }
-                    Thread.sleep(20);
+                    Thread.sleep(20); // the broker gives no event to wait on; polled until the deadline
                 }
             }
         }

@@ -87,24 +87,13 @@ public final class LettuceBaselineProvider implements BaselineProvider {
         return b.build();
     }
 
-    private static final class LettuceTarget implements BenchTarget {
+    private static final class LettuceTarget extends RawTarget {
         private final RedisClient client;
-        private final String description;
         private final String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
 
         LettuceTarget(RedisClient client, String description) {
+            super(description);
             this.client = client;
-            this.description = description;
-        }
-
-        @Override
-        public String label() {
-            return "raw";
-        }
-
-        @Override
-        public String description() {
-            return description;
         }
 
         @Override

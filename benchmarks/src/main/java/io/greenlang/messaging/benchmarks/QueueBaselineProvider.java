@@ -34,21 +34,9 @@ public final class QueueBaselineProvider implements BaselineProvider {
         return new QueueTarget(description());
     }
 
-    private static final class QueueTarget implements BenchTarget {
-        private final String description;
-
+    private static final class QueueTarget extends RawTarget {
         QueueTarget(String description) {
-            this.description = description;
-        }
-
-        @Override
-        public String label() {
-            return "raw";
-        }
-
-        @Override
-        public String description() {
-            return description;
+            super(description);
         }
 
         @Override

@@ -63,7 +63,7 @@ class LettuceBaselineTest {
                         return true;
                     }
                 } catch (RuntimeException notYet) {
-                    Thread.sleep(20);
+                    Thread.sleep(20); // an external process: polled until the deadline
                 }
             }
             return false;
