@@ -238,35 +238,18 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
         @Override
         public Consumers consume(int consumers, PayloadHandler handler) {
             List<KafkaConsumer<byte[], byte[]>> clients = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            Running running = new Running();
             for (int i = 0; i < consumers; i++) {
-                KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(target.consumerProps("bench-" + topic,
-                        "raw-" + topic + "-" + i));
-                clients.add(c);
-                Thread t = new Thread(() -> drain(c, handler, running), "raw-kafka-" + i + "-" + topic);
-                t.setDaemon(true);
-                threads.add(t);
+                clients.add(new KafkaConsumer<>(target.consumerProps("bench-" + topic, "raw-" + topic + "-" + i)));
             }
-            threads.forEach(Thread::start);
-            return () -> {
-                running.active = false;
-                clients.forEach(KafkaConsumer::wakeup);
-                for (Thread t : threads) {
-                    try {
-                        t.join(TimeUnit.SECONDS.toMillis(15));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-            };
+            ConsumerThreads threads = new ConsumerThreads("raw-kafka-" + topic, Duration.ofSeconds(15),
+                    () -> clients.forEach(KafkaConsumer::wakeup));
+            return threads.start(consumers, i -> () -> drain(clients.get(i), handler, threads));
         }
 
-        private void drain(KafkaConsumer<byte[], byte[]> c, PayloadHandler handler, Running running) {
+        private void drain(KafkaConsumer<byte[], byte[]> c, PayloadHandler handler, ConsumerThreads running) {
             try {
                 c.subscribe(List.of(topic));
-                while (running.active) {
+                while (running.active()) {
                     ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
                     if (records.isEmpty()) {
                         continue;
@@ -291,9 +274,5 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
                 target.delete(topic);
             }
         }
-    }
-
-    private static final class Running {
-        volatile boolean active = true;
     }
 }

@@ -193,33 +193,20 @@ public final class LettuceBaselineProvider implements BaselineProvider {
         public Consumers consume(int consumers, PayloadHandler handler) {
             createGroup();
             List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            Running running = new Running();
             for (int i = 0; i < consumers; i++) {
-                StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
-                connections.add(c);
-                byte[] consumer = ("bench-" + i).getBytes(StandardCharsets.US_ASCII);
-                Thread t = new Thread(() -> drain(c, consumer, handler, running), "raw-redis-" + i + "-" + name);
-                t.setDaemon(true);
-                threads.add(t);
+                connections.add(client.connect(ByteArrayCodec.INSTANCE));
             }
-            threads.forEach(Thread::start);
+            ConsumerThreads threads = new ConsumerThreads("raw-redis-" + name, Duration.ofSeconds(10), () -> { });
+            threads.start(consumers, i -> () -> drain(connections.get(i),
+                    ("bench-" + i).getBytes(StandardCharsets.US_ASCII), handler, threads));
             return () -> {
-                running.active = false;
-                for (Thread t : threads) {
-                    try {
-                        t.join(TimeUnit.SECONDS.toMillis(10));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
+                threads.close();
                 connections.forEach(StatefulRedisConnection::close);
             };
         }
 
         private void drain(StatefulRedisConnection<byte[], byte[]> c, byte[] consumer, PayloadHandler handler,
-                Running running) {
+                ConsumerThreads running) {
             RedisCommands<byte[], byte[]> sync = c.sync();
             RedisAsyncCommands<byte[], byte[]> acks = c.async();
             XReadArgs args = XReadArgs.Builder.count(FETCH).block(100);
@@ -228,7 +215,7 @@ public final class LettuceBaselineProvider implements BaselineProvider {
             Consumer<byte[]> who = Consumer.from(GROUP, consumer);
             RedisFuture<Long> lastAck = null;
             try {
-                while (running.active) {
+                while (running.active()) {
                     List<StreamMessage<byte[], byte[]>> batch = sync.xreadgroup(who, args, offset);
                     if (batch.isEmpty()) {
                         continue;
@@ -248,7 +235,7 @@ public final class LettuceBaselineProvider implements BaselineProvider {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                if (running.active) {
+                if (running.active()) {
                     throw new BenchmarkException("Raw Redis consumer of " + name + " failed: " + e.getMessage(), e);
                 }
             }
@@ -263,9 +250,5 @@ public final class LettuceBaselineProvider implements BaselineProvider {
                 producer.close();
             }
         }
-    }
-
-    private static final class Running {
-        volatile boolean active = true;
     }
 }

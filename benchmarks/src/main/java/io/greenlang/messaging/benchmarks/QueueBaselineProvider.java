@@ -87,30 +87,13 @@ public final class QueueBaselineProvider implements BaselineProvider {
 
         @Override
         public Consumers consume(int consumers, PayloadHandler handler) {
-            List<Thread> threads = new ArrayList<>();
-            Running running = new Running();
-            for (int i = 0; i < consumers; i++) {
-                Thread t = new Thread(() -> drain(handler, running), "raw-consumer-" + i + "-" + name);
-                t.setDaemon(true);
-                threads.add(t);
-            }
-            threads.forEach(Thread::start);
-            return () -> {
-                running.active = false;
-                for (Thread t : threads) {
-                    try {
-                        t.join(TimeUnit.SECONDS.toMillis(10));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            };
+            ConsumerThreads threads = new ConsumerThreads("raw-consumer-" + name, Duration.ofSeconds(10), () -> { });
+            return threads.start(consumers, i -> () -> drain(handler, threads));
         }
 
-        private void drain(PayloadHandler handler, Running running) {
+        private void drain(PayloadHandler handler, ConsumerThreads running) {
             List<byte[]> batch = new ArrayList<>(FETCH);
-            while (running.active) {
+            while (running.active()) {
                 if (queue.drainTo(batch, FETCH) == 0) {
                     byte[] one;
                     try {
@@ -134,9 +117,5 @@ public final class QueueBaselineProvider implements BaselineProvider {
         public void close() {
             queue.clear();
         }
-    }
-
-    private static final class Running {
-        volatile boolean active = true;
     }
 }
