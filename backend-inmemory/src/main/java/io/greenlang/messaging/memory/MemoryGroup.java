@@ -62,11 +62,16 @@ final class MemoryGroup {
         }
     }
 
+    /** The message of {@code entry}, decoded; needs no lock. */
+    Message message(Entry entry) {
+        return topic.message(entry);
+    }
+
     // ---- called with the topic lock held
 
     void enqueueNew(List<Entry> entries) {
         for (Entry e : entries) {
-            bands.get(e.message().priority()).addLast(new Ticket(e));
+            bands.get(e.priority()).addLast(new Ticket(e));
         }
         waiting += entries.size();
         if (!entries.isEmpty()) {
@@ -76,7 +81,7 @@ final class MemoryGroup {
     }
 
     void enqueueNew(Entry e) {
-        bands.get(e.message().priority()).addLast(new Ticket(e));
+        bands.get(e.priority()).addLast(new Ticket(e));
         waiting++;
         enqueued++;
         ready.signal();
@@ -87,7 +92,7 @@ final class MemoryGroup {
         if (lastPollFound) {
             awaitBriefly();
         }
-        topic.lock.lockInterruptibly();
+        topic.lockSpinningInterruptibly();
         try {
             long now = System.nanoTime();
             long deadline = now + timeout.toNanos();
@@ -159,7 +164,7 @@ final class MemoryGroup {
             leased.forEach(lease -> {
                 if (lease.deadlineNanos - now < 0 && lease.done.compareAndSet(false, true)) {
                     leased.remove(lease);
-                    bands.get(lease.entry.message().priority()).addFirst(
+                    bands.get(lease.entry.priority()).addFirst(
                             new Ticket(lease.entry, lease.attempt + 1, lease.firstFailure, 0));
                     waiting++;
                 }
@@ -182,7 +187,7 @@ final class MemoryGroup {
                     dead.put(id, new DeadEntry(lease.letter.withId(id), lease.entry));
                     break;
                 case RELEASE:
-                    bands.get(lease.entry.message().priority()).addFirst(
+                    bands.get(lease.entry.priority()).addFirst(
                             new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
                     waiting++;
                     break;

@@ -1,11 +1,12 @@
 package io.greenlang.messaging.memory;
 
 import io.greenlang.messaging.Message;
+import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.VersionConflictException;
-import java.util.function.Function;
+import io.greenlang.messaging.spi.wire.WireFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,13 +14,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A topic: an append-only log plus its groups. One lock guards the log and every group of the topic; it is
- * taken once per published batch and once per fetched batch, not per message.
+ * taken once per published batch and once per fetched batch, not per message. The log keeps each message
+ * encoded ({@link Entry}); publishers encode before they take the lock, and members decode after they release it.
  */
 final class MemoryTopic {
     private static final long TRIM_INTERVAL_NANOS = 1_000_000_000L;
+    /** Attempts at the lock before parking; a few microseconds, longer than most critical sections here. */
+    private static final int LOCK_SPINS = 200;
 
     final String name;
     final ReentrantLock lock = new ReentrantLock();
@@ -32,10 +37,6 @@ final class MemoryTopic {
     private long nextTrimNanos;
     private final Map<String, MemoryGroup> groups = new HashMap<>();
 
-    private Message withDeferredHash(Message m) {
-        return m.withDeferredProvenanceHash(hasher);
-    }
-
     MemoryTopic(String name, Duration retention, int maxRetained, Function<Message, String> hasher) {
         this.hasher = hasher;
         this.name = name;
@@ -43,13 +44,42 @@ final class MemoryTopic {
         this.maxRetained = maxRetained;
     }
 
-    List<Entry> append(List<Message> messages) {
-        List<Entry> appended = new ArrayList<>(messages.size());
+    /**
+     * Takes the lock, trying for a few microseconds before parking: a producer and a consumer that meet here
+     * would otherwise park and wake each other (two system calls) far more often than the lock is held long.
+     */
+    void lockSpinning() {
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
         lock.lock();
+    }
+
+    /** As {@link #lockSpinning()}, but interruptible while parked. */
+    void lockSpinningInterruptibly() throws InterruptedException {
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lockInterruptibly();
+    }
+
+    List<Entry> append(List<Message> messages) {
+        List<byte[]> encoded = new ArrayList<>(messages.size());
+        for (Message m : messages) { // before taking the lock: encoding is most of the work of an append
+            encoded.add(WireFormat.encode(m));
+        }
+        List<Entry> appended = new ArrayList<>(messages.size());
+        lockSpinning();
         try {
             trimIfDue();
-            for (Message m : messages) {
-                Entry e = new Entry(nextOffset++, withDeferredHash(m));
+            for (int i = 0; i < messages.size(); i++) {
+                Entry e = entry(messages.get(i), encoded.get(i));
                 log.add(e);
                 appended.add(e);
             }
@@ -72,13 +102,14 @@ final class MemoryTopic {
      * @throws VersionConflictException otherwise
      */
     Entry appendIfVersion(Message message, long expectedVersion) {
-        lock.lock();
+        byte[] encoded = WireFormat.encode(message);
+        lockSpinning();
         try {
             if (expectedVersion >= 0 && expectedVersion != nextOffset) {
                 throw new VersionConflictException(name, expectedVersion, nextOffset);
             }
             trimIfDue();
-            Entry e = new Entry(nextOffset++, withDeferredHash(message));
+            Entry e = entry(message, encoded);
             log.add(e);
             for (MemoryGroup g : groups.values()) {
                 g.enqueueNew(e);
@@ -87,6 +118,30 @@ final class MemoryTopic {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The next entry of the log; the caller holds the lock. */
+    private Entry entry(Message message, byte[] encoded) {
+        return new Entry(nextOffset++, message.priority(), micros(message.createdAt()), encoded);
+    }
+
+    /** Microseconds since the epoch; every time a message holds fits, or it would not have encoded. */
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    /**
+     * The message of {@code entry}, decoded: an equal message, whose provenance hash, unless its publisher declared
+     * one, is computed only if asked for, since messages here never leave the process.
+     */
+    Message message(Entry entry) {
+        Message m;
+        try {
+            m = WireFormat.decode(entry.encoded());
+        } catch (PayloadDecodingException e) {
+            throw new IllegalStateException("Entry " + entry.offset() + " of " + name + " no longer decodes", e);
+        }
+        return m.withDeferredProvenanceHash(hasher);
     }
 
     /** The group, created at {@code start} if it does not exist. */
@@ -123,19 +178,22 @@ final class MemoryTopic {
     }
 
     List<RecordedMessage> read(Position after, int max) {
+        List<Entry> entries = new ArrayList<>();
         lock.lock();
         try {
             long firstOffset = log.isEmpty() || head == log.size() ? nextOffset : log.get(head).offset();
             long from = after.isBeginning() ? firstOffset : Math.max(firstOffset, parse(after) + 1);
-            List<RecordedMessage> out = new ArrayList<>();
-            for (long o = from; o < nextOffset && out.size() < max; o++) {
-                Entry e = log.get(head + (int) (o - firstOffset));
-                out.add(new RecordedMessage(e.message(), e.position()));
+            for (long o = from; o < nextOffset && entries.size() < max; o++) {
+                entries.add(log.get(head + (int) (o - firstOffset)));
             }
-            return out;
         } finally {
             lock.unlock();
         }
+        List<RecordedMessage> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) { // decoded without the lock
+            out.add(new RecordedMessage(message(e), e.position()));
+        }
+        return out;
     }
 
     int size() {
@@ -171,8 +229,8 @@ final class MemoryTopic {
         long now = System.nanoTime();
         if (now >= nextTrimNanos) {
             nextTrimNanos = now + TRIM_INTERVAL_NANOS;
-            Instant cutoff = Instant.now().minus(retention);
-            while (head < log.size() && log.get(head).message().createdAt().isBefore(cutoff)) {
+            long cutoff = micros(Instant.now().minus(retention));
+            while (head < log.size() && log.get(head).createdMicros() < cutoff) {
                 log.set(head++, null);
             }
         }

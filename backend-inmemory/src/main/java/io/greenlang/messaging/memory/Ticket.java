@@ -9,6 +9,6 @@ record Ticket(Entry entry, int attempt, Instant firstFailure, long dueNanos) {
     }
 
     int priority() {
-        return entry.message().priority();
+        return entry.priority();
     }
 }
