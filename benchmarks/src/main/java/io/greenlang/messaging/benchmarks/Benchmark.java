@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ public final class Benchmark {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final double MIB = 1024.0 * 1024.0;
     private static final long HISTOGRAM_MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** How long a heap run waits, after closing its channel, for the threads it started to end. */
+    private static final Duration THREADS_END_TIMEOUT = Duration.ofSeconds(2);
 
     private final BenchConfig config;
     private final BenchProgress progress;
@@ -358,6 +361,7 @@ public final class Benchmark {
         int n = config.heapMessages();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         byte[] template = template(size);
+        Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
         try (BenchChannel channel = target.open(channelName(Scenario.HEAP, size, target), n)) {
             channel.createGroup();
             long before = usedAfterGc(memory);
@@ -378,6 +382,32 @@ public final class Benchmark {
                 return new double[] {(Math.max(peak, after) - before) / MIB, (after - before) / MIB};
             } finally {
                 consumers.close();
+            }
+        } finally {
+            awaitEnd(threadsBefore);
+        }
+    }
+
+    /**
+     * Waits, up to {@link #THREADS_END_TIMEOUT} in all, for the threads started since {@code existing} to end. A
+     * thread that closed a subscription may still hold it, and through it a backlog, for a moment after the close
+     * returned; the next heap figure would count that backlog against the other target.
+     */
+    private static void awaitEnd(Set<Thread> existing) {
+        long deadline = System.nanoTime() + THREADS_END_TIMEOUT.toNanos();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (existing.contains(t)) {
+                continue;
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return;
+            }
+            try {
+                t.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
