@@ -83,7 +83,7 @@ public final class BenchConfig {
         return repeat;
     }
 
-    /** Whether every throughput scenario first runs once, unmeasured, with a tenth of the messages. */
+    /** Whether every throughput scenario first runs once, unmeasured, with as many messages as a measured run. */
     public boolean warmup() {
         return warmup;
     }
