@@ -17,11 +17,12 @@ public final class MessageIds {
 
     /** A new id, greater than every id this JVM made before. */
     public static String next() {
-        return nextUuid().toString();
+        return next(System.currentTimeMillis());
     }
 
-    static UUID nextUuid() {
-        long now = System.currentTimeMillis() << 12;
+    /** As {@link #next()}, for a caller that has just read the clock: {@code epochMillis} is that reading. */
+    static String next(long epochMillis) {
+        long now = epochMillis << 12;
         long stamp;
         while (true) {
             long last = LAST.get();
@@ -34,6 +35,6 @@ public final class MessageIds {
         long counter = stamp & 0xFFF;
         long msb = (millis << 16) | 0x7000L | counter;
         long lsb = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb);
+        return new UUID(msb, lsb).toString();
     }
 }

@@ -90,7 +90,17 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** Records the time from a publish call to the broker's confirmation; a negative value counts as 0. */
     public void publishLatency(long nanos) {
-        record(nanos, publishWindow, publishTimers);
+        record(nanos, System.nanoTime(), publishWindow, publishTimers);
+    }
+
+    /**
+     * Counts {@code count} confirmed publishes and records the time since their publish call, at
+     * {@code startNanos} by {@link System#nanoTime()}: the clock is read once, here.
+     */
+    public void publishedSince(int count, long startNanos) {
+        published(count);
+        long now = System.nanoTime();
+        record(now - startNanos, now, publishWindow, publishTimers);
     }
 
     /** Counts one handler invocation, retries included. */
@@ -103,12 +113,13 @@ public final class BrokerMetrics implements AutoCloseable {
      * step between hosts) counts as 0.
      */
     public void endToEndLatency(long nanos) {
-        record(nanos, endToEndWindow, endToEndTimers);
+        record(nanos, System.nanoTime(), endToEndWindow, endToEndTimers);
     }
 
-    private static void record(long nanos, LatencyWindow window, Timer[] timers) {
+    /** {@code nowNanos}: a {@link System#nanoTime()} reading, which the window's slots go by. */
+    private static void record(long nanos, long nowNanos, LatencyWindow window, Timer[] timers) {
         long value = Math.max(0, nanos);
-        window.record(value);
+        window.record(value, nowNanos);
         for (Timer timer : timers) {
             timer.record(value, TimeUnit.NANOSECONDS);
         }

@@ -45,7 +45,12 @@ final class LatencyWindow {
 
     /** Records one latency; a negative value counts as 0. */
     void record(long nanos) {
-        if (clock.getAsLong() - slotEndsNanos >= 0) {
+        record(nanos, clock.getAsLong());
+    }
+
+    /** As {@link #record(long)}, for a caller that has just read this window's clock: {@code nowNanos}. */
+    void record(long nanos, long nowNanos) {
+        if (nowNanos - slotEndsNanos >= 0) {
             advance(); // first, so that this value lands in the slot that has begun
         }
         long value = Math.max(0, nanos);

@@ -154,14 +154,12 @@ public abstract class AbstractBroker implements Broker {
     private <T> CompletionStage<T> counted(CompletionStage<T> stage, int messages, long startNanos) {
         if (stage instanceof CompletableFuture<T> done && done.isDone() && !done.isCompletedExceptionally()) {
             // confirmed already (memory://): count now rather than pay for a dependent stage per publish
-            metrics.published(messages);
-            metrics.publishLatency(System.nanoTime() - startNanos);
+            metrics.publishedSince(messages, startNanos);
             return stage;
         }
         return stage.whenComplete((result, failure) -> {
             if (failure == null) {
-                metrics.published(messages);
-                metrics.publishLatency(System.nanoTime() - startNanos);
+                metrics.publishedSince(messages, startNanos);
             }
         });
     }

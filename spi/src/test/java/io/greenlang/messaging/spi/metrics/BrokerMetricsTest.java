@@ -86,6 +86,19 @@ class BrokerMetricsTest {
     }
 
     @Test
+    void countsPublishesAndTheirLatencySinceAStart() {
+        long before = System.nanoTime();
+        metrics.publishedSince(3, before - TimeUnit.MILLISECONDS.toNanos(40));
+        long elapsed = System.nanoTime() - before;
+
+        LatencySummary publish = metrics.snapshot().publishLatency();
+        assertThat(metrics.snapshot().published()).isEqualTo(3);
+        assertThat(publish.count()).isEqualTo(1);
+        assertThat(publish.max().toNanos()).isBetween(TimeUnit.MILLISECONDS.toNanos(40),
+                TimeUnit.MILLISECONDS.toNanos(40) + elapsed);
+    }
+
+    @Test
     void exposesEveryMeterInABoundRegistry() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         recordSome();
