@@ -125,9 +125,16 @@ final class MemoryTopic {
         return new Entry(nextOffset++, message.priority(), micros(message.createdAt()), encoded);
     }
 
-    /** Microseconds since the epoch; every time a message holds fits, or it would not have encoded. */
+    /**
+     * Microseconds since the epoch, saturated at the ends of a {@code long}: a message's time always fits (or it
+     * would not have encoded), a trimming cutoff some 300,000 years back does not.
+     */
     private static long micros(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+        } catch (ArithmeticException e) {
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     /**
