@@ -162,7 +162,7 @@ final class MemoryGroup {
         if (now >= nextReapNanos && !leased.isEmpty()) {
             nextReapNanos = now + REAP_INTERVAL_NANOS;
             leased.forEach(lease -> {
-                if (lease.deadlineNanos - now < 0 && lease.done.compareAndSet(false, true)) {
+                if (lease.deadlineNanos - now < 0 && lease.finish()) {
                     leased.remove(lease);
                     bands.get(lease.entry.priority()).addFirst(
                             new Ticket(lease.entry, lease.attempt + 1, lease.firstFailure, 0));
@@ -235,7 +235,7 @@ final class MemoryGroup {
     boolean extend(Lease lease, Duration extension) {
         topic.lock.lock();
         try {
-            if (lease.done.get()) {
+            if (lease.isDone()) {
                 return false;
             }
             lease.deadlineNanos = System.nanoTime() + extension.toNanos();
@@ -324,7 +324,7 @@ final class MemoryGroup {
         lease.dueNanos = dueNanos;
         lease.nextFirstFailure = firstFailure;
         lease.letter = letter;
-        if (!lease.done.compareAndSet(false, true)) {
+        if (!lease.finish()) {
             return false;
         }
         settlements.add(lease);

@@ -60,7 +60,9 @@ final class MemoryStore {
     }
 
     MemoryTopic topic(String topic) {
-        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention, maxRetained, HASHER));
+        MemoryTopic existing = topics.get(topic); // first: the capturing lambda below costs an allocation per call
+        return existing != null ? existing
+                : topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention, maxRetained, HASHER));
     }
 
     /** The topic if it exists; {@code null} otherwise. */
