@@ -13,7 +13,9 @@ import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,32 @@ class MemoryLogTest {
             assertThat(read).extracting(RecordedMessage::message).containsExactly(
                     plain.withProvenanceHash(stamped), declared);
             assertThat(broker.verifyProvenance(read.get(1).message())).isFalse(); // kept as declared, not re-made
+        }
+    }
+
+    @Test
+    @DisplayName("messages of any size come back intact, across the log's slabs and larger than a slab")
+    void keepsMessagesOfAnySize() {
+        try (Broker broker = Brokers.connect("memory://?max-message-size=2MiB")) {
+            Random random = new Random(7);
+            List<byte[]> payloads = new ArrayList<>();
+            for (int size : new int[] {0, 100, 300_000, 1, 1_500_000, 70_000}) { // 300 KB and 1.5 MB: past a slab
+                for (int copy = 0; copy < 40; copy++) {
+                    byte[] p = new byte[size];
+                    random.nextBytes(p);
+                    payloads.add(p);
+                }
+            }
+            for (byte[] p : payloads) {
+                broker.publish(Message.builder("blobs").payload(p).build());
+            }
+
+            List<RecordedMessage> read = broker.read("blobs", Position.beginning(), payloads.size());
+
+            assertThat(read).hasSize(payloads.size());
+            for (int i = 0; i < payloads.size(); i++) {
+                assertThat(read.get(i).message().payload()).as("message %d", i).isEqualTo(payloads.get(i));
+            }
         }
     }
 

@@ -176,7 +176,19 @@ public final class WireFormat {
      */
     public static Message decode(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        return new Reader(bytes).message();
+        return new Reader(bytes, 0, bytes.length).message();
+    }
+
+    /**
+     * Decodes the envelope in {@code bytes[offset, offset + length)}, as {@link #decode(byte[])} does a whole
+     * array; offsets in error messages count from {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes}
+     */
+    public static Message decode(byte[] bytes, int offset, int length) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        return new Reader(bytes, offset, offset + length).message();
     }
 
     /** The 32 bytes at {@code from} as 64 lowercase hex digits. */
@@ -316,28 +328,34 @@ public final class WireFormat {
     /** Reads one envelope, failing with a precise {@link PayloadDecodingException}. */
     private static final class Reader {
         private final byte[] b;
+        private final int from;
+        private final int end;
         private int position;
 
-        Reader(byte[] bytes) {
+        /** Reads {@code bytes[from, end)}. */
+        Reader(byte[] bytes, int from, int end) {
             this.b = bytes;
+            this.from = from;
+            this.end = end;
+            this.position = from;
         }
 
         Message message() {
-            if (b.length == 0) {
+            if (end == from) {
                 throw fail("the input is empty (0 bytes)");
             }
-            int prefix = Math.min(3, b.length);
+            int prefix = Math.min(3, end - from);
             for (int i = 0; i < prefix; i++) {
-                if (b[i] != "GLM".charAt(i)) {
+                if (b[from + i] != "GLM".charAt(i)) {
                     throw new PayloadDecodingException("Not a GreenLang message envelope (first bytes "
                             + firstBytes() + "; an envelope starts with 47 4c 4d, \"GLM\"). The record was not "
                             + "written by a GreenLang Messaging backend.");
                 }
             }
-            if (b.length < 4) {
-                throw truncated("magic and version", 4 - b.length);
+            if (end - from < 4) {
+                throw truncated("magic and version", 4 - (end - from));
             }
-            position = 3;
+            position = from + 3;
             int version = u8("version");
             if (version != VERSION) {
                 throw fail("envelope version " + version + " is not supported; this library reads version "
@@ -402,8 +420,8 @@ public final class WireFormat {
             }
             int payloadLength = varint("payload length");
             require("payload", payloadLength);
-            if (position + payloadLength != b.length) {
-                throw fail((b.length - position - payloadLength) + " unexpected bytes follow the payload");
+            if (position + payloadLength != end) {
+                throw fail((end - position - payloadLength) + " unexpected bytes follow the payload");
             }
             builder.payload(b, position, payloadLength);
             position += payloadLength;
@@ -454,7 +472,7 @@ public final class WireFormat {
         }
 
         private int remaining() {
-            return b.length - position;
+            return end - position;
         }
 
         private void require(String field, int count) {
@@ -514,22 +532,22 @@ public final class WireFormat {
                         .decode(ByteBuffer.wrap(b, start, length))
                         .toString();
             } catch (CharacterCodingException e) {
-                throw fail("field '" + field + "' at offset " + start + " is not valid UTF-8");
+                throw fail("field '" + field + "' at offset " + (start - from) + " is not valid UTF-8");
             }
         }
 
         private PayloadDecodingException truncated(String field, int missing) {
             return fail("it is truncated in field '" + field + "' (" + missing + " more byte"
-                    + (missing == 1 ? "" : "s") + " needed at offset " + Math.min(position, b.length) + ")");
+                    + (missing == 1 ? "" : "s") + " needed at offset " + (Math.min(position, end) - from) + ")");
         }
 
         private PayloadDecodingException fail(String reason) {
-            return new PayloadDecodingException("Invalid GreenLang message envelope of " + b.length + " bytes: "
+            return new PayloadDecodingException("Invalid GreenLang message envelope of " + (end - from) + " bytes: "
                     + reason + (reason.endsWith(".") ? "" : "."));
         }
 
         private String firstBytes() {
-            return HEX.withDelimiter(" ").formatHex(b, 0, Math.min(8, b.length));
+            return HEX.withDelimiter(" ").formatHex(b, from, from + Math.min(8, end - from));
         }
     }
 }

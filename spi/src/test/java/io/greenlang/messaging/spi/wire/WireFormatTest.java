@@ -56,6 +56,16 @@ class WireFormatTest {
     }
 
     @Test
+    void decodesASliceOfALargerArray() {
+        Message m = full();
+        byte[] bytes = WireFormat.encode(m);
+
+        assertThat(WireFormat.decode(embedded(bytes), 5, bytes.length)).isEqualTo(m);
+        assertThatThrownBy(() -> WireFormat.decode(bytes, 1, bytes.length))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void encodesAMinimalMessageAsDocumented() {
         byte[] bytes = WireFormat.encode(minimal());
 
@@ -281,9 +291,22 @@ class WireFormatTest {
         assertThat(decoded).isGreaterThan(0); // damaged payload bytes still decode
     }
 
+    /** Also as a slice of a larger array, with other bytes around it: the same message, offsets included. */
     private static void assertDecodeFails(byte[] bytes, String message) {
         assertThatThrownBy(() -> WireFormat.decode(bytes))
                 .isInstanceOf(PayloadDecodingException.class)
                 .hasMessage(message);
+        byte[] larger = embedded(bytes);
+        assertThatThrownBy(() -> WireFormat.decode(larger, 5, bytes.length))
+                .isInstanceOf(PayloadDecodingException.class)
+                .hasMessage(message);
+    }
+
+    /** {@code bytes} at offset 5 of an array with 7 more bytes that would fail any decode if read. */
+    private static byte[] embedded(byte[] bytes) {
+        byte[] larger = new byte[bytes.length + 12];
+        Arrays.fill(larger, (byte) 0xFF);
+        System.arraycopy(bytes, 0, larger, 5, bytes.length);
+        return larger;
     }
 }
