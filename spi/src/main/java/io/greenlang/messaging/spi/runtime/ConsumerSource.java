@@ -11,9 +11,10 @@ import java.util.List;
  * <p>{@link #poll} is called from one thread at a time. The settling methods ({@link #ack}, {@link #retry},
  * {@link #deadLetter}, {@link #extendLease}, {@link #release}) may be called from any thread, concurrently;
  * a backend may buffer them, but must apply them before its next {@link #poll} returns, and by the end of
- * {@link #flush()} they must be visible to everything that reads the group's state. Each fetched record is settled exactly once by the runtime (an extension of its lease is
- * not a settlement). Settling methods must not throw: a backend that cannot reach its broker keeps the
- * settlement and tries again, or leaves the record to be delivered again after its lease.
+ * {@link #flush()} they must be visible to everything that reads the group's state. Each fetched record is
+ * settled exactly once by the runtime (an extension of its lease is not a settlement). Settling methods must not
+ * throw: a backend that cannot reach its broker keeps the settlement and tries again, or leaves the record to be
+ * delivered again after its lease.
  */
 public interface ConsumerSource {
     /**

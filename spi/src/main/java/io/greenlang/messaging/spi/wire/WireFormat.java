@@ -542,8 +542,8 @@ public final class WireFormat {
         }
 
         private PayloadDecodingException fail(String reason) {
-            return new PayloadDecodingException("Invalid GreenLang message envelope of " + (end - from) + " bytes: "
-                    + reason + (reason.endsWith(".") ? "" : "."));
+            return new PayloadDecodingException("Invalid GreenLang message envelope of " + (end - from)
+                    + " bytes: " + reason + (reason.endsWith(".") ? "" : "."));
         }
 
         private String firstBytes() {
