@@ -35,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -315,20 +317,48 @@ public final class KafkaBroker extends AbstractBroker {
         for (String t : topics) {
             await(ensureBandTopics(t), "Creating the topics of " + t);
         }
-        List<CompletableFuture<PublishResult>> sent = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-            sent.add(send(messages.get(i), values.get(i)));
+        // one countdown for the batch rather than a future per message joined by allOf: the producer's network
+        // thread, which runs these callbacks, is the client's busiest
+        int n = messages.size();
+        PublishResult[] results = new PublishResult[n];
+        AtomicInteger pending = new AtomicInteger(n);
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        CompletableFuture<List<PublishResult>> all = new CompletableFuture<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            send(messages.get(i), values.get(i), (result, failure) -> {
+                if (failure != null) {
+                    firstFailure.compareAndSet(null, failure);
+                } else {
+                    results[index] = result;
+                }
+                if (pending.decrementAndGet() == 0) { // every send has its outcome: the batch has its own
+                    Throwable t = firstFailure.get();
+                    if (t != null) {
+                        all.completeExceptionally(t);
+                    } else {
+                        all.complete(List.of(results));
+                    }
+                }
+            });
         }
-        return CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            List<PublishResult> results = new ArrayList<>(sent.size());
-            for (CompletableFuture<PublishResult> f : sent) {
-                results.add(f.join());
-            }
-            return results;
-        });
+        return all;
     }
 
     private CompletableFuture<PublishResult> send(Message message, byte[] value) {
+        CompletableFuture<PublishResult> result = new CompletableFuture<>();
+        send(message, value, (published, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(published);
+            }
+        });
+        return result;
+    }
+
+    /** Sends one message; {@code outcome} gets its result or its translated failure, exactly once. */
+    private void send(Message message, byte[] value, BiConsumer<PublishResult, MessagingException> outcome) {
         int band = TopicNames.band(message.priority());
         String kafkaTopic = band == TopicNames.DEFAULT_BAND ? message.topic()
                 : bandTopicNames.computeIfAbsent(message.topic(), t -> TopicNames.bandTopics(t).toArray(new String[0]))[band];
@@ -338,21 +368,19 @@ public final class KafkaBroker extends AbstractBroker {
             // keyless messages go round-robin, one by one, so that every member of a group gets work
             partition = Math.floorMod(roundRobin.getAndIncrement(), partitionCount(kafkaTopic));
         }
-        CompletableFuture<PublishResult> result = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(kafkaTopic, partition, null, key, value), (md, e) -> {
                 if (e != null) {
-                    result.completeExceptionally(translate("Publishing message " + message.id() + " to "
-                            + message.topic(), e));
+                    outcome.accept(null, translate("Publishing message " + message.id() + " to " + message.topic(),
+                            e));
                 } else {
-                    result.complete(new PublishResult(message.id(), message.topic(),
-                            KafkaRecords.position(band, md.partition(), md.offset())));
+                    outcome.accept(new PublishResult(message.id(), message.topic(),
+                            KafkaRecords.position(band, md.partition(), md.offset())), null);
                 }
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(translate("Publishing message " + message.id() + " to " + message.topic(), e));
+            outcome.accept(null, translate("Publishing message " + message.id() + " to " + message.topic(), e));
         }
-        return result;
     }
 
     /** Sends a record of the backend's own (retry, dead letter, marker); completes with its metadata. */
