@@ -63,24 +63,27 @@ final class MemoryTopic {
      * would otherwise park and wake each other (two system calls) far more often than the lock is held long.
      */
     void lockSpinning() {
-        for (int i = 0; i < LOCK_SPINS; i++) {
-            if (lock.tryLock()) {
-                return;
-            }
-            Thread.onSpinWait();
+        if (!spinForLock()) {
+            lock.lock();
         }
-        lock.lock();
     }
 
     /** As {@link #lockSpinning()}, but interruptible while parked. */
     void lockSpinningInterruptibly() throws InterruptedException {
+        if (!spinForLock()) {
+            lock.lockInterruptibly();
+        }
+    }
+
+    /** Tries for the lock {@value #LOCK_SPINS} times; returns whether it was taken. */
+    private boolean spinForLock() {
         for (int i = 0; i < LOCK_SPINS; i++) {
             if (lock.tryLock()) {
-                return;
+                return true;
             }
             Thread.onSpinWait();
         }
-        lock.lockInterruptibly();
+        return false;
     }
 
     List<Entry> append(List<Message> messages) {
