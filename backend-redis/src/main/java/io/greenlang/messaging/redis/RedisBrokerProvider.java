@@ -27,9 +27,10 @@ import java.util.Set;
  *   <caption>Redis options</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code retention}</td><td>{@code 7d}</td><td>entries older than this are trimmed from the topic's
- *       streams on every publish ({@code XADD ... MINID ~ now-retention}); {@code 0} keeps everything</td></tr>
+ *       streams as they are published to ({@code XADD ... MINID ~ now-retention}, at most once a second and
+ *       every 100th append per stream); {@code 0} keeps everything</td></tr>
  *   <tr><td>{@code max-length}</td><td>none</td><td>instead of the age limit, keep about this many entries per
- *       band stream ({@code MAXLEN ~ n})</td></tr>
+ *       band stream ({@code MAXLEN ~ n}, on the same schedule, so up to about 100 more)</td></tr>
  *   <tr><td>{@code key-prefix}</td><td>{@code glm}</td><td>first part of every key: <code>glm:{topic}:b0</code>;
  *       choose one an ACL user's key pattern allows ({@code ~glm:*})</td></tr>
  *   <tr><td>{@code connect-timeout}</td><td>{@code 10s}</td><td>TCP and TLS connect</td></tr>

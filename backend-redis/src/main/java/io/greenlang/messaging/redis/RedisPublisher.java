@@ -19,15 +19,24 @@ import io.lettuce.core.protocol.RedisCommand;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Appends messages to their band streams: one {@code XADD} per message with field {@code m} holding the
- * envelope and {@code MINID ~ now-retention} (or {@code MAXLEN ~ n} with option {@code max-length}). A batch
- * is written to the connection in one go and flushed once: a pipeline, one round trip.
+ * envelope. A batch is written to the connection in one go and flushed once: a pipeline, one round trip.
+ *
+ * <p>Retention rides on the appends: an {@code XADD} carries {@code MINID ~ now-retention} (or
+ * {@code MAXLEN ~ n} with option {@code max-length}) when it is the first to its stream in a new second (the
+ * threshold moves once a second) or the {@value #TRIM_EVERY}th since the stream's last trim. Redis spends about
+ * as much on the trim clause as on storing a small entry, and with one threshold a second a trim on every
+ * append finds nothing new to remove; the count keeps trimming ahead of any append rate, as one trim removes
+ * up to 10,000 entries ({@code ~}'s default limit). A stream so holds up to about {@value #TRIM_EVERY} entries
+ * more than {@code MAXLEN ~ n} alone would leave.
  *
  * <p>No duplicates made by the client. The connection rejects commands while disconnected and fails the ones
  * in flight at a disconnect instead of re-sending them (see {@link RedisClients}). So:
@@ -47,6 +56,9 @@ final class RedisPublisher {
     private static final long MAX_PAUSE_MILLIS = 500;
     private static final byte[] APPROXIMATELY = {'~'};
     private static final byte[] NEW_ID = {'*'};
+    static final int TRIM_EVERY = 100;
+    /** Topics whose stream keys and trim schedules are kept; beyond that the cache starts over. */
+    private static final int CACHED_TOPICS = 1024;
 
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -54,7 +66,7 @@ final class RedisPublisher {
     private final RedisSettings settings;
     private final RedisErrors errors;
     private final ScheduledExecutorService scheduler;
-    private volatile BandKeys lastBandKeys;
+    private final Map<String, BandKeys> bandKeys = new ConcurrentHashMap<>();
     private volatile TrimThreshold lastThreshold;
 
     RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings, RedisErrors errors,
@@ -70,7 +82,7 @@ final class RedisPublisher {
     /** Stores the messages in order; completes with one result per message, or fails. */
     CompletableFuture<List<PublishResult>> publish(List<Message> messages) {
         int n = messages.size();
-        byte[][] streamKeys = new byte[n][];
+        BandKeys[] topics = new BandKeys[n];
         byte[][] envelopes = new byte[n][];
         int[] bands = new int[n];
         BandKeys topicKeys = null;
@@ -79,12 +91,11 @@ final class RedisPublisher {
             if (topicKeys == null || !topicKeys.topic().equals(m.topic())) {
                 topicKeys = bandKeys(m.topic());
             }
-            int band = Keys.band(m.priority());
-            bands[i] = band;
-            streamKeys[i] = topicKeys.keys()[band];
+            topics[i] = topicKeys;
+            bands[i] = Keys.band(m.priority());
             envelopes[i] = WireFormat.encode(m);
         }
-        Batch batch = new Batch(messages, streamKeys, envelopes, bands,
+        Batch batch = new Batch(messages, topics, envelopes, bands,
                 System.nanoTime() + settings.commandTimeout().toNanos());
         int[] all = new int[n];
         Arrays.setAll(all, i -> i);
@@ -162,13 +173,18 @@ final class RedisPublisher {
 
     private void send(Batch batch, int[] indices, long pauseMillis) {
         byte[] trim = trimThreshold();
+        long second = System.currentTimeMillis() / 1000;
         List<AsyncCommand<byte[], byte[], String>> commands = new ArrayList<>(indices.length);
         for (int i : indices) {
-            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(batch.keys[i]);
-            if (settings.maxLength() > 0) {
-                args.add(CommandKeyword.MAXLEN).add(APPROXIMATELY).add(settings.maxLength());
-            } else if (trim != null) {
-                args.add(CommandKeyword.MINID).add(APPROXIMATELY).add(trim);
+            BandKeys topic = batch.topics[i];
+            int band = batch.bands[i];
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(topic.keys()[band]);
+            if ((settings.maxLength() > 0 || trim != null) && topic.trims()[band].due(second)) {
+                if (settings.maxLength() > 0) {
+                    args.add(CommandKeyword.MAXLEN).add(APPROXIMATELY).add(settings.maxLength());
+                } else {
+                    args.add(CommandKeyword.MINID).add(APPROXIMATELY).add(trim);
+                }
             }
             args.add(NEW_ID).add(Fields.MESSAGE).add(batch.envelopes[i]);
             commands.add(new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(ByteArrayCodec.INSTANCE),
@@ -187,24 +203,48 @@ final class RedisPublisher {
                 c.completeExceptionally(e);
             }
         }
-        CompletableFuture<?> all = commands.size() == 1 ? commands.get(0)
-                : CompletableFuture.allOf(commands.toArray(new CompletableFuture<?>[0]));
-        all.whenComplete((ignored, failure) -> settle(batch, indices, commands, pauseMillis));
+        whenAllComplete(commands, () -> settle(batch, indices, commands, pauseMillis));
     }
 
-    /** The band stream keys of {@code topic}; the last topic's are kept, as most publishers stick to one. */
+    /**
+     * Runs {@code action} once every command has completed. Redis replies in order on a connection, so waiting
+     * for the last command usually covers them all and costs one callback instead of a tree of them; a batch
+     * spread over cluster nodes, or failed at a disconnect, may complete in another order, and then the rest
+     * is waited for as well.
+     */
+    private static void whenAllComplete(List<AsyncCommand<byte[], byte[], String>> commands, Runnable action) {
+        commands.get(commands.size() - 1).whenComplete((ignored, failure) -> {
+            List<CompletableFuture<?>> pending = new ArrayList<>(0);
+            for (AsyncCommand<byte[], byte[], String> c : commands) {
+                if (!c.isDone()) {
+                    pending.add(c);
+                }
+            }
+            if (pending.isEmpty()) {
+                action.run();
+            } else {
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+                        .whenComplete((ignoredToo, failureToo) -> action.run());
+            }
+        });
+    }
+
+    /** The band stream keys and trim schedules of {@code topic}, kept for the topics published to lately. */
     private BandKeys bandKeys(String topic) {
-        BandKeys last = lastBandKeys;
-        if (last != null && last.topic().equals(topic)) {
-            return last;
+        BandKeys cached = bandKeys.get(topic);
+        if (cached != null) {
+            return cached;
         }
-        byte[][] bands = new byte[Keys.BANDS][];
+        if (bandKeys.size() >= CACHED_TOPICS) {
+            bandKeys.clear(); // a forgotten topic only costs its next append a trim clause
+        }
+        byte[][] streams = new byte[Keys.BANDS][];
+        TrimSchedule[] trims = new TrimSchedule[Keys.BANDS];
         for (int b = 0; b < Keys.BANDS; b++) {
-            bands[b] = keys.band(topic, b);
+            streams[b] = keys.band(topic, b);
+            trims[b] = new TrimSchedule();
         }
-        last = new BandKeys(topic, bands);
-        lastBandKeys = last;
-        return last;
+        return bandKeys.computeIfAbsent(topic, t -> new BandKeys(t, streams, trims));
     }
 
     private void settle(Batch batch, int[] indices, List<AsyncCommand<byte[], byte[], String>> commands,
@@ -300,8 +340,23 @@ final class RedisPublisher {
         return cached.threshold();
     }
 
-    /** The band stream keys of one topic. */
-    private record BandKeys(String topic, byte[][] keys) {
+    /** The band stream keys of one topic, and when each is next trimmed. */
+    private record BandKeys(String topic, byte[][] keys, TrimSchedule[] trims) {
+    }
+
+    /** Which appends to one stream carry the trim clause (see the class comment). */
+    static final class TrimSchedule {
+        private long trimmedInSecond = Long.MIN_VALUE;
+        private int appendsSinceTrim;
+
+        synchronized boolean due(long second) {
+            if (second == trimmedInSecond && ++appendsSinceTrim < TRIM_EVERY) {
+                return false;
+            }
+            trimmedInSecond = second;
+            appendsSinceTrim = 0;
+            return true;
+        }
     }
 
     /** A {@code MINID} threshold and the second it was worked out in. */
@@ -311,16 +366,16 @@ final class RedisPublisher {
     /** One publish call: its messages, what they became, and its outcome. */
     private static final class Batch {
         final List<Message> messages;
-        final byte[][] keys;
+        final BandKeys[] topics;
         final byte[][] envelopes;
         final int[] bands;
         final long deadlineNanos;
         final PublishResult[] results;
         final CompletableFuture<List<PublishResult>> result = new CompletableFuture<>();
 
-        Batch(List<Message> messages, byte[][] keys, byte[][] envelopes, int[] bands, long deadlineNanos) {
+        Batch(List<Message> messages, BandKeys[] topics, byte[][] envelopes, int[] bands, long deadlineNanos) {
             this.messages = messages;
-            this.keys = keys;
+            this.topics = topics;
             this.envelopes = envelopes;
             this.bands = bands;
             this.deadlineNanos = deadlineNanos;
