@@ -261,6 +261,7 @@ public final class Provenance {
             position += n;
         }
 
+        @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the plain copy ASCII needs
         void string(String s) {
             int n = s.length();
             boolean ascii = true;
@@ -275,9 +276,8 @@ public final class Provenance {
             }
             int32(n);
             ensure(n);
-            for (int i = 0; i < n; i++) {
-                buffer[position++] = (byte) s.charAt(i);
-            }
+            s.getBytes(0, n, buffer, position); // ASCII: one byte per char, copied without an encoder
+            position += n;
         }
 
         void optional(Optional<String> s) {
@@ -316,7 +316,7 @@ public final class Provenance {
                 hex[2 * i] = HEX_DIGITS[(sha[i] >> 4) & 0xF];
                 hex[2 * i + 1] = HEX_DIGITS[sha[i] & 0xF];
             }
-            return new String(hex, StandardCharsets.US_ASCII);
+            return new String(hex, StandardCharsets.ISO_8859_1); // hex digits: the plain copy
         }
     }
 }

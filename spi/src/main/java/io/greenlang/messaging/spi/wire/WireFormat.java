@@ -28,8 +28,10 @@ import java.util.Set;
  * <ol>
  *   <li>magic: the bytes {@code 'G' 'L' 'M'} ({@code 47 4c 4d}), then the version byte {@code 01};</li>
  *   <li>flags, 1 byte: bit 0 expiresAt present, bit 1 correlationId present, bit 2 replyTo present, bit 3 key
- *       present, bit 4 provenance hash present; the other bits are 0;</li>
- *   <li>id, topic, contentType: strings;</li>
+ *       present, bit 4 provenance hash present, bit 5 content type as a code; the other bits are 0;</li>
+ *   <li>id, topic: strings;</li>
+ *   <li>contentType: with bit 5, 1 byte: {@code 0} {@code application/octet-stream}, {@code 1}
+ *       {@code application/json}, {@code 2} {@code application/msgpack}; otherwise a string;</li>
  *   <li>headers: a varint count, then each name and value as strings, in no particular order;</li>
  *   <li>priority: 1 byte;</li>
  *   <li>createdAt: microseconds since 1970-01-01T00:00:00Z, 8 bytes, signed;</li>
@@ -50,7 +52,9 @@ public final class WireFormat {
     private static final int HAS_REPLY_TO = 1 << 2;
     private static final int HAS_KEY = 1 << 3;
     private static final int HAS_HASH = 1 << 4;
-    private static final int KNOWN_FLAGS = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH;
+    private static final int CONTENT_TYPE_CODED = 1 << 5;
+    private static final int KNOWN_FLAGS = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH
+            | CONTENT_TYPE_CODED;
     private static final int HASH_BYTES = 32;
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -58,7 +62,8 @@ public final class WireFormat {
     private static final byte[] HEX_VALUES = new byte['f' + 1];
     /** The last topic decoded, by any thread; only ever replaced whole. */
     private static volatile String lastTopic;
-    private static final List<String> KNOWN_CONTENT_TYPES = List.of(Message.OCTET_STREAM,
+    /** The content types written as a code: the code is the index. */
+    private static final List<String> CODED_CONTENT_TYPES = List.of(Message.OCTET_STREAM,
             JsonCodec.CONTENT_TYPE, MessagePackCodec.CONTENT_TYPE);
 
     static {
@@ -87,19 +92,26 @@ public final class WireFormat {
         long expiryMicros = expiresAt.isPresent() ? micros(expiresAt.get(), "expiresAt") : 0;
         Map<String, String> headers = message.headers();
         int payloadSize = message.payloadSize();
+        String contentType = message.contentType();
+        int contentTypeCode = CODED_CONTENT_TYPES.indexOf(contentType);
 
         // the UTF-8 length of every string, in the order they are written, so each is measured once
         int[] lengths = new int[3 + 2 * headers.size() + 3];
         int n = 0;
+        int flags = 0;
+        long size = 4 + 1 + varintSize(headers.size()) + 1 + 8;
         lengths[n++] = utf8Length(message.id(), "id");
         lengths[n++] = utf8Length(message.topic(), "topic");
-        lengths[n++] = utf8Length(message.contentType(), "contentType");
+        if (contentTypeCode >= 0) {
+            flags |= CONTENT_TYPE_CODED;
+            size += 1;
+        } else {
+            lengths[n++] = utf8Length(contentType, "contentType");
+        }
         for (Map.Entry<String, String> e : headers.entrySet()) {
             lengths[n++] = utf8Length(e.getKey(), "header name");
             lengths[n++] = utf8Length(e.getValue(), "header " + e.getKey());
         }
-        int flags = 0;
-        long size = 4 + 1 + varintSize(headers.size()) + 1 + 8;
         if (expiresAt.isPresent()) {
             flags |= HAS_EXPIRY;
             size += 8;
@@ -137,7 +149,11 @@ public final class WireFormat {
         w.u8(flags);
         w.string(message.id());
         w.string(message.topic());
-        w.string(message.contentType());
+        if (contentTypeCode >= 0) {
+            w.u8(contentTypeCode);
+        } else {
+            w.string(contentType);
+        }
         w.varint(headers.size());
         for (Map.Entry<String, String> e : headers.entrySet()) {
             w.string(e.getKey());
@@ -375,7 +391,7 @@ public final class WireFormat {
                 field = "id";
                 builder.id(id);
                 field = "contentType";
-                builder.contentType(contentType());
+                builder.contentType((flags & CONTENT_TYPE_CODED) != 0 ? contentTypeCode() : contentType());
                 int headerCount = varint("header count");
                 if (headerCount > remaining() / 2) {
                     throw fail("the header count " + headerCount + " exceeds what the remaining " + remaining()
@@ -447,12 +463,21 @@ public final class WireFormat {
             return topic;
         }
 
-        /** The content type; the common ones are the very constants, read without a new string. */
+        private String contentTypeCode() {
+            int code = u8("contentType");
+            if (code >= CODED_CONTENT_TYPES.size()) {
+                throw fail("the content type code " + code + " is unknown; this library knows codes 0 to "
+                        + (CODED_CONTENT_TYPES.size() - 1) + ". Upgrade greenlang-messaging on this consumer");
+            }
+            return CODED_CONTENT_TYPES.get(code);
+        }
+
+        /** A content type written as a string; the common ones are the very constants, read without a new one. */
         private String contentType() {
             int start = position;
             int length = varint("contentType length");
             require("contentType", length);
-            for (String known : KNOWN_CONTENT_TYPES) {
+            for (String known : CODED_CONTENT_TYPES) {
                 if (known.length() == length && matches(known, position)) {
                     position += length;
                     return known;

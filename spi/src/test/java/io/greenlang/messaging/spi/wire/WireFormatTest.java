@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.spi.codec.Codecs;
+import io.greenlang.messaging.spi.codec.JsonCodec;
 import io.greenlang.messaging.spi.provenance.Provenance;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,10 +36,15 @@ class WireFormatTest {
         return Provenance.stamp(m, Codecs.standard());
     }
 
-    /** The smallest message: one-letter id and topic, no payload, nothing optional. */
+    /**
+     * The smallest message: one-letter id and topic, no payload, nothing optional; its content type is one the
+     * envelope has no code for, so every field is written in full.
+     */
     private static Message minimal() {
-        return Message.builder("t").id("i").createdAt(Instant.EPOCH).build();
+        return Message.builder("t").id("i").contentType(CUSTOM_TYPE).createdAt(Instant.EPOCH).build();
     }
+
+    private static final String CUSTOM_TYPE = "application/vnd.acme.doc";
 
     @Test
     void roundTripsAFullyPopulatedMessage() {
@@ -73,12 +79,39 @@ class WireFormatTest {
                 "474c4d01" // magic, version
                 + "00" // flags
                 + "0169" + "0174" // id "i", topic "t"
-                + "18" + HexFormat.of().formatHex("application/octet-stream".getBytes(StandardCharsets.US_ASCII))
+                + "18" + HexFormat.of().formatHex(CUSTOM_TYPE.getBytes(StandardCharsets.US_ASCII))
                 + "00" // no headers
                 + "04" // priority
                 + "0000000000000000" // createdAt
                 + "00"); // empty payload
         assertThat(WireFormat.decode(bytes)).isEqualTo(minimal());
+    }
+
+    @Test
+    void writesAKnownContentTypeAsACode() {
+        Message m = Message.builder("t").id("i").contentType("application/json").createdAt(Instant.EPOCH).build();
+
+        byte[] bytes = WireFormat.encode(m);
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
+                "474c4d01" // magic, version
+                + "20" // flags: content type as a code
+                + "0169" + "0174" // id "i", topic "t"
+                + "01" // application/json
+                + "00" + "04" + "0000000000000000" + "00");
+        assertThat(WireFormat.decode(bytes)).isEqualTo(m);
+        assertThat(WireFormat.decode(bytes).contentType()).isSameAs(JsonCodec.CONTENT_TYPE);
+    }
+
+    @Test
+    void rejectsAnUnknownContentTypeCode() {
+        byte[] bytes = WireFormat.encode(Message.builder("t").id("i").createdAt(Instant.EPOCH).build());
+        bytes[9] = 3; // after magic, version, flags, id "i" and topic "t"
+
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 21 bytes: the content type code 3 is "
+                + "unknown; this library knows codes 0 to 2. Upgrade greenlang-messaging on this consumer.");
+        assertDecodeFails(Arrays.copyOf(bytes, 9), "Invalid GreenLang message envelope of 9 bytes: it is truncated "
+                + "in field 'contentType' (1 more byte needed at offset 9).");
     }
 
     @Test
@@ -235,7 +268,7 @@ class WireFormatTest {
                 .header("a", "1").header("b", "2").build());
         String hex = HexFormat.of().formatHex(bytes).replace("01620132", "01610132"); // header b -> a
 
-        assertDecodeFails(HexFormat.of().parseHex(hex), "Invalid GreenLang message envelope of 53 bytes: header "
+        assertDecodeFails(HexFormat.of().parseHex(hex), "Invalid GreenLang message envelope of 29 bytes: header "
                 + "'a' appears twice.");
     }
 
