@@ -98,7 +98,8 @@ public final class RedisBroker extends AbstractBroker {
         this.connection = connection;
         this.commands = RedisClients.async(connection);
         this.keys = new Keys(settings.keyPrefix());
-        this.publisher = new RedisPublisher(connection, keys, settings, errors, clients.scheduler());
+        this.publisher = new RedisPublisher(connection, keys, settings, errors, clients.scheduler(),
+                clients.timer());
         Map<String, String> d = new LinkedHashMap<>();
         d.put("backend", "redis");
         d.put("mode", settings.mode() == RedisSettings.Mode.CLUSTER ? "cluster" : "standalone");

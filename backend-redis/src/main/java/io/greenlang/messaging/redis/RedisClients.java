@@ -18,9 +18,13 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.CommandWrapper;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +42,9 @@ import java.util.concurrent.TimeUnit;
  *       already applied. With this setting a command in flight at a disconnect fails (its outcome is unknown),
  *       and a command issued while disconnected fails at once without being sent; the connection still
  *       reconnects by itself. The publisher retries only the second kind (see {@code RedisPublisher}).</li>
- *   <li>A command timeout on every command ({@code command-timeout}), asynchronous ones included.</li>
+ *   <li>A command timeout ({@code command-timeout}) on every command, asynchronous ones included; Lettuce
+ *       sets a timer per command for it, except for a {@link SelfTimedCommand}, whose sender enforces the
+ *       timeout itself (the publisher: one timer per pipeline rather than per message).</li>
  *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
  *   <li>For a cluster, topology refresh every 30 s besides Lettuce's adaptive refresh (on MOVED, ASK and
  *       repeated reconnects, on by default), so that a failover is followed.</li>
@@ -65,7 +71,8 @@ final class RedisClients implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new CommandTimeouts(settings.commandTimeout()))
+                        .build())
                 .sslOptions(sslOptions())
                 .build();
         if (settings.mode() == RedisSettings.Mode.CLUSTER) {
@@ -135,6 +142,38 @@ final class RedisClients implements AutoCloseable {
     /** A scheduler for short, non-blocking tasks (Lettuce's event executors). */
     ScheduledExecutorService scheduler() {
         return resources.eventExecutorGroup();
+    }
+
+    /** Lettuce's timer: cheap to arm and cancel by the thousand; its tasks must hand real work to a scheduler. */
+    Timer timer() {
+        return resources.timer();
+    }
+
+    /** A command whose sender enforces {@code command-timeout} itself, so Lettuce arms no timer for it. */
+    static final class SelfTimedCommand<T> extends AsyncCommand<byte[], byte[], T> {
+        SelfTimedCommand(RedisCommand<byte[], byte[], T> command) {
+            super(command);
+        }
+    }
+
+    /** {@code command-timeout} for every command but a {@link SelfTimedCommand}, which gets none from Lettuce. */
+    private static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+        private final long timeoutNanos;
+
+        CommandTimeouts(Duration timeout) {
+            this.timeoutNanos = timeout.toNanos();
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            // a cluster connection wraps a command in its own routing command
+            return CommandWrapper.unwrap(command) instanceof SelfTimedCommand ? 0 : timeoutNanos;
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.NANOSECONDS;
+        }
     }
 
     @Override

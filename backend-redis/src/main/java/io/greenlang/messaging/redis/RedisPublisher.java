@@ -5,6 +5,7 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.VersionConflictException;
 import io.greenlang.messaging.spi.wire.WireFormat;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -16,6 +17,8 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandKeyword;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,17 +69,19 @@ final class RedisPublisher {
     private final RedisSettings settings;
     private final RedisErrors errors;
     private final ScheduledExecutorService scheduler;
+    private final Timer timer;
     private final Map<String, BandKeys> bandKeys = new ConcurrentHashMap<>();
     private volatile TrimThreshold lastThreshold;
 
     RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings, RedisErrors errors,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, Timer timer) {
         this.connection = connection;
         this.commands = RedisClients.async(connection);
         this.keys = keys;
         this.settings = settings;
         this.errors = errors;
         this.scheduler = scheduler;
+        this.timer = timer;
     }
 
     /** Stores the messages in order; completes with one result per message, or fails. */
@@ -187,9 +192,11 @@ final class RedisPublisher {
                 }
             }
             args.add(NEW_ID).add(Fields.MESSAGE).add(batch.envelopes[i]);
-            commands.add(new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(ByteArrayCodec.INSTANCE),
-                    args)));
+            commands.add(new RedisClients.SelfTimedCommand<>(new Command<>(CommandType.XADD,
+                    new StatusOutput<>(ByteArrayCodec.INSTANCE), args)));
         }
+        Timeout expiry = timer.newTimeout(t -> expire(commands), settings.commandTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
         try {
             if (commands.size() == 1) {
                 connection.dispatch(commands.get(0));
@@ -203,7 +210,26 @@ final class RedisPublisher {
                 c.completeExceptionally(e);
             }
         }
-        whenAllComplete(commands, () -> settle(batch, indices, commands, pauseMillis));
+        whenAllComplete(commands, () -> {
+            expiry.cancel();
+            settle(batch, indices, commands, pauseMillis);
+        });
+    }
+
+    /** Fails the commands still without a reply after {@code command-timeout}, as Lettuce's own timeout would. */
+    private void expire(List<AsyncCommand<byte[], byte[], String>> commands) {
+        Runnable fail = () -> {
+            RedisCommandTimeoutException timeout = new RedisCommandTimeoutException("Command timed out after "
+                    + settings.commandTimeout());
+            for (AsyncCommand<byte[], byte[], String> c : commands) {
+                c.completeExceptionally(timeout); // no effect on a command that completed meanwhile
+            }
+        };
+        try {
+            scheduler.execute(fail); // not on the timer's thread, which serves every timeout of the client
+        } catch (RejectedExecutionException e) {
+            fail.run(); // the client is shutting down
+        }
     }
 
     /**

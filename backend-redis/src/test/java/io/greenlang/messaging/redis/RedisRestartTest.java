@@ -1,11 +1,13 @@
 package io.greenlang.messaging.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Brokers;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessagingException;
+import io.greenlang.messaging.MessagingTimeoutException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.Subscription;
@@ -172,5 +174,31 @@ class RedisRestartTest {
         TestSupport.await("the message published after the restart").until(() -> handled.has(after.id()));
         assertThat(broker.health().isUp()).isTrue();
         assertThat(handled.count(before.id())).isEqualTo(1);
+    }
+
+    /**
+     * A server that takes writes but does not answer them ({@code CLIENT PAUSE ... WRITE}): single and batch
+     * publishes fail once {@code command-timeout} has passed, saying the outcome is unknown, instead of waiting
+     * for the server; the broker publishes again once the server answers.
+     */
+    @Test
+    @DisplayName("a publish Redis does not answer within command-timeout fails, its outcome unknown")
+    void unansweredPublishesTimeOut() {
+        RedisServers.RedisProcess server = keep(RedisServers.standalone());
+        String topic = "paused-" + System.nanoTime();
+        Broker broker = keep(Brokers.connect(server.url(), Map.of("command-timeout", "300ms", "block-timeout", "100ms")));
+        broker.publish(Message.builder(topic).text("before").build());
+
+        assertThat(RedisServers.command(server.port(), "CLIENT PAUSE 5000 WRITE")).isEqualTo("+OK");
+        for (List<Message> publish : List.of(List.of(Message.builder(topic).text("one").build()),
+                List.of(Message.builder(topic).text("a").build(), Message.builder(topic).text("b").build()))) {
+            assertThatThrownBy(() -> broker.publishAll(publish))
+                    .isInstanceOf(MessagingTimeoutException.class)
+                    .hasMessageContaining("did not answer within PT0.3S")
+                    .hasMessageContaining("Whether Redis stored it is unknown");
+        }
+        assertThat(RedisServers.command(server.port(), "CLIENT UNPAUSE")).isEqualTo("+OK");
+
+        assertThat(broker.publish(Message.builder(topic).text("after").build()).messageId()).isNotBlank();
     }
 }
