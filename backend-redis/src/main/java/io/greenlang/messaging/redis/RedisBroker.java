@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A topic is three streams, one per priority band (see {@link Keys}); a group is a consumer group on each
  *       of them plus a retry stream, a delay sorted set and a dead-letter stream of its own.</li>
- *   <li>Publishing is {@code XADD}, trimming with {@code MINID ~} for the retention; a batch is one pipeline. A publish whose
- *       outcome is unknown after a connection loss fails instead of being re-sent (see {@link RedisPublisher}).</li>
+ *   <li>Publishing is {@code XADD}, trimming with {@code MINID ~} for the retention; a batch is one pipeline.
+ *       A publish whose outcome is unknown after a connection loss fails instead of being re-sent (see
+ *       {@link RedisPublisher}).</li>
  *   <li>A subscription reads with {@code XREADGROUP} on a connection of its own, acknowledges in batches with
  *       {@code XACK}, schedules retries and dead-letters with Lua scripts that also check that the member
  *       still holds the entry, and claims entries idle longer than its lease with {@code XAUTOCLAIM}

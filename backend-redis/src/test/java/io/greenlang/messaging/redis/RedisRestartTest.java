@@ -186,7 +186,8 @@ class RedisRestartTest {
     void unansweredPublishesTimeOut() {
         RedisServers.RedisProcess server = keep(RedisServers.standalone());
         String topic = "paused-" + System.nanoTime();
-        Broker broker = keep(Brokers.connect(server.url(), Map.of("command-timeout", "300ms", "block-timeout", "100ms")));
+        Broker broker = keep(Brokers.connect(server.url(),
+                Map.of("command-timeout", "300ms", "block-timeout", "100ms")));
         broker.publish(Message.builder(topic).text("before").build());
 
         assertThat(RedisServers.command(server.port(), "CLIENT PAUSE 5000 WRITE")).isEqualTo("+OK");
