@@ -19,7 +19,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.AsyncCommand;
-import io.lettuce.core.protocol.CommandWrapper;
+import io.lettuce.core.protocol.DecoratedCommand;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -157,7 +157,7 @@ final class RedisClients implements AutoCloseable {
     }
 
     /** {@code command-timeout} for every command but a {@link SelfTimedCommand}, which gets none from Lettuce. */
-    private static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+    static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
         private final long timeoutNanos;
 
         CommandTimeouts(Duration timeout) {
@@ -166,8 +166,15 @@ final class RedisClients implements AutoCloseable {
 
         @Override
         public long getTimeout(RedisCommand<?, ?, ?> command) {
-            // a cluster connection wraps a command in its own routing command
-            return CommandWrapper.unwrap(command) instanceof SelfTimedCommand ? 0 : timeoutNanos;
+            // a cluster connection wraps a command in its own routing command, and a SelfTimedCommand itself wraps
+            // the plain command: look at every layer, not only the innermost
+            for (RedisCommand<?, ?, ?> c = command; c != null; ) {
+                if (c instanceof SelfTimedCommand) {
+                    return 0;
+                }
+                c = c instanceof DecoratedCommand ? ((DecoratedCommand<?, ?, ?>) c).getDelegate() : null;
+            }
+            return timeoutNanos;
         }
 
         @Override
