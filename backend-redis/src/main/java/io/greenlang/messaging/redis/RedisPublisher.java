@@ -177,23 +177,24 @@ final class RedisPublisher {
     }
 
     private void send(Batch batch, int[] indices, long pauseMillis) {
-        byte[] trim = trimThreshold();
-        long second = System.currentTimeMillis() / 1000;
+        long now = System.currentTimeMillis();
+        byte[] minId = trimThreshold(now);
+        boolean trimming = settings.maxLength() > 0 || minId != null;
         List<AsyncCommand<byte[], byte[], String>> commands = new ArrayList<>(indices.length);
-        for (int i : indices) {
-            BandKeys topic = batch.topics[i];
-            int band = batch.bands[i];
-            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(topic.keys()[band]);
-            if ((settings.maxLength() > 0 || trim != null) && topic.trims()[band].due(second)) {
-                if (settings.maxLength() > 0) {
-                    args.add(CommandKeyword.MAXLEN).add(APPROXIMATELY).add(settings.maxLength());
-                } else {
-                    args.add(CommandKeyword.MINID).add(APPROXIMATELY).add(trim);
-                }
+        // runs of consecutive appends to one stream ask its trim schedule once, not once per message
+        for (int start = 0, end; start < indices.length; start = end) {
+            BandKeys topic = batch.topics[indices[start]];
+            int band = batch.bands[indices[start]];
+            end = start + 1;
+            while (end < indices.length && batch.topics[indices[end]] == topic && batch.bands[indices[end]] == band) {
+                end++;
             }
-            args.add(NEW_ID).add(Fields.MESSAGE).add(batch.envelopes[i]);
-            commands.add(new RedisClients.SelfTimedCommand<>(new Command<>(CommandType.XADD,
-                    new StatusOutput<>(ByteArrayCodec.INSTANCE), args)));
+            int firstTrim = trimming ? topic.trims()[band].firstTrim(now / 1000, end - start) : -1;
+            for (int k = start; k < end; k++) {
+                int offset = k - start;
+                boolean trim = firstTrim >= 0 && offset >= firstTrim && (offset - firstTrim) % TRIM_EVERY == 0;
+                commands.add(xadd(topic.keys()[band], trim, minId, batch.envelopes[indices[k]]));
+            }
         }
         Timeout expiry = timer.newTimeout(t -> expire(commands), settings.commandTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -214,6 +215,19 @@ final class RedisPublisher {
             expiry.cancel();
             settle(batch, indices, commands, pauseMillis);
         });
+    }
+
+    /** {@code XADD stream [MAXLEN ~ n | MINID ~ minId] * m envelope}, the trim clause if {@code trim}. */
+    private AsyncCommand<byte[], byte[], String> xadd(byte[] stream, boolean trim, byte[] minId, byte[] envelope) {
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(stream);
+        if (trim && settings.maxLength() > 0) {
+            args.add(CommandKeyword.MAXLEN).add(APPROXIMATELY).add(settings.maxLength());
+        } else if (trim) {
+            args.add(CommandKeyword.MINID).add(APPROXIMATELY).add(minId);
+        }
+        args.add(NEW_ID).add(Fields.MESSAGE).add(envelope);
+        return new RedisClients.SelfTimedCommand<>(new Command<>(CommandType.XADD,
+                new StatusOutput<>(ByteArrayCodec.INSTANCE), args));
     }
 
     /** Fails the commands still without a reply after {@code command-timeout}, as Lettuce's own timeout would. */
@@ -351,8 +365,11 @@ final class RedisPublisher {
      * the slack of {@code ~}).
      */
     byte[] trimThreshold() {
+        return trimThreshold(System.currentTimeMillis());
+    }
+
+    private byte[] trimThreshold(long now) {
         long retention = settings.retention().toMillis();
-        long now = System.currentTimeMillis();
         long threshold = now - retention;
         if (retention <= 0 || threshold <= 0) {
             return null;
@@ -375,13 +392,20 @@ final class RedisPublisher {
         private long trimmedInSecond = Long.MIN_VALUE;
         private int appendsSinceTrim;
 
-        synchronized boolean due(long second) {
-            if (second == trimmedInSecond && ++appendsSinceTrim < TRIM_EVERY) {
-                return false;
+        /**
+         * Of {@code appends} consecutive appends made in {@code second}, the offset of the first to carry the
+         * clause, or -1 for none; after it, every {@value RedisPublisher#TRIM_EVERY}th carries it too.
+         */
+        synchronized int firstTrim(long second, int appends) {
+            int first = second == trimmedInSecond ? TRIM_EVERY - 1 - appendsSinceTrim : 0;
+            if (first >= appends) {
+                appendsSinceTrim += appends;
+                return -1;
             }
+            int last = first + (appends - 1 - first) / TRIM_EVERY * TRIM_EVERY;
             trimmedInSecond = second;
-            appendsSinceTrim = 0;
-            return true;
+            appendsSinceTrim = appends - 1 - last;
+            return first;
         }
     }
 
