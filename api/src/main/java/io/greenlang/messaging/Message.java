@@ -55,7 +55,10 @@ public final class Message {
     private final String correlationId;
     private final String replyTo;
     private final String key;
-    private volatile String declaredHash; // set once: at construction, or on first use by deferredHash
+    /** The declared provenance hash as its 32 bytes; null when there is none or it is deferred. */
+    private final byte[] hashBytes;
+    /** Its hex digits: given, or made on first use from hashBytes or by deferredHash (racing threads agree). */
+    private volatile String hashHex;
     private final Function<? super Message, String> deferredHash;
 
     private Message(Builder b) {
@@ -75,11 +78,12 @@ public final class Message {
         this.correlationId = b.correlationId;
         this.replyTo = b.replyTo;
         this.key = b.key;
-        this.declaredHash = b.provenanceHash;
+        this.hashBytes = b.provenanceHash;
+        this.hashHex = null;
         this.deferredHash = null;
     }
 
-    private Message(Message source, String declaredHash, Function<? super Message, String> deferredHash) {
+    private Message(Message source, byte[] hashBytes, String hashHex, Function<? super Message, String> deferredHash) {
         this.id = source.id;
         this.topic = source.topic;
         this.payload = source.payload;
@@ -91,7 +95,8 @@ public final class Message {
         this.correlationId = source.correlationId;
         this.replyTo = source.replyTo;
         this.key = source.key;
-        this.declaredHash = declaredHash;
+        this.hashBytes = hashBytes;
+        this.hashHex = hashHex;
         this.deferredHash = deferredHash;
     }
 
@@ -202,12 +207,29 @@ public final class Message {
      * {@link Broker#verifyProvenance(Message)}.
      */
     public Optional<String> provenanceHash() {
-        String hash = declaredHash;
-        if (hash == null && deferredHash != null) {
-            hash = Builder.requireHexHash(deferredHash.apply(this));
-            declaredHash = hash; // racing threads compute the same value
+        String hex = hashHex;
+        if (hex == null) {
+            if (hashBytes != null) {
+                hex = Hex.encode(hashBytes);
+            } else if (deferredHash != null) {
+                hex = Hex.requireHash(deferredHash.apply(this));
+            } else {
+                return Optional.empty();
+            }
+            hashHex = hex;
         }
-        return Optional.ofNullable(hash);
+        return Optional.of(hex);
+    }
+
+    /**
+     * The {@linkplain #provenanceHash() provenance hash} as its 32 bytes (a copy): what wire formats carry,
+     * without a round trip through hex digits.
+     */
+    public Optional<byte[]> provenanceHashBytes() {
+        if (hashBytes != null) {
+            return Optional.of(hashBytes.clone());
+        }
+        return provenanceHash().map(Hex::decode);
     }
 
     /**
@@ -216,7 +238,17 @@ public final class Message {
      * @throws IllegalArgumentException if {@code hash} is not 64 lowercase hex digits
      */
     public Message withProvenanceHash(String hash) {
-        return new Message(this, Builder.requireHexHash(hash), null);
+        return new Message(this, Hex.decode(Hex.requireHash(hash)), hash, null);
+    }
+
+    /**
+     * This message declaring the hash whose 32 bytes are {@code sha256} (copied) as its provenance hash; every
+     * other field is unchanged.
+     *
+     * @throws IllegalArgumentException if {@code sha256} is not 32 bytes long
+     */
+    public Message withProvenanceHashBytes(byte[] sha256) {
+        return new Message(this, Hex.requireHashBytes(sha256).clone(), null, null);
     }
 
     /**
@@ -227,7 +259,8 @@ public final class Message {
      */
     public Message withDeferredProvenanceHash(Function<? super Message, String> hasher) {
         Objects.requireNonNull(hasher, "hasher");
-        return declaredHash != null || deferredHash != null ? this : new Message(this, null, hasher);
+        return hashBytes != null || hashHex != null || deferredHash != null ? this
+                : new Message(this, null, null, hasher);
     }
 
     /** Payload size plus the size of every string field, in bytes: what the size limit is checked against. */
@@ -275,18 +308,6 @@ public final class Message {
 
     /** Builds a {@link Message}; not thread-safe. Validates every field as it is set. */
     public static final class Builder {
-        /** Which chars are lowercase hex digits, by char value up to {@code 'f'}. */
-        private static final boolean[] LOWER_HEX = new boolean['f' + 1];
-
-        static {
-            for (char c = '0'; c <= '9'; c++) {
-                LOWER_HEX[c] = true;
-            }
-            for (char c = 'a'; c <= 'f'; c++) {
-                LOWER_HEX[c] = true;
-            }
-        }
-
         private final String topic;
         private String id;
         private byte[] payload = EMPTY;
@@ -299,7 +320,7 @@ public final class Message {
         private String correlationId;
         private String replyTo;
         private String key;
-        private String provenanceHash;
+        private byte[] provenanceHash;
 
         private Builder(String topic) {
             this.topic = Names.requireValidTopic(topic);
@@ -426,27 +447,22 @@ public final class Message {
          * set, the broker computes it on publish.
          */
         public Builder provenanceHash(String hash) {
-            this.provenanceHash = requireHexHash(hash);
+            this.provenanceHash = Hex.decode(Hex.requireHash(hash));
+            return this;
+        }
+
+        /**
+         * The hash the producer declared, as its 32 bytes (copied), for wire formats that carry it so.
+         *
+         * @throws IllegalArgumentException if {@code sha256} is not 32 bytes long
+         */
+        public Builder provenanceHashBytes(byte[] sha256) {
+            this.provenanceHash = Hex.requireHashBytes(sha256).clone();
             return this;
         }
 
         public Message build() {
             return new Message(this);
-        }
-
-        static String requireHexHash(String hash) {
-            Objects.requireNonNull(hash, "hash");
-            boolean valid = hash.length() == 64;
-            for (int i = 0; valid && i < 64; i++) {
-                // a table rather than range tests: on random digits those branches mispredict about every other
-                // char, which made this check cost more than decoding the rest of a message
-                char c = hash.charAt(i);
-                valid = c < LOWER_HEX.length && LOWER_HEX[c];
-            }
-            if (!valid) {
-                throw new IllegalArgumentException("provenance hash must be 64 lowercase hex digits");
-            }
-            return hash;
         }
 
         private static String requireText(String value, String what) {

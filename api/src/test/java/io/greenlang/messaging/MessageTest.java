@@ -76,6 +76,32 @@ class MessageTest {
     }
 
     @Test
+    void provenanceHashReadsTheSameAsDigitsAndAsBytes() {
+        String hex = "00017f80ff" + "0123456789abcdef".repeat(3) + "a".repeat(6);
+        byte[] bytes = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        Message fromDigits = Message.builder("t").id("m-1").text("x").provenanceHash(hex).build();
+        Message fromBytes = fromDigits.mutate().provenanceHashBytes(bytes).build();
+
+        assertThat(fromDigits.provenanceHashBytes()).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
+        assertThat(fromBytes.provenanceHash()).hasValue(hex);
+        assertThat(fromBytes).isEqualTo(fromDigits);
+        assertThat(fromDigits.mutate().build().withProvenanceHashBytes(bytes).provenanceHash()).hasValue(hex);
+
+        bytes[0] = 1; // the message keeps its own copy, and hands out copies
+        assertThat(fromBytes.provenanceHash()).hasValue(hex);
+        fromBytes.provenanceHashBytes().orElseThrow()[1] = 1;
+        assertThat(fromBytes.provenanceHash()).hasValue(hex);
+
+        assertThatThrownBy(() -> Message.builder("t").provenanceHashBytes(new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes of a SHA-256, not 31");
+        assertThatThrownBy(() -> fromDigits.withProvenanceHash("A".repeat(64)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lowercase hex digits");
+    }
+
+    @Test
     void mutateKeepsFieldsButNotTheHash() {
         Message m = Message.builder("t").text("hi").header("a", "b").priority(7).key("k").correlationId("c")
                 .replyTo("r").provenanceHash("0".repeat(64)).build();

@@ -64,6 +64,7 @@ public final class Provenance {
     private static final byte[] MAGIC = {'G', 'L', 'M', '1'};
     private static final byte TAG_STRUCTURED = 'S';
     private static final byte TAG_RAW = 'R';
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
 
     private Provenance() {
@@ -79,6 +80,17 @@ public final class Provenance {
      *     held in a {@code long} (about 292,000 years around 1970)
      */
     public static String hash(Message message, Codecs codecs) {
+        byte[] sha = digest(message, codecs);
+        byte[] hex = new byte[2 * sha.length];
+        for (int i = 0; i < sha.length; i++) {
+            hex[2 * i] = HEX_DIGITS[(sha[i] >> 4) & 0xF];
+            hex[2 * i + 1] = HEX_DIGITS[sha[i] & 0xF];
+        }
+        return new String(hex, StandardCharsets.ISO_8859_1); // hex digits: the plain copy
+    }
+
+    /** The hash's 32 bytes in the calling thread's buffer, valid until the thread's next digest. */
+    private static byte[] digest(Message message, Codecs codecs) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(codecs, "codecs");
         Hasher h = HASHER.get();
@@ -109,7 +121,7 @@ public final class Provenance {
             h.int32(message.payloadSize());
             h.payload(message);
         }
-        return h.hexDigest();
+        return h.digest();
     }
 
     /**
@@ -119,10 +131,10 @@ public final class Provenance {
      */
     public static Message stamp(Message message, Codecs codecs) {
         Objects.requireNonNull(message, "message");
-        if (message.provenanceHash().isPresent()) {
+        if (message.provenanceHashBytes().isPresent()) {
             return message;
         }
-        return message.withProvenanceHash(hash(message, codecs));
+        return message.withProvenanceHashBytes(digest(message, codecs)); // copies the thread's buffer
     }
 
     /**
@@ -133,8 +145,8 @@ public final class Provenance {
      */
     public static boolean verify(Message message, Codecs codecs) {
         Objects.requireNonNull(message, "message");
-        Optional<String> declared = message.provenanceHash();
-        return declared.isPresent() && declared.get().equals(hash(message, codecs));
+        Optional<byte[]> declared = message.provenanceHashBytes();
+        return declared.isPresent() && Arrays.equals(declared.get(), digest(message, codecs));
     }
 
     /** The canonical JSON of a JSON or MessagePack payload, or {@code null} to hash the raw bytes. */
@@ -187,14 +199,12 @@ public final class Provenance {
      * message costs half as much as one per field.
      */
     private static final class Hasher {
-        private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         private static final int KEPT_CAPACITY = 64 * 1024;
         /** Larger payloads go to the digest straight from the message instead of through the buffer. */
         private static final int COPIED_PAYLOAD = 8 * 1024;
 
         private final MessageDigest digest;
         private final byte[] sha = new byte[32];
-        private final byte[] hex = new byte[64];
         private byte[] buffer = new byte[512];
         private int position;
 
@@ -304,19 +314,15 @@ public final class Provenance {
             }
         }
 
-        /** The SHA-256 of what was written, as 64 lowercase hex digits. */
-        String hexDigest() {
+        /** The SHA-256 of what was written, in a buffer of this hasher's. */
+        byte[] digest() {
             digest.update(buffer, 0, position);
             try {
                 digest.digest(sha, 0, sha.length);
             } catch (DigestException e) {
                 throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
             }
-            for (int i = 0; i < sha.length; i++) {
-                hex[2 * i] = HEX_DIGITS[(sha[i] >> 4) & 0xF];
-                hex[2 * i + 1] = HEX_DIGITS[sha[i] & 0xF];
-            }
-            return new String(hex, StandardCharsets.ISO_8859_1); // hex digits: the plain copy
+            return sha;
         }
     }
 }

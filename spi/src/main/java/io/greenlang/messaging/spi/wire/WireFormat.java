@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,20 +58,11 @@ public final class WireFormat {
             | CONTENT_TYPE_CODED;
     private static final int HASH_BYTES = 32;
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** The value of each lowercase hex digit, by char; a message's hash holds nothing else. */
-    private static final byte[] HEX_VALUES = new byte['f' + 1];
     /** The last topic decoded, by any thread; only ever replaced whole. */
     private static volatile String lastTopic;
     /** The content types written as a code: the code is the index. */
     private static final List<String> CODED_CONTENT_TYPES = List.of(Message.OCTET_STREAM,
             JsonCodec.CONTENT_TYPE, MessagePackCodec.CONTENT_TYPE);
-
-    static {
-        for (int i = 0; i < 16; i++) {
-            HEX_VALUES[HEX_DIGITS[i]] = (byte) i;
-        }
-    }
 
     private WireFormat() {
     }
@@ -87,7 +79,7 @@ public final class WireFormat {
         String correlationId = message.correlationId().orElse(null);
         String replyTo = message.replyTo().orElse(null);
         String key = message.key().orElse(null);
-        String hash = message.provenanceHash().orElse(null);
+        byte[] hash = message.provenanceHashBytes().orElse(null);
         long createdMicros = micros(message.createdAt(), "createdAt");
         long expiryMicros = expiresAt.isPresent() ? micros(expiresAt.get(), "expiresAt") : 0;
         Map<String, String> headers = message.headers();
@@ -174,7 +166,8 @@ public final class WireFormat {
             w.string(key);
         }
         if (hash != null) {
-            w.hex(hash);
+            System.arraycopy(hash, 0, w.buffer, w.position, HASH_BYTES);
+            w.position += HASH_BYTES;
         }
         w.varint(payloadSize);
         message.payloadBuffer().get(w.buffer, w.position, payloadSize);
@@ -205,17 +198,6 @@ public final class WireFormat {
         Objects.requireNonNull(bytes, "bytes");
         Objects.checkFromIndexSize(offset, length, bytes.length);
         return new Reader(bytes, offset, offset + length).message();
-    }
-
-    /** The 32 bytes at {@code from} as 64 lowercase hex digits. */
-    private static String hex(byte[] bytes, int from) {
-        byte[] digits = new byte[2 * HASH_BYTES];
-        for (int i = 0; i < HASH_BYTES; i++) {
-            int v = bytes[from + i] & 0xFF;
-            digits[2 * i] = HEX_DIGITS[v >>> 4];
-            digits[2 * i + 1] = HEX_DIGITS[v & 0xF];
-        }
-        return new String(digits, StandardCharsets.ISO_8859_1);
     }
 
     private static long micros(Instant instant, String field) {
@@ -297,15 +279,6 @@ public final class WireFormat {
                 v >>>= 8;
             }
             position += 8;
-        }
-
-        /** The 32 bytes of a hash given as 64 lowercase hex digits (the message checked the form). */
-        void hex(String hash) {
-            for (int i = 0; i < HASH_BYTES; i++) {
-                int high = HEX_VALUES[hash.charAt(2 * i)];
-                int low = HEX_VALUES[hash.charAt(2 * i + 1)];
-                buffer[position++] = (byte) ((high << 4) | low);
-            }
         }
 
         /** A varint UTF-8 length, then the UTF-8, encoded in place (the string was checked by utf8Length). */
@@ -431,7 +404,7 @@ public final class WireFormat {
             }
             if ((flags & HAS_HASH) != 0) {
                 require("provenance hash", HASH_BYTES);
-                builder.provenanceHash(hex(b, position));
+                builder.provenanceHashBytes(Arrays.copyOfRange(b, position, position + HASH_BYTES));
                 position += HASH_BYTES;
             }
             int payloadLength = varint("payload length");
