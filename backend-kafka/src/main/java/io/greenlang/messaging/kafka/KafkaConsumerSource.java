@@ -83,6 +83,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     static final int MAX_DELAYED = 10_000;
     static final long BAND_HOLD_MILLIS = 1000;
     private static final int FAIRNESS_INTERVAL = 10;
+    private static final long LAG_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private enum State { BUFFERED, LEASED, SETTLING, DONE, LOST }
 
@@ -120,14 +121,35 @@ final class KafkaConsumerSource implements ConsumerSource {
             return state;
         }
 
+        /** Identity, as a record is one lease; see {@link #hashCode}. */
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        /** From the offset rather than the identity hash, which the JVM makes slowly, once per record. */
+        @Override
+        public int hashCode() {
+            return Long.hashCode(offset) * 31 + part.tp.partition();
+        }
+
         @Override
         public String toString() {
             return part.tp + "@" + offset;
         }
     }
 
-    private static final Comparator<Rec> OLDEST_FIRST = Comparator.<Rec>comparingLong(r -> r.timestamp)
-            .thenComparing(r -> r.sortId).thenComparing(r -> r.part.tp.partition()).thenComparingLong(r -> r.offset);
+    /** By append time, then id, partition and offset; written out, as it runs for every record handed out. */
+    private static int oldestFirst(Rec a, Rec b) {
+        int c = Long.compare(a.timestamp, b.timestamp);
+        if (c == 0) {
+            c = a.sortId.compareTo(b.sortId);
+        }
+        if (c == 0) {
+            c = Integer.compare(a.part.tp.partition(), b.part.tp.partition());
+        }
+        return c != 0 ? c : Long.compare(a.offset, b.offset);
+    }
 
     /** An assigned partition. */
     static final class Part {
@@ -138,6 +160,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         final long assignedNanos = System.nanoTime();
         final ArrayDeque<Rec> buffered = new ArrayDeque<>(); // guarded by the source's lock
         volatile OptionalLong lag = OptionalLong.empty();
+        long lagAskedNanos = assignedNanos - LAG_REFRESH_NANOS; // fetcher thread only
         boolean paused; // fetcher thread only
         OffsetAndMetadata lastCommitted; // fetcher thread only
         volatile boolean gone;
@@ -322,8 +345,8 @@ final class KafkaConsumerSource implements ConsumerSource {
                 holding |= hiddenAbove[b];
             }
         }
+        Rec[] heads = new Rec[TopicNames.BANDS];
         while (out.size() < max) {
-            Rec[] heads = new Rec[TopicNames.BANDS];
             int high = -1;
             for (int b = TopicNames.BANDS - 1; b >= 0; b--) {
                 heads[b] = head(b);
@@ -339,7 +362,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             }
             Rec oldestLower = null;
             for (int b = high - 1; b >= 0; b--) {
-                if (heads[b] != null && (oldestLower == null || OLDEST_FIRST.compare(heads[b], oldestLower) < 0)) {
+                if (heads[b] != null && (oldestLower == null || oldestFirst(heads[b], oldestLower) < 0)) {
                     oldestLower = heads[b];
                 }
             }
@@ -369,7 +392,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         Rec best = null;
         for (Part p : bandParts.get(band)) {
             Rec h = p.buffered.peekFirst();
-            if (h != null && (best == null || OLDEST_FIRST.compare(h, best) < 0)) {
+            if (h != null && (best == null || oldestFirst(h, best) < 0)) {
                 best = h;
             }
         }
@@ -723,32 +746,36 @@ final class KafkaConsumerSource implements ConsumerSource {
     /** Lags for the priority hold, and pausing partitions whose buffer is full. */
     private void updatePartitionStates() {
         List<Part> snapshot;
-        int delayedCount;
+        int[] sizes;
         lock.lock();
         try {
             snapshot = new ArrayList<>(parts.values());
-            delayedCount = delayed.size();
+            sizes = new int[snapshot.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                Part p = snapshot.get(i);
+                sizes[i] = p.retry ? delayed.size() : p.buffered.size();
+            }
         } finally {
             lock.unlock();
         }
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
-        for (Part p : snapshot) {
-            if (!p.retry) {
+        long now = System.nanoTime();
+        for (int i = 0; i < sizes.length; i++) {
+            Part p = snapshot.get(i);
+            int size = sizes[i];
+            // only hiddenBacklogAbove reads the lag: of an empty partition during its hold after assignment.
+            // currentLag is a round trip to the consumer's network thread, too dear to ask on every poll.
+            if (!p.retry && size == 0 && now - p.assignedNanos < TimeUnit.MILLISECONDS.toNanos(BAND_HOLD_MILLIS)
+                    && now - p.lagAskedNanos >= LAG_REFRESH_NANOS) {
+                p.lagAskedNanos = now;
                 try {
                     p.lag = consumer.currentLag(p.tp);
                 } catch (IllegalStateException e) {
                     p.lag = OptionalLong.empty();
                 }
             }
-            int size;
-            lock.lock();
-            try {
-                size = p.retry ? delayedCount : p.buffered.size();
-            } finally {
-                lock.unlock();
-            }
-            int limit = p.retry ? MAX_DELAYED : MAX_BUFFERED_PER_PARTITION;
+        int limit = p.retry ? MAX_DELAYED : MAX_BUFFERED_PER_PARTITION;
             if (!p.paused && size >= limit) {
                 pause.add(p.tp);
                 p.paused = true;
