@@ -323,7 +323,7 @@ public final class ConsumerRuntime implements Subscription {
                 RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt);
                 metrics.delivered();
                 if (attempt == 1) {
-                    metrics.endToEndLatency(nanosSince(message.createdAt()));
+                    metrics.endToEndLatency(EpochClock.nanosSince(message.createdAt()));
                 }
                 Throwable thrown = invoke(delivery);
                 if (thrown != null && abandoned) {
@@ -415,11 +415,6 @@ public final class ConsumerRuntime implements Subscription {
         return text != null ? text : t.getClass().getSimpleName();
     }
 
-    private static long nanosSince(Instant then) {
-        Instant now = Instant.now();
-        long nanos = (now.getEpochSecond() - then.getEpochSecond()) * 1_000_000_000L + (now.getNano() - then.getNano());
-        return Math.max(0, nanos);
-    }
 
     /** Waits up to {@code d}; returns whether the subscription began closing meanwhile. */
     private boolean awaitStop(Duration d) {
