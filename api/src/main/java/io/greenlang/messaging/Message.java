@@ -62,14 +62,15 @@ public final class Message {
     private final Function<? super Message, String> deferredHash;
 
     private Message(Builder b) {
-        Instant now = b.createdAt == null || b.id == null ? Instant.now() : null; // one clock reading serves both
-        this.id = b.id != null ? b.id : MessageIds.next(now.toEpochMilli());
+        long nowMicros = b.createdAt == null || b.id == null ? WallClock.epochMicros() : 0; // one reading serves both
+        this.id = b.id != null ? b.id : MessageIds.next(nowMicros / 1_000);
         this.topic = b.topic;
         this.payload = b.payload;
         this.contentType = b.contentType;
         this.headers = b.headers.isEmpty() ? Map.of() : Map.copyOf(b.headers);
         this.priority = b.priority;
-        this.createdAt = (b.createdAt != null ? b.createdAt : now).truncatedTo(ChronoUnit.MICROS);
+        this.createdAt = b.createdAt != null ? b.createdAt.truncatedTo(ChronoUnit.MICROS)
+                : WallClock.ofEpochMicros(nowMicros);
         Instant expiry = b.expiresAt;
         if (b.ttl != null) {
             expiry = this.createdAt.plus(b.ttl);
