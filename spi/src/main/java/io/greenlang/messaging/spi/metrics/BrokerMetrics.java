@@ -113,7 +113,15 @@ public final class BrokerMetrics implements AutoCloseable {
      * step between hosts) counts as 0.
      */
     public void endToEndLatency(long nanos) {
-        record(nanos, System.nanoTime(), endToEndWindow, endToEndTimers);
+        endToEndLatency(nanos, System.nanoTime());
+    }
+
+    /**
+     * As {@link #endToEndLatency(long)}, for a caller that has just read {@link System#nanoTime()} as
+     * {@code nowNanos}.
+     */
+    public void endToEndLatency(long nanos, long nowNanos) {
+        record(nanos, nowNanos, endToEndWindow, endToEndTimers);
     }
 
     /** {@code nowNanos}: a {@link System#nanoTime()} reading, which the window's slots go by. */

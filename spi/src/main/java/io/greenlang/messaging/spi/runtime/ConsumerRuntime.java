@@ -323,7 +323,8 @@ public final class ConsumerRuntime implements Subscription {
                 RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt);
                 metrics.delivered();
                 if (attempt == 1) {
-                    metrics.endToEndLatency(EpochClock.nanosSince(message.createdAt()));
+                    long now = System.nanoTime(); // one clock reading for the latency and its metrics window
+                    metrics.endToEndLatency(EpochClock.nanosSince(message.createdAt(), now), now);
                 }
                 Throwable thrown = invoke(delivery);
                 if (thrown != null && abandoned) {

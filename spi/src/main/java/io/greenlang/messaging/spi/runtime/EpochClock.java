@@ -24,12 +24,15 @@ final class EpochClock {
     }
 
     static long epochNanos() {
-        long monotonic = System.nanoTime();
+        return epochNanos(System.nanoTime());
+    }
+
+    /** The epoch time at {@code monotonic}, a {@link System#nanoTime()} reading of a moment ago. */
+    static long epochNanos(long monotonic) {
         Anchor a = anchor;
         if (monotonic - a.monotonicNanos() > REANCHOR_NANOS) {
             a = Anchor.now(); // threads racing here make equivalent anchors
             anchor = a;
-            return a.epochNanos();
         }
         return a.epochNanos() + (monotonic - a.monotonicNanos());
     }
@@ -39,7 +42,12 @@ final class EpochClock {
      * {@link Long#MAX_VALUE} if it lies too far back to count in nanoseconds.
      */
     static long nanosSince(Instant then) {
-        long now = epochNanos();
+        return nanosSince(then, System.nanoTime());
+    }
+
+    /** As {@link #nanosSince(Instant)}, up to {@code monotonic}: a {@link System#nanoTime()} read a moment ago. */
+    static long nanosSince(Instant then, long monotonic) {
+        long now = epochNanos(monotonic);
         long seconds = Math.floorDiv(now, 1_000_000_000L) - then.getEpochSecond();
         if (seconds < 0) {
             return 0;
