@@ -429,13 +429,13 @@ public final class KafkaBroker extends AbstractBroker {
         KafkaConsumerSource source = new KafkaConsumerSource(this, options, bands, retry, groupId);
         sources.add(source);
         source.start();
-        try {
-            awaitJoin(source, groupId);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
         return source;
+    }
+
+    @Override
+    protected void awaitMemberReady(ConsumerSource source) {
+        KafkaConsumerSource member = (KafkaConsumerSource) source;
+        awaitJoin(member, member.groupId());
     }
 
     void forget(KafkaConsumerSource source) {
@@ -526,9 +526,9 @@ public final class KafkaBroker extends AbstractBroker {
 
     /**
      * Waits until the new member owns what the group coordinator means it to own (its target assignment), so that
-     * work published right after {@code subscribe} returns is spread over every member. Bounded by option
-     * {@code join-timeout}: a member still waiting for partitions that others hand over only when their running
-     * handlers finish starts anyway and gets them later.
+     * work published right after {@code subscribe} returns is spread over every member; its handlers already take
+     * what it owns meanwhile. Bounded by option {@code join-timeout}: a member still waiting for partitions that
+     * others hand over only when their running handlers finish returns anyway and gets them later.
      */
     private void awaitJoin(KafkaConsumerSource source, String groupId) {
         long deadline = System.nanoTime() + settings.joinTimeout().toNanos();

@@ -177,7 +177,14 @@ public abstract class AbstractBroker implements Broker {
             source.close();
             throw closedException();
         }
-        return runtime.start();
+        Subscription subscription = runtime.start();
+        try {
+            awaitMemberReady(source);
+        } catch (RuntimeException e) {
+            subscription.close();
+            throw e;
+        }
+        return subscription;
     }
 
     @Override
@@ -305,6 +312,14 @@ public abstract class AbstractBroker implements Broker {
 
     /** Joins {@code options.group()} on {@code options.topic()}, creating the group at its start position. */
     protected abstract ConsumerSource openConsumer(SubscriptionOptions options);
+
+    /**
+     * Called once a new subscription's runtime runs, before {@code subscribe} returns: a backend whose members
+     * share a group's work may wait here until the new member holds its share, while the runtime already hands out
+     * what the member has. Returns at once by default.
+     */
+    protected void awaitMemberReady(ConsumerSource source) {
+    }
 
     protected abstract List<RecordedMessage> doRead(String topic, Position after, int max);
 
