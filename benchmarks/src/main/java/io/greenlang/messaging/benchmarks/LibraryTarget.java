@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -140,18 +141,32 @@ public final class LibraryTarget implements BenchTarget {
             return options;
         }
 
+        /**
+         * Starts each member from its own thread and returns at once, as the baselines start their consumers: a
+         * Kafka {@code subscribe} returns once the group has settled, and a drain must not wait for the second
+         * member's rebalance while the first one already drains.
+         */
         @Override
         public Consumers consume(int consumers, PayloadHandler handler) {
             SubscriptionOptions.Builder options = options();
-            List<Subscription> subscriptions = new ArrayList<>();
+            List<CompletableFuture<Subscription>> subscriptions = new ArrayList<>();
             for (int i = 0; i < consumers; i++) {
-                subscriptions.add(broker.subscribe(options.consumerName("bench-" + i).build(),
-                        delivery -> handler.onMessage(delivery.message().payloadBuffer())));
+                SubscriptionOptions member = options.consumerName("bench-" + i).build();
+                subscriptions.add(CompletableFuture.supplyAsync(() -> broker.subscribe(member,
+                        delivery -> handler.onMessage(delivery.message().payloadBuffer())),
+                        task -> new Thread(task, "bench-subscribe-" + member.consumerName()).start()));
             }
             return () -> {
                 List<CompletableFuture<Void>> closing = new ArrayList<>();
-                subscriptions.forEach(s -> closing.add(s.closeAsync().toCompletableFuture()));
-                CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).join();
+                for (CompletableFuture<Subscription> s : subscriptions) {
+                    closing.add(s.thenCompose(Subscription::closeAsync).toCompletableFuture());
+                }
+                try {
+                    CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).join();
+                } catch (CompletionException e) {
+                    throw new BenchmarkException("A subscription to " + topic + " failed: "
+                            + e.getCause().getMessage(), e.getCause());
+                }
             };
         }
 
