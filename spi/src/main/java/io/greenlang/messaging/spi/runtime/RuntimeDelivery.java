@@ -3,9 +3,10 @@ package io.greenlang.messaging.spi.runtime;
 import io.greenlang.messaging.Delivery;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Position;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A delivery handed to a handler. Its outcome is decided once: by an early {@link #ack()} or
@@ -27,11 +28,25 @@ final class RuntimeDelivery implements Delivery {
     }
 
     private static final Acked ACKED = new Acked();
+    private static final VarHandle OUTCOME;
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OUTCOME = lookup.findVarHandle(RuntimeDelivery.class, "outcome", Outcome.class);
+            FINISHED = lookup.findVarHandle(RuntimeDelivery.class, "finished", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ConsumerRuntime runtime;
     private final InboundMessage record;
     private final int attempt;
-    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    // fields with VarHandles rather than an AtomicReference per delivery; the outcome is only ever CAS'd from null
+    private volatile Outcome outcome;
+    /** Set once the handler returned; a hint for early calls, as the outcome's CAS decides. */
     private volatile boolean finished;
 
     RuntimeDelivery(ConsumerRuntime runtime, InboundMessage record, int attempt) {
@@ -72,7 +87,7 @@ final class RuntimeDelivery implements Delivery {
 
     @Override
     public void ack() {
-        if (!finished && outcome.compareAndSet(null, ACKED)) {
+        if (!finished && OUTCOME.compareAndSet(this, null, ACKED)) {
             runtime.settleAck(record);
         }
     }
@@ -81,14 +96,14 @@ final class RuntimeDelivery implements Delivery {
     public void fail(Throwable cause) {
         Objects.requireNonNull(cause, "cause");
         if (!finished) {
-            outcome.compareAndSet(null, new Failed(cause));
+            OUTCOME.compareAndSet(this, null, new Failed(cause));
         }
     }
 
     @Override
     public void deadLetter(String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (!finished && outcome.compareAndSet(null, new Rejected(reason))) {
+        if (!finished && OUTCOME.compareAndSet(this, null, new Rejected(reason))) {
             runtime.settleRejected(record, attempt, reason);
         }
     }
@@ -104,7 +119,8 @@ final class RuntimeDelivery implements Delivery {
 
     @Override
     public boolean isSettled() {
-        return finished || outcome.get() instanceof Acked || outcome.get() instanceof Rejected;
+        Outcome o = outcome;
+        return finished || o instanceof Acked || o instanceof Rejected;
     }
 
     /**
@@ -115,8 +131,8 @@ final class RuntimeDelivery implements Delivery {
      */
     Outcome finish(Throwable thrown) {
         Outcome proposed = thrown == null ? ACKED : new Failed(thrown);
-        Outcome previous = outcome.compareAndExchange(null, proposed);
-        finished = true;
+        Outcome previous = (Outcome) OUTCOME.compareAndExchange(this, null, proposed);
+        FINISHED.setRelease(this, true); // no second fence: the CAS above already ordered this delivery's outcome
         if (previous == null) {
             return proposed;
         }
