@@ -1,23 +1,21 @@
 package io.greenlang.messaging;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /** Provenance hashes as 64 lowercase hex digits and as 32 bytes. */
 final class Hex {
     static final int HASH_BYTES = 32;
-    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** The value of each lowercase hex digit by char value up to {@code 'f'}; -1 for other chars. */
-    private static final byte[] VALUES = new byte['f' + 1];
+    private static final HexFormat LOWER = HexFormat.of();
+    /** Which chars are lowercase hex digits, by char value up to {@code 'f'}. */
+    private static final boolean[] LOWER_HEX = new boolean['f' + 1];
 
     static {
-        Arrays.fill(VALUES, (byte) -1);
         for (char c = '0'; c <= '9'; c++) {
-            VALUES[c] = (byte) (c - '0');
+            LOWER_HEX[c] = true;
         }
         for (char c = 'a'; c <= 'f'; c++) {
-            VALUES[c] = (byte) (c - 'a' + 10);
+            LOWER_HEX[c] = true;
         }
     }
 
@@ -30,7 +28,7 @@ final class Hex {
         for (int i = 0; valid && i < hash.length(); i++) {
             // a table rather than range tests: on random digits those branches mispredict about every other char
             char c = hash.charAt(i);
-            valid = c < VALUES.length && VALUES[c] >= 0;
+            valid = c < LOWER_HEX.length && LOWER_HEX[c];
         }
         if (!valid) {
             throw new IllegalArgumentException("provenance hash must be 64 lowercase hex digits");
@@ -49,19 +47,10 @@ final class Hex {
 
     /** The bytes of digits that {@link #requireHash} accepted. */
     static byte[] decode(String hex) {
-        byte[] bytes = new byte[hex.length() / 2];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) (VALUES[hex.charAt(2 * i)] << 4 | VALUES[hex.charAt(2 * i + 1)]);
-        }
-        return bytes;
+        return LOWER.parseHex(hex);
     }
 
     static String encode(byte[] bytes) {
-        byte[] hex = new byte[2 * bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            hex[2 * i] = DIGITS[(bytes[i] >> 4) & 0xF];
-            hex[2 * i + 1] = DIGITS[bytes[i] & 0xF];
-        }
-        return new String(hex, StandardCharsets.ISO_8859_1);
+        return LOWER.formatHex(bytes);
     }
 }

@@ -62,7 +62,7 @@ public final class Message {
     private final Function<? super Message, String> deferredHash;
 
     private Message(Builder b) {
-        long nowMicros = b.createdAt == null || b.id == null ? WallClock.epochMicros() : 0; // one reading serves both
+        long nowMicros = b.createdAt == null || b.id == null ? WallClock.epochNanos() / 1_000 : 0; // one reading, both
         this.id = b.id != null ? b.id : MessageIds.next(nowMicros / 1_000);
         this.topic = b.topic;
         this.payload = b.payload;
@@ -459,6 +459,18 @@ public final class Message {
          */
         public Builder provenanceHashBytes(byte[] sha256) {
             this.provenanceHash = Hex.requireHashBytes(sha256).clone();
+            return this;
+        }
+
+        /**
+         * As {@link #provenanceHashBytes(byte[])}, from the 32 bytes of {@code source} at {@code offset} (copied),
+         * for a decoder reading them out of a larger buffer.
+         *
+         * @throws IndexOutOfBoundsException if fewer than 32 bytes of {@code source} start at {@code offset}
+         */
+        public Builder provenanceHashBytes(byte[] source, int offset) {
+            Objects.checkFromIndexSize(offset, Hex.HASH_BYTES, source.length);
+            this.provenanceHash = Arrays.copyOfRange(source, offset, offset + Hex.HASH_BYTES);
             return this;
         }
 

@@ -4,13 +4,12 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The creation time of new messages: the system clock read as one {@link System#nanoTime()} from an anchor taken
- * at most a second ago, to the microsecond. {@link Instant#now()} and the truncation cost about as much as the rest
- * of building a message. The anchor's monotonic reading is taken before its wall-clock reading, so a message is
- * never dated before an {@code Instant.now()} read ahead of its creation. (The spi's runtime keeps the same kind of
- * clock for latencies; this module depends on nothing, so each has its own.)
+ * The clock new messages are dated by, and that brokers measure end-to-end latency on: the system clock read as
+ * one {@link System#nanoTime()} from an anchor taken at most a second ago. {@link Instant#now()} and the truncation
+ * to microseconds cost about as much as the rest of building a message. The anchor's monotonic reading is taken
+ * before its wall-clock reading, so this clock never reads earlier than an {@code Instant.now()} read before it.
  */
-final class WallClock {
+public final class WallClock {
     private static final long REANCHOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private record Anchor(long epochNanos, long monotonicNanos) {
@@ -26,16 +25,22 @@ final class WallClock {
     private WallClock() {
     }
 
-    /** Microseconds since the epoch, now. */
-    static long epochMicros() {
-        long monotonic = System.nanoTime();
+    /** Nanoseconds since the epoch, now. */
+    public static long epochNanos() {
+        return epochNanos(System.nanoTime());
+    }
+
+    /**
+     * Nanoseconds since the epoch at {@code monotonicNanos}, a {@link System#nanoTime()} read a moment ago: for a
+     * caller that needs that reading too.
+     */
+    public static long epochNanos(long monotonicNanos) {
         Anchor a = anchor;
-        if (monotonic - a.monotonicNanos() > REANCHOR_NANOS) {
+        if (monotonicNanos - a.monotonicNanos() > REANCHOR_NANOS) {
             a = Anchor.now(); // threads racing here make equivalent anchors
             anchor = a;
-            monotonic = a.monotonicNanos();
         }
-        return (a.epochNanos() + (monotonic - a.monotonicNanos())) / 1_000;
+        return a.epochNanos() + (monotonicNanos - a.monotonicNanos());
     }
 
     static Instant ofEpochMicros(long micros) {

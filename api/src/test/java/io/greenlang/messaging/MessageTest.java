@@ -95,6 +95,12 @@ class MessageTest {
         fromBytes.provenanceHashBytes().orElseThrow()[1] = 1;
         assertThat(fromBytes.provenanceHash()).hasValue(hex);
 
+        byte[] framed = new byte[40];
+        System.arraycopy(fromDigits.provenanceHashBytes().orElseThrow(), 0, framed, 5, 32);
+        assertThat(fromDigits.mutate().provenanceHashBytes(framed, 5).build().provenanceHash()).hasValue(hex);
+        assertThatThrownBy(() -> Message.builder("t").provenanceHashBytes(framed, 9))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+
         assertThatThrownBy(() -> Message.builder("t").provenanceHashBytes(new byte[31]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes of a SHA-256, not 31");
         assertThatThrownBy(() -> fromDigits.withProvenanceHash("A".repeat(64)))

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +65,7 @@ public final class Provenance {
     private static final byte[] MAGIC = {'G', 'L', 'M', '1'};
     private static final byte TAG_STRUCTURED = 'S';
     private static final byte TAG_RAW = 'R';
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
     private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
 
     private Provenance() {
@@ -80,13 +81,7 @@ public final class Provenance {
      *     held in a {@code long} (about 292,000 years around 1970)
      */
     public static String hash(Message message, Codecs codecs) {
-        byte[] sha = digest(message, codecs);
-        byte[] hex = new byte[2 * sha.length];
-        for (int i = 0; i < sha.length; i++) {
-            hex[2 * i] = HEX_DIGITS[(sha[i] >> 4) & 0xF];
-            hex[2 * i + 1] = HEX_DIGITS[sha[i] & 0xF];
-        }
-        return new String(hex, StandardCharsets.ISO_8859_1); // hex digits: the plain copy
+        return HEX.formatHex(digest(message, codecs));
     }
 
     /** The hash's 32 bytes in the calling thread's buffer, valid until the thread's next digest. */

@@ -324,7 +324,7 @@ public final class ConsumerRuntime implements Subscription {
                 metrics.delivered();
                 if (attempt == 1) {
                     long now = System.nanoTime(); // one clock reading for the latency and its metrics window
-                    metrics.endToEndLatency(EpochClock.nanosSince(message.createdAt(), now), now);
+                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), now), now);
                 }
                 Throwable thrown = invoke(delivery);
                 if (thrown != null && abandoned) {

@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -404,7 +403,7 @@ public final class WireFormat {
             }
             if ((flags & HAS_HASH) != 0) {
                 require("provenance hash", HASH_BYTES);
-                builder.provenanceHashBytes(Arrays.copyOfRange(b, position, position + HASH_BYTES));
+                builder.provenanceHashBytes(b, position);
                 position += HASH_BYTES;
             }
             int payloadLength = varint("payload length");
