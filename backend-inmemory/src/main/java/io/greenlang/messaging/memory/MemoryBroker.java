@@ -13,11 +13,10 @@ import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.VersionConflictException;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.PublishFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The in-memory broker. Every capability is native. Publishing completes synchronously: a completed
@@ -57,24 +56,24 @@ public final class MemoryBroker extends AbstractBroker {
     }
 
     @Override
-    protected CompletionStage<PublishResult> doPublish(Message message) {
+    protected void doPublish(Message message, PublishFuture<PublishResult> result) {
         Entry e = store.topic(message.topic()).append(message);
-        return CompletableFuture.completedFuture(new PublishResult(message.id(), message.topic(), e.position()));
+        result.succeed(new PublishResult(message.id(), message.topic(), e.position()));
     }
 
     @Override
-    protected CompletionStage<PublishResult> doPublishIfVersion(Message message, long expectedVersion) {
+    protected void doPublishIfVersion(Message message, long expectedVersion, PublishFuture<PublishResult> result) {
         try {
             Entry e = store.topic(message.topic()).appendIfVersion(message, expectedVersion);
-            return CompletableFuture.completedFuture(new PublishResult(message.id(), message.topic(), e.position()));
+            result.succeed(new PublishResult(message.id(), message.topic(), e.position()));
         } catch (VersionConflictException conflict) {
-            return CompletableFuture.failedFuture(conflict);
+            result.fail(conflict);
         }
     }
 
     @Override
-    protected CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages) {
-        List<PublishResult> results = new ArrayList<>(messages.size());
+    protected void doPublishAll(List<Message> messages, PublishFuture<List<PublishResult>> results) {
+        List<PublishResult> published = new ArrayList<>(messages.size());
         int start = 0;
         // one lock round per run of messages to the same topic
         for (int i = 1; i <= messages.size(); i++) {
@@ -82,12 +81,12 @@ public final class MemoryBroker extends AbstractBroker {
                 List<Message> run = messages.subList(start, i);
                 List<Entry> entries = store.topic(run.get(0).topic()).append(run);
                 for (int j = 0; j < entries.size(); j++) {
-                    results.add(new PublishResult(run.get(j).id(), run.get(j).topic(), entries.get(j).position()));
+                    published.add(new PublishResult(run.get(j).id(), run.get(j).topic(), entries.get(j).position()));
                 }
                 start = i;
             }
         }
-        return CompletableFuture.completedFuture(results);
+        results.succeed(published);
     }
 
     @Override

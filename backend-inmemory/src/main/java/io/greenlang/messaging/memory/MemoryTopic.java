@@ -89,7 +89,7 @@ final class MemoryTopic {
     List<Entry> append(List<Message> messages) {
         List<byte[]> encoded = new ArrayList<>(messages.size());
         for (Message m : messages) { // before taking the lock: encoding is most of the work of an append
-            encoded.add(WireFormat.encode(m));
+            encoded.add(WireFormat.encodeWithoutTopic(m));
         }
         List<Entry> appended = new ArrayList<>(messages.size());
         lockSpinning();
@@ -119,7 +119,7 @@ final class MemoryTopic {
      * @throws VersionConflictException otherwise
      */
     Entry appendIfVersion(Message message, long expectedVersion) {
-        byte[] encoded = WireFormat.encode(message);
+        byte[] encoded = WireFormat.encodeWithoutTopic(message);
         lockSpinning();
         try {
             if (expectedVersion >= 0 && expectedVersion != nextOffset) {
@@ -173,7 +173,7 @@ final class MemoryTopic {
     Message message(Entry entry) {
         Message m;
         try {
-            m = WireFormat.decode(entry.slab(), entry.start(), entry.length());
+            m = WireFormat.decode(entry.slab(), entry.start(), entry.length(), name);
         } catch (PayloadDecodingException e) {
             throw new IllegalStateException("Entry " + entry.offset() + " of " + name + " no longer decodes", e);
         }

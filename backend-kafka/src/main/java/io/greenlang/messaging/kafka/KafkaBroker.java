@@ -17,6 +17,7 @@ import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.PublishFuture;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import java.time.Duration;
@@ -291,9 +292,9 @@ public final class KafkaBroker extends AbstractBroker {
     // ---------------------------------------------------------------------------------------------- publishing
 
     @Override
-    protected CompletionStage<PublishResult> doPublish(Message message) {
+    protected void doPublish(Message message, PublishFuture<PublishResult> result) {
         String topic = TopicNames.requireUserTopic(message.topic());
-        byte[] value = WireFormat.encode(message);
+        byte[] value = WireFormat.encodeWithoutTopic(message); // the Kafka topic names it
         CompletableFuture<Void> ready = ensureBandTopics(topic);
         if (!ready.isDone()) {
             // the first use of a topic waits for its creation on the caller's thread, so that sends keep the
@@ -301,18 +302,25 @@ public final class KafkaBroker extends AbstractBroker {
             await(ready, "Creating the topics of " + topic);
         }
         if (ready.isCompletedExceptionally()) {
-            return ready.thenCompose(ok -> send(message, value));
+            ready.whenComplete((ok, failure) -> result.fail(failure));
+            return;
         }
-        return send(message, value);
+        send(message, value, (published, failure) -> {
+            if (failure != null) {
+                result.fail(failure);
+            } else {
+                result.succeed(published);
+            }
+        });
     }
 
     @Override
-    protected CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages) {
+    protected void doPublishAll(List<Message> messages, PublishFuture<List<PublishResult>> all) {
         Set<String> topics = new HashSet<>();
         List<byte[]> values = new ArrayList<>(messages.size());
         for (Message m : messages) {
             topics.add(TopicNames.requireUserTopic(m.topic()));
-            values.add(WireFormat.encode(m));
+            values.add(WireFormat.encodeWithoutTopic(m));
         }
         for (String t : topics) {
             await(ensureBandTopics(t), "Creating the topics of " + t);
@@ -323,7 +331,6 @@ public final class KafkaBroker extends AbstractBroker {
         PublishResult[] results = new PublishResult[n];
         AtomicInteger pending = new AtomicInteger(n);
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-        CompletableFuture<List<PublishResult>> all = new CompletableFuture<>();
         for (int i = 0; i < n; i++) {
             int index = i;
             send(messages.get(i), values.get(i), (result, failure) -> {
@@ -335,26 +342,13 @@ public final class KafkaBroker extends AbstractBroker {
                 if (pending.decrementAndGet() == 0) { // every send has its outcome: the batch has its own
                     Throwable t = firstFailure.get();
                     if (t != null) {
-                        all.completeExceptionally(t);
+                        all.fail(t);
                     } else {
-                        all.complete(List.of(results));
+                        all.succeed(List.of(results));
                     }
                 }
             });
         }
-        return all;
-    }
-
-    private CompletableFuture<PublishResult> send(Message message, byte[] value) {
-        CompletableFuture<PublishResult> result = new CompletableFuture<>();
-        send(message, value, (published, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-            } else {
-                result.complete(published);
-            }
-        });
-        return result;
     }
 
     /** Sends one message; {@code outcome} gets its result or its translated failure, exactly once. */

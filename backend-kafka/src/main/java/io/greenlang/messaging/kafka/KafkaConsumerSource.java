@@ -754,7 +754,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         Position position = KafkaRecords.position(p.band, cr.partition(), cr.offset());
         int attempt = p.tracker.handedOutBefore(cr.offset()) ? 2 : 1;
         try {
-            Message m = KafkaRecords.decode(cr.value());
+            Message m = KafkaRecords.decode(cr.value(), options.topic());
             Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), m.id(), 0);
             r.inbound = InboundMessage.of(m, position, attempt, null, r);
             return r;
@@ -784,7 +784,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             LOG.warn("A record of retry topic {} has invalid headers: {}", retryTopic, e.toString());
         }
         try {
-            Message m = KafkaRecords.decode(cr.value());
+            Message m = KafkaRecords.decode(cr.value(), options.topic());
             Rec r = new Rec(p, cr.offset(), TopicNames.band(m.priority()), cr.timestamp(), m.id(), due);
             r.inbound = InboundMessage.of(m, position, attempt, firstFailure, r);
             return r;

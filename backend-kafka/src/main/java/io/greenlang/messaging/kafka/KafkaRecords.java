@@ -128,12 +128,12 @@ final class KafkaRecords {
     }
 
     /** Decodes an envelope; a record without a value is not one. */
-    static Message decode(byte[] value) {
+    static Message decode(byte[] value, String topic) {
         if (value == null) {
             throw new PayloadDecodingException("The record has no value (a tombstone); it was not written by a "
                     + "GreenLang Messaging backend.");
         }
-        return WireFormat.decode(value);
+        return WireFormat.decode(value, 0, value.length, topic);
     }
 
     static Optional<String> text(Headers headers, String name) {

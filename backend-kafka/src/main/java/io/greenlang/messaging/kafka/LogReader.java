@@ -119,7 +119,7 @@ final class LogReader implements AutoCloseable {
                 throw new IllegalArgumentException("Position '" + after + "' names partition " + p[1]
                         + " that topic " + topic + " does not have.");
             }
-            afterEntry = fetchOne(afterTp, afterOffset, ends.get(afterTp), (int) p[0]);
+            afterEntry = fetchOne(topic, afterTp, afterOffset, ends.get(afterTp), (int) p[0]);
             if (afterEntry != null) {
                 Map<TopicPartition, Long> times = new HashMap<>();
                 for (TopicPartition tp : bandOf.keySet()) {
@@ -204,7 +204,7 @@ final class LogReader implements AutoCloseable {
         return out;
     }
 
-    private Entry fetchOne(TopicPartition tp, long offset, long end, int band) {
+    private Entry fetchOne(String topic, TopicPartition tp, long offset, long end, int band) {
         if (offset >= end) {
             return null;
         }
@@ -215,7 +215,7 @@ final class LogReader implements AutoCloseable {
         try {
             while (System.nanoTime() - deadline < 0) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
-                    return r.offset() == offset ? entry(tp.topic(), r, band) : null;
+                    return r.offset() == offset ? entry(topic, r, band) : null;
                 }
                 if (c.position(tp) > offset) {
                     return null;
@@ -230,7 +230,7 @@ final class LogReader implements AutoCloseable {
     private static Entry entry(String topic, ConsumerRecord<byte[], byte[]> r, int band) {
         Position position = KafkaRecords.position(band, r.partition(), r.offset());
         try {
-            Message m = KafkaRecords.decode(r.value());
+            Message m = KafkaRecords.decode(r.value(), topic);
             return new Entry(r, band, m.id(), m);
         } catch (PayloadDecodingException e) {
             String id = "kafka-" + band + "-" + r.partition() + "-" + r.offset();

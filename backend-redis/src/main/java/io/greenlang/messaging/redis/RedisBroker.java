@@ -14,6 +14,7 @@ import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.PublishFuture;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -134,13 +134,19 @@ public final class RedisBroker extends AbstractBroker {
     // ------------------------------------------------------------------------------------------ publishing
 
     @Override
-    protected CompletionStage<PublishResult> doPublish(Message message) {
-        return publisher.publish(List.of(message)).thenApply(results -> results.get(0));
+    protected void doPublish(Message message, PublishFuture<PublishResult> result) {
+        publisher.publish(List.of(message)).whenComplete((results, failure) -> {
+            if (failure != null) {
+                result.fail(failure);
+            } else {
+                result.succeed(results.get(0));
+            }
+        });
     }
 
     @Override
-    protected CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages) {
-        return publisher.publish(messages);
+    protected void doPublishAll(List<Message> messages, PublishFuture<List<PublishResult>> results) {
+        results.settleWith(publisher.publish(messages));
     }
 
     /**
@@ -148,8 +154,8 @@ public final class RedisBroker extends AbstractBroker {
      * its band streams, which trimming does not lower. The check and the {@code XADD} run in one script.
      */
     @Override
-    protected CompletionStage<PublishResult> doPublishIfVersion(Message message, long expectedVersion) {
-        return publisher.publishIfVersion(message, expectedVersion);
+    protected void doPublishIfVersion(Message message, long expectedVersion, PublishFuture<PublishResult> result) {
+        result.settleWith(publisher.publishIfVersion(message, expectedVersion));
     }
 
     // ------------------------------------------------------------------------------------------ consuming
@@ -215,7 +221,8 @@ public final class RedisBroker extends AbstractBroker {
                     continue;
                 }
                 try {
-                    out.add(new RecordedMessage(WireFormat.decode(envelope), Positions.of(p.band(), m.getId())));
+                    out.add(new RecordedMessage(WireFormat.decode(envelope, 0, envelope.length, topic),
+                            Positions.of(p.band(), m.getId())));
                 } catch (PayloadDecodingException e) {
                     LOG.debug("Skipping entry {} of {} while reading: {}", m.getId(), topic, e.getMessage());
                 }

@@ -111,7 +111,8 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
     private DeadLetter decode(StreamMessage<byte[], byte[]> e) {
         Map<byte[], byte[]> body = e.getBody();
         try {
-            Message message = WireFormat.decode(Objects.requireNonNull(Fields.get(body, Fields.MESSAGE), "field m"));
+            byte[] envelope = Objects.requireNonNull(Fields.get(body, Fields.MESSAGE), "field m");
+            Message message = WireFormat.decode(envelope, 0, envelope.length, topic);
             String g = Fields.getString(body, Fields.GROUP);
             DeadLetterReason reason = DeadLetterReason.valueOf(Fields.getString(body, Fields.REASON));
             int attempts = Integer.parseInt(Fields.getString(body, Fields.ATTEMPTS));

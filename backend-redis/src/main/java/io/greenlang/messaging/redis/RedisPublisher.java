@@ -98,7 +98,7 @@ final class RedisPublisher {
             }
             topics[i] = topicKeys;
             bands[i] = Keys.band(m.priority());
-            envelopes[i] = WireFormat.encode(m);
+            envelopes[i] = WireFormat.encodeWithoutTopic(m); // the stream key names it
         }
         Batch batch = new Batch(messages, topics, envelopes, bands,
                 System.nanoTime() + settings.commandTimeout().toNanos());
@@ -120,7 +120,7 @@ final class RedisPublisher {
         for (int b = 0; b < Keys.BANDS; b++) {
             streams[b] = keys.band(message.topic(), b);
         }
-        byte[] envelope = WireFormat.encode(message);
+        byte[] envelope = WireFormat.encodeWithoutTopic(message);
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         appendIfVersion(message, expectedVersion, band, streams, envelope, result,
                 System.nanoTime() + settings.commandTimeout().toNanos(), FIRST_PAUSE_MILLIS);

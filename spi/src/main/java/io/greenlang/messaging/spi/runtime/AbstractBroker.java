@@ -111,8 +111,10 @@ public abstract class AbstractBroker implements Broker {
         Objects.requireNonNull(message, "message");
         ensureOpen();
         checkSize(message);
-        long start = System.nanoTime();
-        return counted(doPublish(stamp(message)), 1, start);
+        Message stamped = stamp(message);
+        PublishFuture<PublishResult> result = new PublishFuture<>(metrics, 1, System.nanoTime());
+        doPublish(stamped, result);
+        return result;
     }
 
     @Override
@@ -129,8 +131,9 @@ public abstract class AbstractBroker implements Broker {
         for (Message m : messages) {
             stamped.add(stamp(m));
         }
-        long start = System.nanoTime();
-        return counted(doPublishAll(stamped), stamped.size(), start);
+        PublishFuture<List<PublishResult>> results = new PublishFuture<>(metrics, stamped.size(), System.nanoTime());
+        doPublishAll(stamped, results);
+        return results;
     }
 
     @Override
@@ -142,26 +145,14 @@ public abstract class AbstractBroker implements Broker {
         ensureOpen();
         capabilities.require(Capability.CONDITIONAL_APPEND, name());
         checkSize(message);
-        long start = System.nanoTime();
-        return counted(doPublishIfVersion(stamp(message), expectedVersion), 1, start);
+        Message stamped = stamp(message);
+        PublishFuture<PublishResult> result = new PublishFuture<>(metrics, 1, System.nanoTime());
+        doPublishIfVersion(stamped, expectedVersion, result);
+        return result;
     }
 
     private Message stamp(Message message) {
         return stampsOnPublish() ? Provenance.stamp(message, codecs) : message;
-    }
-
-    /** Counts the messages and the latency once the broker confirms them. */
-    private <T> CompletionStage<T> counted(CompletionStage<T> stage, int messages, long startNanos) {
-        if (stage instanceof CompletableFuture<T> done && done.isDone() && !done.isCompletedExceptionally()) {
-            // confirmed already (memory://): count now rather than pay for a dependent stage per publish
-            metrics.publishedSince(messages, startNanos);
-            return stage;
-        }
-        return stage.whenComplete((result, failure) -> {
-            if (failure == null) {
-                metrics.publishedSince(messages, startNanos);
-            }
-        });
     }
 
     @Override
@@ -294,18 +285,21 @@ public abstract class AbstractBroker implements Broker {
         return true;
     }
 
-    /** Stores one message; the stage completes when the broker confirmed it. */
-    protected abstract CompletionStage<PublishResult> doPublish(Message message);
+    /**
+     * Stores one message and settles {@code result} once the broker confirmed it, or failed to; may settle it
+     * before returning. A failure may also be thrown, before anything was sent.
+     */
+    protected abstract void doPublish(Message message, PublishFuture<PublishResult> result);
 
-    /** Stores messages in order, in one round trip where the backend can. */
-    protected abstract CompletionStage<List<PublishResult>> doPublishAll(List<Message> messages);
+    /** Stores messages in order, in one round trip where the backend can; settles {@code results} once. */
+    protected abstract void doPublishAll(List<Message> messages, PublishFuture<List<PublishResult>> results);
 
     /**
      * Stores the message only if the topic has had exactly {@code expectedVersion} messages published to
-     * it, atomically; otherwise fails the stage with {@link io.greenlang.messaging.VersionConflictException}.
+     * it, atomically; otherwise fails {@code result} with {@link io.greenlang.messaging.VersionConflictException}.
      * Backends that declare {@link Capability#CONDITIONAL_APPEND} unsupported never see this call.
      */
-    protected CompletionStage<PublishResult> doPublishIfVersion(Message message, long expectedVersion) {
+    protected void doPublishIfVersion(Message message, long expectedVersion, PublishFuture<PublishResult> result) {
         throw new UnsupportedCapabilityException(Capability.CONDITIONAL_APPEND, name(),
                 "this backend does not implement conditional appends");
     }

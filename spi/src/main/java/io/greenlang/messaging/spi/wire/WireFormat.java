@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The binary envelope of a message, as network backends (Redis, Kafka) store it. Every field survives a round
@@ -28,8 +29,14 @@ import java.util.Set;
  * <ol>
  *   <li>magic: the bytes {@code 'G' 'L' 'M'} ({@code 47 4c 4d}), then the version byte {@code 01};</li>
  *   <li>flags, 1 byte: bit 0 expiresAt present, bit 1 correlationId present, bit 2 replyTo present, bit 3 key
- *       present, bit 4 provenance hash present, bit 5 content type as a code; the other bits are 0;</li>
- *   <li>id, topic: strings;</li>
+ *       present, bit 4 provenance hash present, bit 5 content type as a code, bit 6 id as a UUID; bit 7 is
+ *       0;</li>
+ *   <li>id: with bit 6, the 16 bytes of a UUID (most significant first) whose canonical text, 36 characters of
+ *       lower-case hex and hyphens as {@link java.util.UUID#toString()} writes it, is the id; otherwise a
+ *       string;</li>
+ *   <li>topic: a string; the empty string (no topic name is empty) stands for the topic of the carrier: one
+ *       that keeps messages by topic (a Kafka topic, a stream) omits it ({@link #encodeWithoutTopic}), and its
+ *       reader supplies it ({@link #decode(byte[], int, int, String)});</li>
  *   <li>contentType: with bit 5, 1 byte: {@code 0} {@code application/octet-stream}, {@code 1}
  *       {@code application/json}, {@code 2} {@code application/msgpack}; otherwise a string;</li>
  *   <li>headers: a varint count, then each name and value as strings, in no particular order;</li>
@@ -53,9 +60,12 @@ public final class WireFormat {
     private static final int HAS_KEY = 1 << 3;
     private static final int HAS_HASH = 1 << 4;
     private static final int CONTENT_TYPE_CODED = 1 << 5;
+    private static final int ID_AS_UUID = 1 << 6;
     private static final int KNOWN_FLAGS = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH
-            | CONTENT_TYPE_CODED;
+            | CONTENT_TYPE_CODED | ID_AS_UUID;
     private static final int HASH_BYTES = 32;
+    private static final int UUID_TEXT_LENGTH = 36;
+    private static final int UUID_BYTES = 16;
     private static final HexFormat HEX = HexFormat.of();
     /** The last topic decoded, by any thread; only ever replaced whole. */
     private static volatile String lastTopic;
@@ -73,6 +83,20 @@ public final class WireFormat {
      *     text and has no UTF-8 form), or a time lies outside the range of epoch microseconds in a {@code long}
      */
     public static byte[] encode(Message message) {
+        return encode(message, true);
+    }
+
+    /**
+     * Encodes every field of {@code message} but its topic, for a carrier that keeps messages by topic: a reader
+     * must name the topic to {@link #decode(byte[], int, int, String)}. Saves the topic's length.
+     *
+     * @throws IllegalArgumentException as {@link #encode(Message)}
+     */
+    public static byte[] encodeWithoutTopic(Message message) {
+        return encode(message, false);
+    }
+
+    private static byte[] encode(Message message, boolean withTopic) {
         Objects.requireNonNull(message, "message");
         Optional<Instant> expiresAt = message.expiresAt();
         String correlationId = message.correlationId().orElse(null);
@@ -91,8 +115,18 @@ public final class WireFormat {
         int n = 0;
         int flags = 0;
         long size = 4 + 1 + varintSize(headers.size()) + 1 + 8;
-        lengths[n++] = utf8Length(message.id(), "id");
-        lengths[n++] = utf8Length(message.topic(), "topic");
+        boolean uuidId = isCanonicalUuid(message.id());
+        if (uuidId) {
+            flags |= ID_AS_UUID;
+            size += UUID_BYTES;
+        } else {
+            lengths[n++] = utf8Length(message.id(), "id");
+        }
+        if (withTopic) {
+            lengths[n++] = utf8Length(message.topic(), "topic");
+        } else {
+            size += 1;
+        }
         if (contentTypeCode >= 0) {
             flags |= CONTENT_TYPE_CODED;
             size += 1;
@@ -138,8 +172,16 @@ public final class WireFormat {
         w.u8('M');
         w.u8(VERSION);
         w.u8(flags);
-        w.string(message.id());
-        w.string(message.topic());
+        if (uuidId) {
+            w.uuid(message.id());
+        } else {
+            w.string(message.id());
+        }
+        if (withTopic) {
+            w.string(message.topic());
+        } else {
+            w.u8(0); // the empty string: the carrier's topic
+        }
         if (contentTypeCode >= 0) {
             w.u8(contentTypeCode);
         } else {
@@ -179,12 +221,13 @@ public final class WireFormat {
      * Decodes an envelope written by {@link #encode}.
      *
      * @throws PayloadDecodingException if {@code bytes} is empty, is not an envelope (wrong magic), has an
-     *     unknown version or flags, is truncated (the message names the field), has bytes after the payload, or
-     *     holds an invalid field value (bad topic name, priority out of range, invalid UTF-8, ...)
+     *     unknown version or flags, is truncated (the message names the field), has bytes after the payload,
+     *     holds an invalid field value (bad topic name, priority out of range, invalid UTF-8, ...), or omits its
+     *     topic
      */
     public static Message decode(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        return new Reader(bytes, 0, bytes.length).message();
+        return decode(bytes, 0, bytes.length, null);
     }
 
     /**
@@ -194,9 +237,38 @@ public final class WireFormat {
      * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes}
      */
     public static Message decode(byte[] bytes, int offset, int length) {
+        return decode(bytes, offset, length, null);
+    }
+
+    /**
+     * Decodes an envelope read from a carrier of topic {@code carrierTopic}: an envelope that omits its topic
+     * ({@link #encodeWithoutTopic}) gets this one; one that names its own keeps it.
+     *
+     * @param carrierTopic the topic of the stream or Kafka topic the envelope was read from, or {@code null} if
+     *     the reader knows none (an envelope that omits its topic then fails to decode)
+     * @throws PayloadDecodingException as {@link #decode(byte[])}
+     * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes}
+     */
+    public static Message decode(byte[] bytes, int offset, int length, String carrierTopic) {
         Objects.requireNonNull(bytes, "bytes");
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return new Reader(bytes, offset, offset + length).message();
+        return new Reader(bytes, offset, offset + length).message(carrierTopic);
+    }
+
+    /** Whether {@code id} is a UUID's canonical text: 8-4-4-4-12 lower-case hex digits. */
+    static boolean isCanonicalUuid(String id) {
+        if (id.length() != UUID_TEXT_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < UUID_TEXT_LENGTH; i++) {
+            char c = id.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long micros(Instant instant, String field) {
@@ -280,6 +352,22 @@ public final class WireFormat {
             position += 8;
         }
 
+        /** The 16 bytes of a canonical UUID text (checked by isCanonicalUuid): its 32 hex digits, in order. */
+        void uuid(String id) {
+            for (int i = 0; i < UUID_TEXT_LENGTH; ) {
+                if (id.charAt(i) == '-') {
+                    i++;
+                    continue;
+                }
+                buffer[position++] = (byte) (hexDigit(id.charAt(i)) << 4 | hexDigit(id.charAt(i + 1)));
+                i += 2;
+            }
+        }
+
+        private static int hexDigit(char c) {
+            return c <= '9' ? c - '0' : c - 'a' + 10;
+        }
+
         /** A varint UTF-8 length, then the UTF-8, encoded in place (the string was checked by utf8Length). */
         @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the plain copy ASCII needs
         void string(String s) {
@@ -328,7 +416,7 @@ public final class WireFormat {
             this.position = from;
         }
 
-        Message message() {
+        Message message(String carrierTopic) {
             if (end == from) {
                 throw fail("the input is empty (0 bytes)");
             }
@@ -354,8 +442,8 @@ public final class WireFormat {
                 throw fail(String.format("unknown flags 0x%02x in a version %d envelope", flags & ~KNOWN_FLAGS,
                         VERSION));
             }
-            String id = string("id");
-            String topic = topic();
+            String id = (flags & ID_AS_UUID) != 0 ? uuid() : string("id");
+            String topic = topic(carrierTopic);
             String field = "topic";
             Message.Builder builder;
             try {
@@ -417,12 +505,20 @@ public final class WireFormat {
         }
 
         /**
-         * The topic: the very string of the last topic decoded if the bytes match it, so that a stream of one
-         * topic allocates no topic strings and the name check recognises it (see {@code Names}).
+         * The topic: the carrier's if the envelope omits it, else the very string of the last topic decoded if the
+         * bytes match it, so that a stream of one topic allocates no topic strings and the name check recognises
+         * it (see {@code Names}).
          */
-        private String topic() {
+        private String topic(String carrierTopic) {
             int start = position;
             int length = varint("topic length");
+            if (length == 0) {
+                if (carrierTopic == null) {
+                    throw fail("it omits its topic, which the reader must supply as the topic it was read from; "
+                            + "decode it with WireFormat.decode(bytes, offset, length, topic)");
+                }
+                return carrierTopic;
+            }
             require("topic", length);
             String last = lastTopic;
             if (last != null && last.length() == length && matches(last, position)) {
@@ -433,6 +529,19 @@ public final class WireFormat {
             String topic = string("topic");
             lastTopic = topic;
             return topic;
+        }
+
+        /** A UUID's 16 bytes, as its canonical text. */
+        private String uuid() {
+            require("id", UUID_BYTES);
+            long msb = 0;
+            long lsb = 0;
+            for (int i = 0; i < 8; i++) {
+                msb = (msb << 8) | (b[position + i] & 0xFF);
+                lsb = (lsb << 8) | (b[position + 8 + i] & 0xFF);
+            }
+            position += UUID_BYTES;
+            return new UUID(msb, lsb).toString();
         }
 
         private String contentTypeCode() {

@@ -115,6 +115,62 @@ class WireFormatTest {
     }
 
     @Test
+    void writesACanonicalUuidIdAsSixteenBytes() {
+        Message m = Message.builder("t").id("018f2b6e-0000-7000-8000-00000000002a").contentType(CUSTOM_TYPE)
+                .createdAt(Instant.EPOCH).build();
+
+        byte[] bytes = WireFormat.encode(m);
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
+                "474c4d01" // magic, version
+                + "40" // flags: id as a UUID
+                + "018f2b6e000070008000" + "00000000002a" // the id's 16 bytes
+                + "0174" // topic "t"
+                + "18" + HexFormat.of().formatHex(CUSTOM_TYPE.getBytes(StandardCharsets.US_ASCII))
+                + "00" + "04" + "0000000000000000" + "00");
+        assertThat(WireFormat.decode(bytes)).isEqualTo(m);
+        assertThat(WireFormat.decode(bytes).id()).isEqualTo("018f2b6e-0000-7000-8000-00000000002a");
+        assertThat(WireFormat.decode(WireFormat.encode(Message.builder("t").build())).id())
+                .as("a generated id is a UUID").hasSize(36);
+    }
+
+    @Test
+    void keepsAnIdThatIsNotACanonicalUuidAsWritten() {
+        for (String id : new String[] {"018F2B6E-0000-7000-8000-00000000002A", "018f2b6e00007000800000000000002a",
+                "018f2b6e-0000-7000-8000-00000000002", "018f2b6e-0000-7000-8000-00000000002g",
+                "018f2b6e+0000-7000-8000-00000000002a", "{018f2b6e-0000-7000-8000-00000000002}"}) {
+            Message m = Message.builder("t").id(id).createdAt(Instant.EPOCH).build();
+
+            byte[] bytes = WireFormat.encode(m);
+
+            assertThat(bytes[4] & 0x40).as("the UUID flag for %s", id).isZero();
+            assertThat(WireFormat.decode(bytes).id()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void leavesTheTopicToTheCarrierWhenAsked() {
+        Message m = full();
+        byte[] withTopic = WireFormat.encode(m);
+
+        byte[] without = WireFormat.encodeWithoutTopic(m);
+
+        assertThat(without).hasSize(withTopic.length - "esg.tasks".length());
+        assertThat(WireFormat.decode(without, 0, without.length, "esg.tasks")).isEqualTo(m);
+        assertThat(WireFormat.decode(embedded(without), 5, without.length, "esg.tasks")).isEqualTo(m);
+        assertThat(WireFormat.decode(without, 0, without.length, "other.topic").topic()).isEqualTo("other.topic");
+        assertThat(WireFormat.decode(withTopic, 0, withTopic.length, "other.topic").topic())
+                .as("an envelope that names its topic keeps it").isEqualTo("esg.tasks");
+        assertDecodeFails(without, "Invalid GreenLang message envelope of " + without.length + " bytes: it omits "
+                + "its topic, which the reader must supply as the topic it was read from; decode it with "
+                + "WireFormat.decode(bytes, offset, length, topic).");
+        byte[] minimal = WireFormat.encodeWithoutTopic(minimal());
+        assertThat(HexFormat.of().formatHex(minimal, 5, 9)).as("id \"i\", then the empty topic")
+                .isEqualTo("0169" + "00" + "18");
+        assertThat(WireFormat.decode(minimal, 0, minimal.length, "t")).isEqualTo(minimal());
+    }
+
+    @Test
     void roundTripsTimesBeforeTheEpochAndLargePayloads() {
         byte[] payload = new byte[70_000];
         new Random(1).nextBytes(payload);
