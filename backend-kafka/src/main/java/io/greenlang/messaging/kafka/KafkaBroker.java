@@ -77,6 +77,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBroker extends AbstractBroker {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final Duration PARTITION_CACHE_TTL = Duration.ofSeconds(30);
+    private static final int PARTITION_CHECK_EVERY = 1024;
 
     private final KafkaSettings settings;
     private final Admin admin;
@@ -278,8 +279,19 @@ public final class KafkaBroker extends AbstractBroker {
 
     /** The partition count of a topic, cached for a while; the topic must exist. */
     int partitionCount(String topic) {
-        long now = System.nanoTime();
+        return partitionCount(topic, true);
+    }
+
+    /**
+     * As {@link #partitionCount(String)}; with {@code checkAge} false a cached count is taken however old, so that
+     * keyless publishes read the clock only once every {@value #PARTITION_CHECK_EVERY} sends.
+     */
+    private int partitionCount(String topic, boolean checkAge) {
         PartitionCount c = partitionCounts.get(topic);
+        if (c != null && !checkAge) {
+            return c.count();
+        }
+        long now = System.nanoTime();
         if (c != null && now - c.expiresNanos() < 0) {
             return c.count();
         }
@@ -360,7 +372,8 @@ public final class KafkaBroker extends AbstractBroker {
         Integer partition = null;
         if (key == null) {
             // keyless messages go round-robin, one by one, so that every member of a group gets work
-            partition = Math.floorMod(roundRobin.getAndIncrement(), partitionCount(kafkaTopic));
+            int sequence = roundRobin.getAndIncrement();
+            partition = Math.floorMod(sequence, partitionCount(kafkaTopic, sequence % PARTITION_CHECK_EVERY == 0));
         }
         try {
             producer.send(new ProducerRecord<>(kafkaTopic, partition, null, key, value), (md, e) -> {

@@ -202,6 +202,8 @@ public final class Provenance {
         private final byte[] sha = new byte[32];
         private byte[] buffer = new byte[512];
         private int position;
+        /** Whether the digest was given bytes since it was last reset. */
+        private boolean updated;
 
         Hasher() {
             try {
@@ -216,7 +218,10 @@ public final class Provenance {
                 buffer = new byte[512]; // one message with huge headers must not pin its buffer to the thread
             }
             position = 0;
-            digest.reset();
+            if (updated) { // a digest that failed half-way; digest() resets it otherwise
+                digest.reset();
+                updated = false;
+            }
         }
 
         private void ensure(int more) {
@@ -256,6 +261,7 @@ public final class Provenance {
         void payload(Message message) {
             int n = message.payloadSize();
             if (n > COPIED_PAYLOAD) {
+                updated = true;
                 digest.update(buffer, 0, position);
                 position = 0;
                 digest.update(message.payloadBuffer());
@@ -311,12 +317,14 @@ public final class Provenance {
 
         /** The SHA-256 of what was written, in a buffer of this hasher's. */
         byte[] digest() {
+            updated = true;
             digest.update(buffer, 0, position);
             try {
-                digest.digest(sha, 0, sha.length);
+                digest.digest(sha, 0, sha.length); // and resets the digest
             } catch (DigestException e) {
                 throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
             }
+            updated = false;
             return sha;
         }
     }

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -66,6 +67,15 @@ public final class WireFormat {
     private static final int HASH_BYTES = 32;
     private static final int UUID_TEXT_LENGTH = 36;
     private static final int UUID_BYTES = 16;
+    /** The value of each lower-case hex digit by its character, -1 for other characters. */
+    private static final byte[] LOWER_HEX = new byte['f' + 1];
+
+    static {
+        Arrays.fill(LOWER_HEX, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            LOWER_HEX["0123456789abcdef".charAt(d)] = (byte) d;
+        }
+    }
     private static final HexFormat HEX = HexFormat.of();
     /** The last topic decoded, by any thread; only ever replaced whole. */
     private static volatile String lastTopic;
@@ -108,15 +118,15 @@ public final class WireFormat {
         Map<String, String> headers = message.headers();
         int payloadSize = message.payloadSize();
         String contentType = message.contentType();
-        int contentTypeCode = CODED_CONTENT_TYPES.indexOf(contentType);
+        int contentTypeCode = contentTypeCode(contentType);
 
         // the UTF-8 length of every string, in the order they are written, so each is measured once
         int[] lengths = new int[3 + 2 * headers.size() + 3];
         int n = 0;
         int flags = 0;
         long size = 4 + 1 + varintSize(headers.size()) + 1 + 8;
-        boolean uuidId = isCanonicalUuid(message.id());
-        if (uuidId) {
+        byte[] uuid = uuidBytes(message.id());
+        if (uuid != null) {
             flags |= ID_AS_UUID;
             size += UUID_BYTES;
         } else {
@@ -172,8 +182,9 @@ public final class WireFormat {
         w.u8('M');
         w.u8(VERSION);
         w.u8(flags);
-        if (uuidId) {
-            w.uuid(message.id());
+        if (uuid != null) {
+            System.arraycopy(uuid, 0, w.buffer, w.position, UUID_BYTES);
+            w.position += UUID_BYTES;
         } else {
             w.string(message.id());
         }
@@ -255,20 +266,43 @@ public final class WireFormat {
         return new Reader(bytes, offset, offset + length).message(carrierTopic);
     }
 
-    /** Whether {@code id} is a UUID's canonical text: 8-4-4-4-12 lower-case hex digits. */
-    static boolean isCanonicalUuid(String id) {
-        if (id.length() != UUID_TEXT_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < UUID_TEXT_LENGTH; i++) {
-            char c = id.charAt(i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
-                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-            if (!ok) {
-                return false;
+    /** The code of a content type written as one, else -1; a message's content type is mostly the constant. */
+    private static int contentTypeCode(String contentType) {
+        for (int code = 0; code < CODED_CONTENT_TYPES.size(); code++) {
+            if (CODED_CONTENT_TYPES.get(code) == contentType) {
+                return code;
             }
         }
-        return true;
+        return CODED_CONTENT_TYPES.indexOf(contentType);
+    }
+
+    /**
+     * The 16 bytes of {@code id} if it is a UUID's canonical text (8-4-4-4-12 lower-case hex digits, as
+     * {@link UUID#toString()} writes it), else {@code null}.
+     */
+    static byte[] uuidBytes(String id) {
+        if (id.length() != UUID_TEXT_LENGTH
+                || id.charAt(8) != '-' || id.charAt(13) != '-' || id.charAt(18) != '-' || id.charAt(23) != '-') {
+            return null;
+        }
+        byte[] out = new byte[UUID_BYTES];
+        int invalid = 0;
+        int o = 0;
+        for (int i = 0; i < UUID_TEXT_LENGTH; i += 2) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                i++; // a hyphen: the digits after it pair up from the next character
+            }
+            int high = lowerHexDigit(id.charAt(i));
+            int low = lowerHexDigit(id.charAt(i + 1));
+            invalid |= high | low;
+            out[o++] = (byte) (high << 4 | low);
+        }
+        return invalid < 0 ? null : out;
+    }
+
+    /** 0 to 15 for {@code 0-9} and {@code a-f}, else -1. */
+    private static int lowerHexDigit(char c) {
+        return c < LOWER_HEX.length ? LOWER_HEX[c] : -1;
     }
 
     private static long micros(Instant instant, String field) {
@@ -350,22 +384,6 @@ public final class WireFormat {
                 v >>>= 8;
             }
             position += 8;
-        }
-
-        /** The 16 bytes of a canonical UUID text (checked by isCanonicalUuid): its 32 hex digits, in order. */
-        void uuid(String id) {
-            for (int i = 0; i < UUID_TEXT_LENGTH; ) {
-                if (id.charAt(i) == '-') {
-                    i++;
-                    continue;
-                }
-                buffer[position++] = (byte) (hexDigit(id.charAt(i)) << 4 | hexDigit(id.charAt(i + 1)));
-                i += 2;
-            }
-        }
-
-        private static int hexDigit(char c) {
-            return c <= '9' ? c - '0' : c - 'a' + 10;
         }
 
         /** A varint UTF-8 length, then the UTF-8, encoded in place (the string was checked by utf8Length). */

@@ -8,11 +8,13 @@ import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.codec.JsonCodec;
 import io.greenlang.messaging.spi.provenance.Provenance;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
@@ -145,6 +147,22 @@ class WireFormatTest {
 
             assertThat(bytes[4] & 0x40).as("the UUID flag for %s", id).isZero();
             assertThat(WireFormat.decode(bytes).id()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void readsAUuidFromEveryPositionOfItsText() {
+        Random random = new Random(7);
+        for (int round = 0; round < 1_000; round++) {
+            UUID uuid = new UUID(random.nextLong(), random.nextLong());
+            String text = uuid.toString();
+
+            assertThat(WireFormat.uuidBytes(text)).as(text).isEqualTo(ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array());
+            int at = random.nextInt(36);
+            char replaced = text.charAt(at) == '-' ? '0' : "-gGF/:`{\u00e9\u0100".charAt(random.nextInt(10));
+            String damaged = text.substring(0, at) + replaced + text.substring(at + 1);
+            assertThat(WireFormat.uuidBytes(damaged)).as(damaged).isNull();
         }
     }
 
