@@ -1,9 +1,8 @@
 package io.greenlang.messaging.kafka;
 
+import io.greenlang.messaging.tck.ListenerPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +143,7 @@ final class KafkaTestCluster implements AutoCloseable {
     private void startAll() throws IOException {
         int count = options.nodes();
         for (int i = 0; i < count; i++) {
-            nodes.add(new Node(i + 1, freePort(), freePort(), freePort()));
+            nodes.add(new Node(i + 1, ListenerPorts.next(), ListenerPorts.next(), ListenerPorts.next()));
         }
         if (options.tls()) {
             makeCertificates();
@@ -353,13 +352,6 @@ final class KafkaTestCluster implements AutoCloseable {
 
     private static String tail(String log) {
         return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     private void stopAll() {
