@@ -6,6 +6,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.VersionConflictException;
+import io.greenlang.messaging.spi.wire.EpochMicros;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,7 +161,7 @@ final class MemoryTopic {
      */
     private static long micros(Instant instant) {
         try {
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+            return EpochMicros.of(instant);
         } catch (ArithmeticException e) {
             return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
         }

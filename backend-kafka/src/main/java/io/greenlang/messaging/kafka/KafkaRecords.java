@@ -6,6 +6,7 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.wire.EpochMicros;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -143,11 +144,11 @@ final class KafkaRecords {
     }
 
     static long micros(Instant i) {
-        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+        return EpochMicros.of(i);
     }
 
     static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        return EpochMicros.toInstant(micros);
     }
 
     private static byte[] ascii(String s) {

@@ -5,6 +5,7 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.codec.JsonCodec;
 import io.greenlang.messaging.spi.codec.MessagePackCodec;
+import io.greenlang.messaging.spi.wire.EpochMicros;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -166,7 +167,7 @@ public final class Provenance {
 
     private static long micros(Instant instant, String field) {
         try {
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+            return EpochMicros.of(instant);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException(field + " " + instant
                     + " cannot be written as epoch microseconds in 64 bits", e);

@@ -23,12 +23,12 @@ import java.util.UUID;
  * The binary envelope of a message, as network backends (Redis, Kafka) store it. Every field survives a round
  * trip exactly: {@code decode(encode(m)).equals(m)}, the declared provenance hash included.
  *
- * <h2>Layout, version 1</h2>
+ * <h2>Layout, version 2</h2>
  * A <em>varint</em> is an unsigned LEB128 integer (7 bits per byte, least significant group first, high bit set
  * on every byte but the last) of at most 5 bytes and at most 2<sup>31</sup>-1. A <em>string</em> is a varint
  * length followed by that many bytes of UTF-8. Fixed-size integers are big-endian.
  * <ol>
- *   <li>magic: the bytes {@code 'G' 'L' 'M'} ({@code 47 4c 4d}), then the version byte {@code 01};</li>
+ *   <li>magic: the bytes {@code 'G' 'L' 'M'} ({@code 47 4c 4d}), then the version byte {@code 02};</li>
  *   <li>flags, 1 byte: bit 0 expiresAt present, bit 1 correlationId present, bit 2 replyTo present, bit 3 key
  *       present, bit 4 provenance hash present, bit 5 content type as a code, bit 6 id as a UUID; bit 7 is
  *       0;</li>
@@ -48,12 +48,15 @@ import java.util.UUID;
  *   <li>provenance hash, if flagged: the 32 bytes of the SHA-256;</li>
  *   <li>payload: a varint length and the bytes; nothing may follow.</li>
  * </ol>
+ * Version 1, still read, differs in two points: bit 6 is 0, so the id is always a string, and the topic is
+ * always written. A reader of version 1 only rejects a version 2 envelope by its version byte, with a message that
+ * says to upgrade.
  *
  * <p>Thread-safe and stateless.
  */
 public final class WireFormat {
-    /** The envelope version this class writes and reads. */
-    public static final int VERSION = 1;
+    /** The envelope version this class writes; it reads this one and version 1. */
+    public static final int VERSION = 2;
 
     private static final int HAS_EXPIRY = 1;
     private static final int HAS_CORRELATION_ID = 1 << 1;
@@ -62,8 +65,9 @@ public final class WireFormat {
     private static final int HAS_HASH = 1 << 4;
     private static final int CONTENT_TYPE_CODED = 1 << 5;
     private static final int ID_AS_UUID = 1 << 6;
-    private static final int KNOWN_FLAGS = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH
-            | CONTENT_TYPE_CODED | ID_AS_UUID;
+    private static final int KNOWN_FLAGS_V1 = HAS_EXPIRY | HAS_CORRELATION_ID | HAS_REPLY_TO | HAS_KEY | HAS_HASH
+            | CONTENT_TYPE_CODED;
+    private static final int KNOWN_FLAGS = KNOWN_FLAGS_V1 | ID_AS_UUID;
     private static final int HASH_BYTES = 32;
     private static final int UUID_TEXT_LENGTH = 36;
     private static final int UUID_BYTES = 16;
@@ -307,7 +311,7 @@ public final class WireFormat {
 
     private static long micros(Instant instant, String field) {
         try {
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+            return EpochMicros.of(instant);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException(field + " " + instant
                     + " cannot be written as epoch microseconds in 64 bits", e);
@@ -315,7 +319,7 @@ public final class WireFormat {
     }
 
     private static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        return EpochMicros.toInstant(micros);
     }
 
     private static int varintSize(int v) {
@@ -451,17 +455,17 @@ public final class WireFormat {
             }
             position = from + 3;
             int version = u8("version");
-            if (version != VERSION) {
-                throw fail("envelope version " + version + " is not supported; this library reads version "
+            if (version != VERSION && version != 1) {
+                throw fail("envelope version " + version + " is not supported; this library reads versions 1 to "
                         + VERSION + ". Upgrade greenlang-messaging on this consumer");
             }
             int flags = u8("flags");
-            if ((flags & ~KNOWN_FLAGS) != 0) {
-                throw fail(String.format("unknown flags 0x%02x in a version %d envelope", flags & ~KNOWN_FLAGS,
-                        VERSION));
+            int known = version == 1 ? KNOWN_FLAGS_V1 : KNOWN_FLAGS;
+            if ((flags & ~known) != 0) {
+                throw fail(String.format("unknown flags 0x%02x in a version %d envelope", flags & ~known, version));
             }
             String id = (flags & ID_AS_UUID) != 0 ? uuid() : string("id");
-            String topic = topic(carrierTopic);
+            String topic = topic(version == 1 ? null : carrierTopic); // version 1 always names its topic
             String field = "topic";
             Message.Builder builder;
             try {

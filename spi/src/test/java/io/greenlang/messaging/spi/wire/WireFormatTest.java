@@ -78,7 +78,7 @@ class WireFormatTest {
         byte[] bytes = WireFormat.encode(minimal());
 
         assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
-                "474c4d01" // magic, version
+                "474c4d02" // magic, version
                 + "00" // flags
                 + "0169" + "0174" // id "i", topic "t"
                 + "18" + HexFormat.of().formatHex(CUSTOM_TYPE.getBytes(StandardCharsets.US_ASCII))
@@ -96,7 +96,7 @@ class WireFormatTest {
         byte[] bytes = WireFormat.encode(m);
 
         assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
-                "474c4d01" // magic, version
+                "474c4d02" // magic, version
                 + "20" // flags: content type as a code
                 + "0169" + "0174" // id "i", topic "t"
                 + "01" // application/json
@@ -124,7 +124,7 @@ class WireFormatTest {
         byte[] bytes = WireFormat.encode(m);
 
         assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
-                "474c4d01" // magic, version
+                "474c4d02" // magic, version
                 + "40" // flags: id as a UUID
                 + "018f2b6e000070008000" + "00000000002a" // the id's 16 bytes
                 + "0174" // topic "t"
@@ -186,6 +186,23 @@ class WireFormatTest {
         assertThat(HexFormat.of().formatHex(minimal, 5, 9)).as("id \"i\", then the empty topic")
                 .isEqualTo("0169" + "00" + "18");
         assertThat(WireFormat.decode(minimal, 0, minimal.length, "t")).isEqualTo(minimal());
+    }
+
+    @Test
+    void roundTripsTheFirstAndLastMicrosecondsOfALong() {
+        for (long micros : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1_000_001, -1, 0, Long.MAX_VALUE}) {
+            Instant t = EpochMicros.toInstant(micros);
+            Message m = Provenance.stamp(Message.builder("t").createdAt(t).expiresAt(t).build(), Codecs.standard());
+
+            assertThat(EpochMicros.of(t)).isEqualTo(micros);
+            assertThat(WireFormat.decode(WireFormat.encode(m))).isEqualTo(m);
+            assertThat(Provenance.verify(WireFormat.decode(WireFormat.encode(m)), Codecs.standard())).isTrue();
+        }
+        assertThat(EpochMicros.of(Instant.parse("1969-12-31T23:59:59.9999999Z"))).as("floor").isEqualTo(-1);
+        assertThatThrownBy(() -> EpochMicros.of(EpochMicros.toInstant(Long.MIN_VALUE).minusNanos(1)))
+                .isInstanceOf(ArithmeticException.class);
+        assertThatThrownBy(() -> EpochMicros.of(EpochMicros.toInstant(Long.MAX_VALUE).plusNanos(1000)))
+                .isInstanceOf(ArithmeticException.class);
     }
 
     @Test
@@ -262,10 +279,10 @@ class WireFormatTest {
     @Test
     void rejectsAnUnknownVersion() {
         byte[] bytes = WireFormat.encode(minimal());
-        bytes[3] = 2;
+        bytes[3] = 3;
 
-        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: envelope version 2 is not "
-                + "supported; this library reads version 1. Upgrade greenlang-messaging on this consumer.");
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: envelope version 3 is not "
+                + "supported; this library reads versions 1 to 2. Upgrade greenlang-messaging on this consumer.");
     }
 
     @Test
@@ -273,8 +290,42 @@ class WireFormatTest {
         byte[] bytes = WireFormat.encode(minimal());
         bytes[4] = (byte) 0x80;
 
-        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: unknown flags 0x80 in a version 1 "
+        assertDecodeFails(bytes, "Invalid GreenLang message envelope of 45 bytes: unknown flags 0x80 in a version 2 "
                 + "envelope.");
+    }
+
+    @Test
+    void readsVersionOneAsItWasWritten() {
+        // a full message as version 1 wrote it: the id as a string, the topic always there
+        Message m = full();
+        byte[] v1 = v1Envelope(m);
+
+        assertThat(WireFormat.decode(v1)).isEqualTo(m);
+        assertThat(WireFormat.decode(v1, 0, v1.length, "other.topic").topic()).isEqualTo("esg.tasks");
+        byte[] uuidFlag = v1.clone();
+        uuidFlag[4] |= 0x40;
+        assertDecodeFails(uuidFlag, "Invalid GreenLang message envelope of " + v1.length + " bytes: unknown flags "
+                + "0x40 in a version 1 envelope.");
+        byte[] noTopic = WireFormat.encodeWithoutTopic(Message.builder("t").id("i").createdAt(Instant.EPOCH).build());
+        noTopic[3] = 1;
+        assertThatThrownBy(() -> WireFormat.decode(noTopic, 0, noTopic.length, "t"))
+                .as("version 1 has no empty topic").isInstanceOf(PayloadDecodingException.class)
+                .hasMessageContaining("omits its topic");
+    }
+
+    /** {@code m}'s version 2 envelope rewritten as version 1: the UUID id back as its 36-character string. */
+    private static byte[] v1Envelope(Message m) {
+        byte[] v2 = WireFormat.encode(m);
+        assertThat(v2[4] & 0x40).as("the id is written as a UUID").isNotZero();
+        byte[] id = m.id().getBytes(StandardCharsets.US_ASCII);
+        byte[] v1 = new byte[v2.length - 16 + 1 + id.length];
+        System.arraycopy(v2, 0, v1, 0, 5);
+        v1[3] = 1;
+        v1[4] = (byte) (v2[4] & ~0x40);
+        v1[5] = (byte) id.length;
+        System.arraycopy(id, 0, v1, 6, id.length);
+        System.arraycopy(v2, 5 + 16, v1, 6 + id.length, v2.length - 5 - 16);
+        return v1;
     }
 
     @Test
@@ -370,7 +421,7 @@ class WireFormatTest {
                         input[0] = 'G';
                         input[1] = 'L';
                         input[2] = 'M';
-                        input[3] = 1;
+                        input[3] = (byte) (1 + random.nextInt(2)); // either version
                     }
                     break;
                 }
