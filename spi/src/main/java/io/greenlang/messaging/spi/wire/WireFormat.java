@@ -48,9 +48,9 @@ import java.util.UUID;
  *   <li>provenance hash, if flagged: the 32 bytes of the SHA-256;</li>
  *   <li>payload: a varint length and the bytes; nothing may follow.</li>
  * </ol>
- * Version 1, still read, differs in two points: bit 6 is 0, so the id is always a string, and the topic is
- * always written. A reader of version 1 only rejects a version 2 envelope by its version byte, with a message that
- * says to upgrade.
+ * <p>Version 1, still read, differs in two points: bit 6 is 0, so the id is always a string, and the topic is
+ * always written. Readers of version 1 reject a version 2 envelope by its version byte, with a message that says
+ * to upgrade.
  *
  * <p>Thread-safe and stateless.
  */
