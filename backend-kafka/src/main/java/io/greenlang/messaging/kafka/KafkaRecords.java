@@ -134,7 +134,7 @@ final class KafkaRecords {
             throw new PayloadDecodingException("The record has no value (a tombstone); it was not written by a "
                     + "GreenLang Messaging backend.");
         }
-        return WireFormat.decode(value, 0, value.length, topic);
+        return WireFormat.decode(value, topic);
     }
 
     static Optional<String> text(Headers headers, String name) {

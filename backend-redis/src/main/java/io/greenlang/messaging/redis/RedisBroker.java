@@ -221,8 +221,7 @@ public final class RedisBroker extends AbstractBroker {
                     continue;
                 }
                 try {
-                    out.add(new RecordedMessage(WireFormat.decode(envelope, 0, envelope.length, topic),
-                            Positions.of(p.band(), m.getId())));
+                    out.add(new RecordedMessage(WireFormat.decode(envelope, topic), Positions.of(p.band(), m.getId())));
                 } catch (PayloadDecodingException e) {
                     LOG.debug("Skipping entry {} of {} while reading: {}", m.getId(), topic, e.getMessage());
                 }

@@ -448,7 +448,7 @@ final class RedisConsumerSource implements ConsumerSource {
                     + "fields: " + Fields.names(body) + "); it was not written by GreenLang Messaging";
         } else if (problem == null) {
             try {
-                message = WireFormat.decode(envelope, 0, envelope.length, topic);
+                message = WireFormat.decode(envelope, topic);
             } catch (PayloadDecodingException e) {
                 problem = "stream entry " + m.getId() + " of " + Keys.string(streams[stream]) + ": " + e.getMessage();
             }

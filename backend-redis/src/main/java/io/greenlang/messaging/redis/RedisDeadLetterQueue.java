@@ -112,7 +112,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
         Map<byte[], byte[]> body = e.getBody();
         try {
             byte[] envelope = Objects.requireNonNull(Fields.get(body, Fields.MESSAGE), "field m");
-            Message message = WireFormat.decode(envelope, 0, envelope.length, topic);
+            Message message = WireFormat.decode(envelope, topic);
             String g = Fields.getString(body, Fields.GROUP);
             DeadLetterReason reason = DeadLetterReason.valueOf(Fields.getString(body, Fields.REASON));
             int attempts = Integer.parseInt(Fields.getString(body, Fields.ATTEMPTS));

@@ -255,6 +255,12 @@ public final class WireFormat {
         return decode(bytes, offset, length, null);
     }
 
+    /** Decodes a whole array read from a carrier of topic {@code carrierTopic}, as the method below does a range. */
+    public static Message decode(byte[] bytes, String carrierTopic) {
+        Objects.requireNonNull(bytes, "bytes");
+        return decode(bytes, 0, bytes.length, carrierTopic);
+    }
+
     /**
      * Decodes an envelope read from a carrier of topic {@code carrierTopic}: an envelope that omits its topic
      * ({@link #encodeWithoutTopic}) gets this one; one that names its own keeps it.

@@ -175,6 +175,7 @@ class WireFormatTest {
 
         assertThat(without).hasSize(withTopic.length - "esg.tasks".length());
         assertThat(WireFormat.decode(without, 0, without.length, "esg.tasks")).isEqualTo(m);
+        assertThat(WireFormat.decode(without, "esg.tasks")).isEqualTo(m);
         assertThat(WireFormat.decode(embedded(without), 5, without.length, "esg.tasks")).isEqualTo(m);
         assertThat(WireFormat.decode(without, 0, without.length, "other.topic").topic()).isEqualTo("other.topic");
         assertThat(WireFormat.decode(withTopic, 0, withTopic.length, "other.topic").topic())
