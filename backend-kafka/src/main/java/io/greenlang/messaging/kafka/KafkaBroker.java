@@ -317,13 +317,7 @@ public final class KafkaBroker extends AbstractBroker {
             ready.whenComplete((ok, failure) -> result.fail(failure));
             return;
         }
-        send(message, value, (published, failure) -> {
-            if (failure != null) {
-                result.fail(failure);
-            } else {
-                result.succeed(published);
-            }
-        });
+        send(message, value, result::settle);
     }
 
     @Override

@@ -135,13 +135,8 @@ public final class RedisBroker extends AbstractBroker {
 
     @Override
     protected void doPublish(Message message, PublishFuture<PublishResult> result) {
-        publisher.publish(List.of(message)).whenComplete((results, failure) -> {
-            if (failure != null) {
-                result.fail(failure);
-            } else {
-                result.succeed(results.get(0));
-            }
-        });
+        publisher.publish(List.of(message))
+                .whenComplete((results, failure) -> result.settle(failure == null ? results.get(0) : null, failure));
     }
 
     @Override

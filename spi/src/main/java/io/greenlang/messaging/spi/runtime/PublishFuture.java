@@ -39,15 +39,18 @@ public final class PublishFuture<T> extends CompletableFuture<T> {
                 ? failure.getCause() : failure);
     }
 
+    /** Fails with {@code failure} if there is one, else succeeds with {@code result}: a client callback's pair. */
+    public void settle(T result, Throwable failure) {
+        if (failure != null) {
+            fail(failure);
+        } else {
+            succeed(result);
+        }
+    }
+
     /** Settles this publish as {@code stage} settles, for backends whose client gives a stage. */
     public void settleWith(CompletionStage<? extends T> stage) {
-        stage.whenComplete((result, failure) -> {
-            if (failure != null) {
-                fail(failure);
-            } else {
-                succeed(result);
-            }
-        });
+        stage.whenComplete(this::settle);
     }
 
     /** Dependent stages are plain futures: only the backend settles a publish. */

@@ -68,6 +68,20 @@ class PublishFutureTest {
     }
 
     @Test
+    void settlesFromAResultAndFailurePair() {
+        PublishFuture<String> ok = new PublishFuture<>(metrics, 2, System.nanoTime());
+        PublishFuture<String> failed = new PublishFuture<>(metrics, 2, System.nanoTime());
+        IllegalStateException cause = new IllegalStateException("refused");
+
+        ok.settle("sent", null);
+        failed.settle(null, new CompletionException(cause));
+
+        assertThat(ok.join()).isEqualTo("sent");
+        assertThatThrownBy(failed::get).isInstanceOf(ExecutionException.class).hasCause(cause);
+        assertThat(metrics.snapshot().published()).isEqualTo(2);
+    }
+
+    @Test
     void givesPlainFuturesToDependentStages() {
         PublishFuture<String> future = new PublishFuture<>(metrics, 1, System.nanoTime());
 
