@@ -162,7 +162,10 @@ public final class BrokerConfig {
         return options.getOrDefault(CODEC, "json");
     }
 
-    /** The largest message accepted, in bytes; default 1 MiB. */
+    /**
+     * The largest message accepted, in bytes as stored; default 1 MiB. Every string field counts in UTF-8 bytes, and
+     * the envelope adds about 60 bytes: see {@link MessageTooLargeException}.
+     */
     public long maxMessageSize() {
         return sizeOption(MAX_MESSAGE_SIZE, DEFAULT_MAX_MESSAGE_SIZE);
     }

@@ -264,7 +264,11 @@ public final class Message {
                 : new Message(this, null, null, hasher);
     }
 
-    /** Payload size plus the size of every string field, in bytes: what the size limit is checked against. */
+    /**
+     * Payload size plus the length of every string field in characters: a quick estimate. It is not what the size
+     * limit counts (that is the UTF-8 bytes of the stored form, see {@link MessageTooLargeException}), and is below
+     * it for text outside ASCII.
+     */
     public long approximateSize() {
         long size = payload.length + id.length() + topic.length() + contentType.length();
         for (Map.Entry<String, String> e : headers.entrySet()) {

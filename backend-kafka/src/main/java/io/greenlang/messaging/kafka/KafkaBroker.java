@@ -163,6 +163,8 @@ public final class KafkaBroker extends AbstractBroker {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.batchSize());
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes());
+        // the producer refuses a record larger than its whole buffer (32 MiB by default)
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, 2L * maxRecordBytes()));
         int delivery = (int) Math.min(Integer.MAX_VALUE, settings.deliveryTimeout().toMillis());
         int request = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(delivery,
@@ -172,7 +174,12 @@ public final class KafkaBroker extends AbstractBroker {
         return props;
     }
 
-    /** The largest record this backend writes: the size limit plus room for the envelope and headers. */
+    /**
+     * The largest record this backend writes, for the producer's {@code max.request.size} and each topic's
+     * {@code max.message.bytes}: a message within the size limit (counted as its envelope's bytes) gives a value no
+     * larger than the limit and a key no larger either, and headers (a dead letter's exception text is at most
+     * 8192 characters) fit in the 64 KiB left over.
+     */
     int maxRecordBytes() {
         return (int) Math.min(Integer.MAX_VALUE - 1024, settings.maxMessageSize() * 2 + 64 * 1024);
     }

@@ -23,6 +23,7 @@ import io.greenlang.messaging.UnsupportedCapabilityException;
 import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.metrics.BrokerMetrics;
 import io.greenlang.messaging.spi.provenance.Provenance;
+import io.greenlang.messaging.spi.wire.EnvelopeSize;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -267,8 +268,12 @@ public abstract class AbstractBroker implements Broker {
                 + " to keep working.");
     }
 
+    /** The limit counts the bytes stored, in UTF-8 ({@link EnvelopeSize}); exact counting only near the limit. */
     private void checkSize(Message message) {
-        long size = message.approximateSize();
+        if (EnvelopeSize.atMost(message) <= maxMessageSize) {
+            return;
+        }
+        long size = EnvelopeSize.of(message);
         if (size > maxMessageSize) {
             throw new MessageTooLargeException(message.topic(), size, maxMessageSize);
         }

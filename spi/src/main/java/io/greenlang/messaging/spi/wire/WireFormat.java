@@ -277,7 +277,7 @@ public final class WireFormat {
     }
 
     /** The code of a content type written as one, else -1; a message's content type is mostly the constant. */
-    private static int contentTypeCode(String contentType) {
+    static int contentTypeCode(String contentType) {
         for (int code = 0; code < CODED_CONTENT_TYPES.size(); code++) {
             if (CODED_CONTENT_TYPES.get(code) == contentType) {
                 return code;
@@ -328,7 +328,7 @@ public final class WireFormat {
         return EpochMicros.toInstant(micros);
     }
 
-    private static int varintSize(int v) {
+    static int varintSize(int v) {
         int n = 1;
         while ((v >>>= 7) != 0) {
             n++;
