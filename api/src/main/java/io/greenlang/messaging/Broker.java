@@ -112,6 +112,21 @@ public interface Broker extends AutoCloseable {
 
     boolean isClosed();
 
+    /**
+     * Closes the broker: at once every operation fails with {@link BrokerClosedException}; every subscription
+     * closes (in parallel, each as {@link Subscription#close()}: its running handlers get its grace period), then
+     * the connections are freed. Idempotent.
+     *
+     * <p>Never throws, on any backend: a connection that fails to close is logged and abandoned. An interrupt does
+     * not cut the close short, and the thread's interrupt flag is still set when it returns.
+     *
+     * <p>From any other thread it returns once all that is done. Called from inside a handler of one of this
+     * broker's subscriptions it returns at once, without waiting for any handler (the calling one could not finish
+     * while it waits): the broker is already closed to new calls, and the subscriptions stop and the connections
+     * are freed in the background, as soon as every handler has returned or its grace period has run out. The
+     * calling handler's own delivery may still be acknowledged until it returns. This is what
+     * {@link Subscription#close()} does from a handler.
+     */
     @Override
     void close();
 

@@ -28,7 +28,16 @@ public interface Subscription extends AutoCloseable {
     /** Messages taken from the broker and not yet settled. */
     int inFlight();
 
-    /** Closes, waiting at most the grace period for running handlers. */
+    /**
+     * Stops fetching at once and closes, waiting at most the grace period for running handlers; a handler still
+     * running then is interrupted and its message delivered again. Never throws; an interrupt does not cut it
+     * short and the interrupt flag stays set.
+     *
+     * <p>Called from inside one of this subscription's handlers, it returns at once, without waiting for any
+     * handler (the calling one could not finish while it waits): the subscription stops in the background, as
+     * soon as every handler has returned or the grace period has run out, and the calling handler's delivery may
+     * still be acknowledged until it returns. {@link Broker#close()} from a handler behaves alike.
+     */
     @Override
     void close();
 

@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>A command timeout ({@code command-timeout}) on every command, asynchronous ones included; Lettuce
  *       sets a timer per command for it, except for a {@link SelfTimedCommand}, whose sender enforces the
  *       timeout itself (the publisher: one timer per pipeline rather than per message).</li>
+ *   <li>A {@link QuietCommandEncoder} instead of Lettuce's encoder, which logs every frame (the password of
+ *       {@code AUTH} included) at TRACE.</li>
  *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
  *   <li>For a cluster, topology refresh every 30 s besides Lettuce's adaptive refresh (on MOVED, ASK and
  *       repeated reconnects, on by default), so that a failover is followed.</li>
@@ -61,7 +63,8 @@ final class RedisClients implements AutoCloseable {
     RedisClients(RedisSettings settings, RedisErrors errors) {
         this.settings = settings;
         this.errors = errors;
-        this.resources = DefaultClientResources.builder().build();
+        // Lettuce's own encoder logs every frame at TRACE, AUTH and its password included: replace it
+        this.resources = DefaultClientResources.builder().nettyCustomizer(QuietCommandEncoder.INSTALLER).build();
         List<RedisURI> uris = new ArrayList<>();
         for (RedisSettings.HostAndPort endpoint : settings.endpoints()) {
             uris.add(uri(endpoint));

@@ -12,6 +12,8 @@ import io.greenlang.messaging.ConnectionException;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.tck.logging.TraceLogCheck;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +177,15 @@ class RedisSecurityTest {
         assertThat(broker.metrics().toString()).doesNotContain(PASSWORD);
         BrokerConfig config = BrokerConfig.parse(url("app", PASSWORD));
         assertThat(RedisSettings.from(config).toString()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    @DisplayName("the password appears in no log line at any level, Lettuce's TRACE protocol log included")
+    void passwordNotLoggedAtTrace() {
+        String captured = TraceLogCheck.assertNoSecretAtTrace(url("app", PASSWORD) + "?key-prefix=app",
+                List.of(PASSWORD), "io.lettuce", Duration.ofMinutes(2));
+        // the frames of the handshake and of the commands are traced, the AUTH among them, without its arguments
+        assertThat(captured).contains("AUTH");
     }
 
     @Test

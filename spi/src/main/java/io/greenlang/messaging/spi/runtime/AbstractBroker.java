@@ -35,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The part of a broker that is the same on every backend: argument and name validation before any I/O,
@@ -44,6 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe if the backend's methods are.
  */
 public abstract class AbstractBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractBroker.class);
+
     private final String backend;
     private final BrokerConfig config;
     private final Capabilities capabilities;
@@ -235,24 +239,47 @@ public abstract class AbstractBroker implements Broker {
         return closed.get();
     }
 
-    /** Closes every subscription (each within its grace period, in parallel), then the backend. */
+    /**
+     * Closes every subscription (each within its grace period, in parallel), then the backend. Never throws: a
+     * failure to free a connection is logged. An interrupt does not cut it short; the thread's interrupt flag is
+     * as it was when close returns. Called from a handler of one of this broker's subscriptions, it returns at once
+     * and finishes in the background (a handler must not wait for itself), as {@link Subscription#close()} does.
+     */
     @Override
     public final void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        List<ConsumerRuntime> running = List.copyOf(subscriptions);
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        boolean fromHandler = false;
+        for (ConsumerRuntime s : running) {
+            pending.add(s.closeAsync().toCompletableFuture());
+            fromHandler |= s.runsOnCurrentThread();
+        }
+        CompletableFuture<Void> stopped = CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+        if (fromHandler) {
+            stopped.whenComplete((ignored, failure) -> closeBackend());
+            return;
+        }
+        boolean interrupted = Thread.interrupted(); // a client library may fail on an interrupted thread
         try {
-            List<CompletableFuture<Void>> pending = new ArrayList<>();
-            for (ConsumerRuntime s : List.copyOf(subscriptions)) {
-                pending.add(s.closeAsync().toCompletableFuture());
-            }
-            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
+            stopped.join();
+            closeBackend();
         } finally {
-            try {
-                doClose();
-            } finally {
-                metrics.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void closeBackend() {
+        try {
+            doClose();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the connections of broker {} failed; they are abandoned: {}", name(), e.toString());
+        } finally {
+            metrics.close();
         }
     }
 
@@ -328,6 +355,6 @@ public abstract class AbstractBroker implements Broker {
     /** A round trip to the broker; returns details for {@link Health}, throws if the broker is unreachable. */
     protected abstract Map<String, String> doHealthCheck();
 
-    /** Frees the backend's connections; subscriptions are already closed. */
+    /** Frees the backend's connections; subscriptions are already closed. A failure is logged, not thrown. */
     protected abstract void doClose();
 }

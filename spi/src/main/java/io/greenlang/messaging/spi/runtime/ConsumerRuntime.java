@@ -134,7 +134,7 @@ public final class ConsumerRuntime implements Subscription {
     @Override
     public void close() {
         CompletionStage<Void> stage = closeAsync();
-        if (isOwnThread()) {
+        if (runsOnCurrentThread()) {
             return; // a handler closing its own subscription must not wait for itself
         }
         stage.toCompletableFuture().join();
@@ -152,7 +152,8 @@ public final class ConsumerRuntime implements Subscription {
         return closed.copy();
     }
 
-    private boolean isOwnThread() {
+    /** Whether the calling thread is one of this subscription's: its poller or a worker running handlers. */
+    boolean runsOnCurrentThread() {
         Thread current = Thread.currentThread();
         return current == poller || workers.contains(current);
     }
