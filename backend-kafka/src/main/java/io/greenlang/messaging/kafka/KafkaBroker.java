@@ -16,6 +16,7 @@ import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
+import io.greenlang.messaging.spi.runtime.CommandRetry;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.PublishFuture;
@@ -472,26 +473,13 @@ public final class KafkaBroker extends AbstractBroker {
         });
     }
 
-    /** Runs {@code step} again while it fails with a retriable error (a topic just created, a leader moving). */
+    /**
+     * Runs {@code step} again while it fails with a retriable error (a topic just created, a leader moving), as
+     * {@link CommandRetry} says, within the request timeout.
+     */
     <T> T retrying(String what, java.util.function.Supplier<T> step) {
-        long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
-        while (true) {
-            try {
-                return step.get();
-            } catch (MessagingException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
-                        || System.nanoTime() - deadline > 0) {
-                    throw e;
-                }
-                LOG.debug("{} failed, trying again: {}", what, e.getCause().toString());
-                try {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        return new CommandRetry(settings.requestTimeout(),
+                e -> e.getCause() instanceof org.apache.kafka.common.errors.RetriableException).run(what, step);
     }
 
     private void setStartOffsets(String groupId, List<String> all, Set<String> bandSet, StartPosition start,

@@ -11,12 +11,14 @@ import io.greenlang.messaging.ConfigurationException;
 import io.greenlang.messaging.Health;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessagingException;
+import io.greenlang.messaging.tck.logging.TraceLogCheck;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -102,6 +104,13 @@ class ScramTest {
         }
         String logs = captured.toString(StandardCharsets.UTF_8);
         assertThat(logs).as("what the client logged").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void thePasswordAppearsInNoLogLineEvenAtTrace() {
+        String url = "kafka://" + KafkaTestCluster.SCRAM_USER + ":" + PASSWORD + "@" + cluster.bootstrap()
+                + "?sasl.mechanism=SCRAM-SHA-256";
+        TraceLogCheck.assertNoSecretAtTrace(url, List.of(PASSWORD), "org.apache.kafka", Duration.ofMinutes(3));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
+import io.greenlang.messaging.spi.runtime.CommandRetry;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.PublishFuture;
 import io.greenlang.messaging.spi.wire.WireFormat;
@@ -89,6 +90,7 @@ public final class RedisBroker extends AbstractBroker {
     private final Keys keys;
     private final RedisPublisher publisher;
     private final Map<String, String> details;
+    private final CommandRetry retry;
 
     private RedisBroker(BrokerConfig config, RedisSettings settings, RedisErrors errors, RedisClients clients,
             StatefulConnection<byte[], byte[]> connection) {
@@ -98,6 +100,7 @@ public final class RedisBroker extends AbstractBroker {
         this.clients = clients;
         this.connection = connection;
         this.commands = RedisClients.async(connection);
+        this.retry = new CommandRetry(settings.commandTimeout(), e -> e instanceof NotApplied);
         this.keys = new Keys(settings.keyPrefix());
         this.publisher = new RedisPublisher(connection, keys, settings, errors, clients.scheduler(),
                 clients.timer());
@@ -418,43 +421,49 @@ public final class RedisBroker extends AbstractBroker {
 
     /**
      * Runs a command (or a pipeline of them) and waits for it. A command Redis did not run because the
-     * connection was down, the server was loading or the cluster was reconfiguring is sent again, with a
-     * growing pause, until the command timeout has passed; any other failure is translated at once.
+     * connection was down, the server was loading or the cluster was reconfiguring is sent again as
+     * {@link CommandRetry} says, until the command timeout has passed; any other failure is translated at once.
      *
      * @throws MessagingException on failure, timeout or interruption
      */
     <T> T call(String what, Supplier<? extends CompletableFuture<T>> command) {
-        long deadline = System.nanoTime() + settings.commandTimeout().toNanos();
-        long pause = 20;
-        while (true) {
-            CompletableFuture<T> f;
-            try {
-                f = command.get();
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
+        try {
+            return retry.run(what, () -> attempt(what, command));
+        } catch (NotApplied e) {
+            throw errors.translate(e.getCause(), what);
+        }
+    }
+
+    private <T> T attempt(String what, Supplier<? extends CompletableFuture<T>> command) {
+        CompletableFuture<T> f;
+        try {
+            f = command.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        try {
+            return f.get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new MessagingException("Interrupted while waiting for Redis to " + what, e);
+        } catch (ExecutionException e) {
+            if (RedisErrors.outcome(e.getCause()) == RedisErrors.Outcome.NOT_APPLIED_TRANSIENT && !isClosed()) {
+                throw new NotApplied(e.getCause());
             }
-            try {
-                return f.get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                f.cancel(false);
-                throw new MessagingException("Interrupted while waiting for Redis to " + what, e);
-            } catch (ExecutionException e) {
-                if (RedisErrors.outcome(e.getCause()) != RedisErrors.Outcome.NOT_APPLIED_TRANSIENT || isClosed()
-                        || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - deadline > 0) {
-                    throw errors.translate(e.getCause(), what);
-                }
-            } catch (TimeoutException e) {
-                throw errors.translate(new io.lettuce.core.RedisCommandTimeoutException("no reply within "
-                        + settings.commandTimeout()), what);
-            }
-            try {
-                Thread.sleep(pause); // the command was refused before it ran; wait for the reconnect
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MessagingException("Interrupted while waiting for Redis to " + what, e);
-            }
-            pause = Math.min(pause * 2, 500);
+            throw errors.translate(e.getCause(), what);
+        } catch (TimeoutException e) {
+            throw errors.translate(new io.lettuce.core.RedisCommandTimeoutException("no reply within "
+                    + settings.commandTimeout()), what);
+        }
+    }
+
+    /** A command Redis did not run: safe to send again. Carries Lettuce's failure, translated if retries run out. */
+    private static final class NotApplied extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotApplied(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 

@@ -227,8 +227,12 @@ public final class ConsumerRuntime implements Subscription {
             return false;
         }
         Message message = record.message();
-        if (message.expiresAt().isPresent() && message.isExpired(now)) {
-            expire(record);
+        if (isExpired(message, now)) {
+            try {
+                settleExpired(record);
+            } finally {
+                permits.release();
+            }
             return false;
         }
         if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
@@ -240,28 +244,40 @@ public final class ConsumerRuntime implements Subscription {
         return true;
     }
 
-    private void expire(InboundMessage record) {
+    private static boolean isExpired(Message message, Instant now) {
+        return message.expiresAt().isPresent() && message.isExpired(now);
+    }
+
+    /**
+     * The one expiry policy, whether a record expired before it was dispatched or while it waited for a handler:
+     * counted, then dead-lettered or acknowledged as the options say. The caller releases the record's permit.
+     */
+    private void settleExpired(InboundMessage record) {
         metrics.expired();
         if (options.deadLetterExpired()) {
             Message message = record.message();
-            deadLetterAndRelease(record, message, DeadLetterReason.EXPIRED, record.attempt() - 1, null,
-                    Optional.empty(), "expired at " + message.expiresAt().orElseThrow());
+            deadLetter(record, message, DeadLetterReason.EXPIRED, record.attempt() - 1, null, Optional.empty(),
+                    "expired at " + message.expiresAt().orElseThrow());
         } else {
             source.ack(record);
-            permits.release();
         }
     }
 
     private void deadLetterAndRelease(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
             Instant firstFailure, Optional<String> exceptionClass, String text) {
         try {
-            Instant now = Instant.now();
-            source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempts,
-                    firstFailure != null ? firstFailure : now, now, exceptionClass, text));
-            metrics.deadLettered();
+            deadLetter(record, message, reason, attempts, firstFailure, exceptionClass, text);
         } finally {
             permits.release();
         }
+    }
+
+    private void deadLetter(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
+            Instant firstFailure, Optional<String> exceptionClass, String text) {
+        Instant now = Instant.now();
+        source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempts,
+                firstFailure != null ? firstFailure : now, now, exceptionClass, text));
+        metrics.deadLettered();
     }
 
     private void dispatch(InboundMessage record) {
@@ -305,16 +321,8 @@ public final class ConsumerRuntime implements Subscription {
     private void handle(InboundMessage record) {
         try {
             Message message = record.message();
-            if (message.expiresAt().isPresent() && message.isExpired(Instant.now())) {
-                metrics.expired();
-                if (options.deadLetterExpired()) {
-                    source.deadLetter(record, new DeadLetterRequest(message, options.group(),
-                            DeadLetterReason.EXPIRED, record.attempt() - 1, Instant.now(), Instant.now(),
-                            Optional.empty(), "expired at " + message.expiresAt().orElseThrow()));
-                    metrics.deadLettered();
-                } else {
-                    source.ack(record);
-                }
+            if (isExpired(message, Instant.now())) { // it expired while it waited for a worker
+                settleExpired(record);
                 return;
             }
             int attempt = record.attempt();

@@ -14,6 +14,7 @@ import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.metrics.BrokerMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -200,6 +201,59 @@ class ConsumerRuntimeTest {
         await().atMost(DEADLINE).until(() -> seen.size() == 5);
         assertThat(seen).containsExactly("k1#1", "k2#1", "k2#2", "k3#1", "k4#1");
         assertThat(source.calls).noneMatch(c -> c.startsWith("retry"));
+    }
+
+    @Test
+    void anExpiredRecordIsDeadLetteredWithoutReachingTheHandler() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(options().maxInFlight(1), d -> handled.add(d.message().payloadAsString()));
+        Instant expiry = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MICROS);
+        source.offer(record(1, Message.builder("t").text("old").expiresAt(expiry).build()));
+        source.offer(record(2));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 2")); // the expired one's permit came back
+        assertThat(source.calls).contains("deadLetter 1 EXPIRED expired at " + expiry);
+        assertThat(source.letters.get(0).attempts()).isZero();
+        assertThat(handled).containsExactly("m2");
+        assertThat(metrics.snapshot().expired()).isEqualTo(1);
+    }
+
+    @Test
+    void anExpiredRecordIsAcknowledgedWhenExpiredOnesAreNotDeadLettered() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(options().maxInFlight(1).deadLetterExpired(false), d -> handled.add(d.message().payloadAsString()));
+        source.offer(record(1, Message.builder("t").expiresAt(Instant.now().minusSeconds(1)).build()));
+        source.offer(record(2));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 2")); // the expired one's permit came back
+        assertThat(source.calls).containsExactly("ack 1", "ack 2");
+        assertThat(source.letters).isEmpty();
+        assertThat(handled).containsExactly("m2");
+        assertThat(metrics.snapshot().expired()).isEqualTo(1);
+        assertThat(metrics.snapshot().acked()).isEqualTo(1); // only the handled one
+    }
+
+    @Test
+    void aRecordThatExpiresWhileWaitingForAWorkerIsSettledTheSameWay() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        ConsumerRuntime runtime = start(options().concurrency(2).maxInFlight(3), d -> {
+            handled.add(d.message().payloadAsString());
+            release.await();
+        });
+        source.offer(record(1));
+        source.offer(record(2));
+        await().atMost(DEADLINE).until(() -> runtime.runningHandlers() == 2);
+        Instant expiry = Instant.now().plusMillis(200).truncatedTo(ChronoUnit.MICROS);
+        source.offer(record(3, Message.builder("t").text("short-lived").expiresAt(expiry).build()));
+        await().atMost(DEADLINE).until(() -> Instant.now().isAfter(expiry.plusMillis(50)));
+        release.countDown();
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("deadLetter 3 EXPIRED expired at " + expiry));
+        assertThat(handled).containsExactlyInAnyOrder("m1", "m2");
+        assertThat(metrics.snapshot().expired()).isEqualTo(1);
+        source.offer(record(4));
+        await().atMost(DEADLINE).until(() -> handled.contains("m4")); // every permit came back
     }
 
     /** Hands out offered records and records every settlement as a line. */
