@@ -1,73 +1,49 @@
 package io.greenlang.messaging.memory;
 
 import io.greenlang.messaging.DeadLetter;
-import io.greenlang.messaging.DeadLetterQueue;
+import io.greenlang.messaging.spi.runtime.AbstractDeadLetterQueue;
 import java.util.List;
-import java.util.Objects;
 
 /** The dead letters of one group; a view that reads the group on every call. */
-final class MemoryDeadLetterQueue implements DeadLetterQueue {
+final class MemoryDeadLetterQueue extends AbstractDeadLetterQueue {
     private final MemoryBroker broker;
-    private final String topic;
-    private final String group;
 
     MemoryDeadLetterQueue(MemoryBroker broker, String topic, String group) {
+        super(broker, topic, group);
         this.broker = broker;
-        this.topic = topic;
-        this.group = group;
+    }
+
+    private MemoryGroup existing() {
+        return broker.existingGroup(topic(), group());
     }
 
     @Override
-    public String topic() {
-        return topic;
-    }
-
-    @Override
-    public String group() {
-        return group;
-    }
-
-    @Override
-    public long count() {
-        MemoryGroup g = broker.existingGroup(topic, group);
+    protected long doCount() {
+        MemoryGroup g = existing();
         return g == null ? 0 : g.deadCount();
     }
 
     @Override
-    public List<DeadLetter> list(int max) {
-        requirePositive(max);
-        MemoryGroup g = broker.existingGroup(topic, group);
+    protected List<DeadLetter> doList(int max) {
+        MemoryGroup g = existing();
         return g == null ? List.of() : g.deadLetters(max);
     }
 
     @Override
-    public boolean replay(String deadLetterId) {
-        Objects.requireNonNull(deadLetterId, "deadLetterId");
-        MemoryGroup g = broker.existingGroup(topic, group);
+    protected boolean doReplay(String deadLetterId) {
+        MemoryGroup g = existing();
         return g != null && g.replay(deadLetterId);
     }
 
     @Override
-    public int replay(int max) {
-        requirePositive(max);
-        MemoryGroup g = broker.existingGroup(topic, group);
+    protected int doReplay(int max) {
+        MemoryGroup g = existing();
         return g == null ? 0 : g.replay(max);
     }
 
     @Override
-    public long purge() {
-        MemoryGroup g = broker.existingGroup(topic, group);
+    protected long doPurge() {
+        MemoryGroup g = existing();
         return g == null ? 0 : g.purge();
-    }
-
-    private static void requirePositive(int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be at least 1, was " + max);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "DeadLetterQueue{" + topic + "/" + group + "}";
     }
 }

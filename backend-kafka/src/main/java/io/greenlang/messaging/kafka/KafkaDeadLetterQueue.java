@@ -1,15 +1,14 @@
 package io.greenlang.messaging.kafka;
 
 import io.greenlang.messaging.DeadLetter;
-import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.Position;
+import io.greenlang.messaging.spi.runtime.AbstractDeadLetterQueue;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -27,27 +26,18 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Every operation blocks until the broker answers; thread-safe.
  */
-final class KafkaDeadLetterQueue implements DeadLetterQueue {
+final class KafkaDeadLetterQueue extends AbstractDeadLetterQueue {
     private final KafkaBroker broker;
     private final String topic;
     private final String group;
     private final String dlqTopic;
 
     KafkaDeadLetterQueue(KafkaBroker broker, String topic, String group) {
+        super(broker, topic, group);
         this.broker = broker;
         this.topic = topic;
         this.group = group;
         this.dlqTopic = TopicNames.deadLetterTopic(topic, group);
-    }
-
-    @Override
-    public String topic() {
-        return topic;
-    }
-
-    @Override
-    public String group() {
-        return group;
     }
 
     /** The letters not replayed, oldest first, by offset. */
@@ -68,15 +58,12 @@ final class KafkaDeadLetterQueue implements DeadLetterQueue {
     }
 
     @Override
-    public long count() {
-        check();
+    protected long doCount() {
         return live().size();
     }
 
     @Override
-    public List<DeadLetter> list(int max) {
-        requirePositive(max);
-        check();
+    protected List<DeadLetter> doList(int max) {
         List<DeadLetter> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : live().values()) {
             if (out.size() == max) {
@@ -84,13 +71,11 @@ final class KafkaDeadLetterQueue implements DeadLetterQueue {
             }
             out.add(KafkaRecords.letter(r));
         }
-        return List.copyOf(out);
+        return out;
     }
 
     @Override
-    public boolean replay(String deadLetterId) {
-        Objects.requireNonNull(deadLetterId, "deadLetterId");
-        check();
+    protected boolean doReplay(String deadLetterId) {
         long offset;
         try {
             offset = Long.parseLong(deadLetterId);
@@ -106,9 +91,7 @@ final class KafkaDeadLetterQueue implements DeadLetterQueue {
     }
 
     @Override
-    public int replay(int max) {
-        requirePositive(max);
-        check();
+    protected int doReplay(int max) {
         List<ConsumerRecord<byte[], byte[]>> chosen = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : live().values()) {
             if (chosen.size() == max) {
@@ -145,8 +128,7 @@ final class KafkaDeadLetterQueue implements DeadLetterQueue {
     }
 
     @Override
-    public long purge() {
-        check();
+    protected long doPurge() {
         long n = live().size();
         if (n == 0) {
             return 0;
@@ -158,18 +140,6 @@ final class KafkaDeadLetterQueue implements DeadLetterQueue {
                     .toCompletionStage(), "Purging " + dlqTopic);
         }
         return n;
-    }
-
-    private void check() {
-        if (broker.isClosed()) {
-            throw new io.greenlang.messaging.BrokerClosedException("Broker " + broker.name() + " is closed.");
-        }
-    }
-
-    private static void requirePositive(int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be at least 1, was " + max);
-        }
     }
 
     @Override

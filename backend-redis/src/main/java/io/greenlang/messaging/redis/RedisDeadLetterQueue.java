@@ -1,10 +1,10 @@
 package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.DeadLetter;
-import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.DeadLetterReason;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
+import io.greenlang.messaging.spi.runtime.AbstractDeadLetterQueue;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Operations block until Redis answers and are safe from any thread.
  */
-final class RedisDeadLetterQueue implements DeadLetterQueue {
+final class RedisDeadLetterQueue extends AbstractDeadLetterQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RedisDeadLetterQueue.class);
 
     private final RedisBroker broker;
@@ -38,6 +38,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
     private final byte[] retryKey;
 
     RedisDeadLetterQueue(RedisBroker broker, String topic, String group) {
+        super(broker, topic, group);
         this.broker = broker;
         this.topic = topic;
         this.group = group;
@@ -46,25 +47,12 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
     }
 
     @Override
-    public String topic() {
-        return topic;
-    }
-
-    @Override
-    public String group() {
-        return group;
-    }
-
-    @Override
-    public long count() {
-        broker.checkOpen();
+    protected long doCount() {
         return broker.call("count the dead letters of " + where(), () -> broker.commands().xlen(key).toCompletableFuture());
     }
 
     @Override
-    public List<DeadLetter> list(int max) {
-        requirePositive(max);
-        broker.checkOpen();
+    protected List<DeadLetter> doList(int max) {
         List<StreamMessage<byte[], byte[]>> entries = broker.call("list the dead letters of " + where(),
                 () -> broker.commands().xrange(key, Range.unbounded(), Limit.from(max)).toCompletableFuture());
         List<DeadLetter> out = new ArrayList<>(entries.size());
@@ -74,13 +62,11 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
                 out.add(dl);
             }
         }
-        return List.copyOf(out);
+        return out;
     }
 
     @Override
-    public boolean replay(String deadLetterId) {
-        Objects.requireNonNull(deadLetterId, "deadLetterId");
-        broker.checkOpen();
+    protected boolean doReplay(String deadLetterId) {
         if (!deadLetterId.matches("\\d{1,20}-\\d{1,20}")) {
             return false;
         }
@@ -91,9 +77,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
     }
 
     @Override
-    public int replay(int max) {
-        requirePositive(max);
-        broker.checkOpen();
+    protected int doReplay(int max) {
         Long n = broker.<Long>call("replay the dead letters of " + where(),
                 () -> Script.REPLAY.run(broker.commands(), ScriptOutputType.INTEGER, new byte[][] {key, retryKey},
                         Fields.bytes("max"), Fields.bytes(Integer.toString(max)), broker.minIdArgument()));
@@ -101,8 +85,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
     }
 
     @Override
-    public long purge() {
-        broker.checkOpen();
+    protected long doPurge() {
         Long n = broker.<Long>call("purge the dead letters of " + where(),
                 () -> Script.PURGE.run(broker.commands(), ScriptOutputType.INTEGER, new byte[][] {key}));
         return n == null ? 0 : n;
@@ -131,12 +114,6 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 
     private String where() {
         return "topic '" + topic + "', group '" + group + "'";
-    }
-
-    private static void requirePositive(int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be at least 1, was " + max);
-        }
     }
 
     @Override
