@@ -133,4 +133,90 @@ public abstract class LifecycleContract extends BrokerFeature {
         timeouts().await("group B to get a message published after A closed").until(() -> recB.has(m.id()));
         assertThat(recA.size()).isZero();
     }
+
+    /**
+     * {@code close()} of a subscription and of a broker, called on a thread whose interrupt flag is set, neither
+     * throws nor clears the flag (the broker has a running subscription and has delivered, so its connections are in
+     * use). If it fails, a client library's exception escapes close, or close loses the interrupt: clear the flag
+     * while the client shuts down and set it again, and catch what a client throws.
+     */
+    @Test
+    void required_closeOnAnInterruptedThreadDoesNotThrowAndKeepsTheFlag() {
+        String topic = topic("interrupted-close");
+        Broker other = newBroker(Map.of());
+        Recorder rec = new Recorder();
+        Subscription sub = subscribe(other, options(topic, group("interrupted-close")).build(), rec);
+        Subscription second = subscribe(other, options(topic, group("interrupted-close-2")).build(), new Recorder());
+        publishMarkerAndAwait(other, topic, rec);
+        try {
+            Thread.currentThread().interrupt();
+            assertThatCode(second::close).as("Subscription.close() on an interrupted thread")
+                    .doesNotThrowAnyException();
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt flag after Subscription.close()")
+                    .isTrue();
+            assertThatCode(other::close).as("Broker.close() on an interrupted thread").doesNotThrowAnyException();
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt flag after Broker.close()").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(other.isClosed()).isTrue();
+        assertThat(sub.isActive()).as("a subscription of the closed broker").isFalse();
+        assertThat(second.isActive()).isFalse();
+    }
+
+    /**
+     * {@code Broker.close()} called from inside a handler returns at once, as {@code Subscription.close()} does,
+     * without waiting for the calling handler (grace period 30 s; it must return within 5 s): the broker is closed
+     * when it returns. Another handler running at that moment (it takes 1 s) finishes without being interrupted,
+     * the subscription stops once both handlers returned, and both messages were acknowledged: a new member of the
+     * group, on a new broker, gets neither again, only the marker published after. If it fails, check that close
+     * from a handler's thread does not join its own subscription.
+     */
+    @Test
+    void required_brokerCloseFromAHandlerDoesNotWaitForItself() {
+        String topic = topic("close-from-handler");
+        String group = group("close-from-handler");
+        Broker other = newBroker(Map.of());
+        java.util.concurrent.atomic.AtomicLong closeMillis = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicBoolean slowFinished = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean slowInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+        Recorder rec = new Recorder(d -> {
+            if (d.message().payloadAsString().equals("slow")) {
+                slowStarted.countDown();
+                try {
+                    Thread.sleep(1000);
+                    slowFinished.set(true);
+                } catch (InterruptedException e) {
+                    slowInterrupted.set(true);
+                }
+            } else if (d.message().payloadAsString().equals("closer")) {
+                slowStarted.await(timeouts().eventually().toMillis(), TimeUnit.MILLISECONDS);
+                long start = System.nanoTime();
+                other.close();
+                closeMillis.set(Duration.ofNanos(System.nanoTime() - start).toMillis());
+            }
+        });
+        Subscription sub = subscribe(other, options(topic, group).concurrency(2).maxInFlight(2)
+                .shutdownGracePeriod(Duration.ofSeconds(30)).build(), rec);
+        Message slow = text(topic, "slow");
+        Message closer = text(topic, "closer");
+        other.publish(slow);
+        other.publish(closer);
+
+        timeouts().await("Broker.close() called from a handler to return").until(() -> closeMillis.get() >= 0);
+        assertThat(closeMillis.get()).as("milliseconds Broker.close() took inside a handler (grace period 30 s)")
+                .isLessThan(5_000);
+        assertThat(other.isClosed()).isTrue();
+        timeouts().await("the subscription to stop once its handlers returned").until(() -> !sub.isActive());
+        timeouts().await("the other running handler to finish").until(() -> slowFinished.get()
+                || slowInterrupted.get());
+        assertThat(slowInterrupted.get()).as("the other handler was interrupted, within the grace period").isFalse();
+
+        Recorder next = new Recorder();
+        subscribe(options(topic, group).build(), next);
+        String marker = publishMarkerAndAwait(broker(), topic, next);
+        assertThat(next.ids()).as("hand-overs to a new member: the two settled messages must not come again")
+                .containsExactly(marker);
+    }
 }
