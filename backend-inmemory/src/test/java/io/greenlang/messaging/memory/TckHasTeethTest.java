@@ -31,6 +31,8 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import io.greenlang.messaging.memory.broken.CloseThrowsVariant;
+import io.greenlang.messaging.memory.broken.CountsCharactersVariant;
 import io.greenlang.messaging.memory.broken.DeliversExpiredVariant;
 import io.greenlang.messaging.memory.broken.DropsMessagesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresFailuresVariant;
@@ -81,7 +83,12 @@ class TckHasTeethTest {
                     "DeadLetters.required_replayMaxReplaysTheOldestFirst",
                     "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
                     "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
-                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason"));
+                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason"),
+            CountsCharactersVariant.class, new Case(List.of("validation"),
+                    "Validation.required_sizeLimitCountsUtf8BytesNotCharacters",
+                    "Validation.required_messageJustUnderTheLimitInBytesIsDeliveredIntact"),
+            CloseThrowsVariant.class, new Case(List.of("lifecycle"),
+                    "Lifecycle.required_closeOnAnInterruptedThreadDoesNotThrowAndKeepsTheFlag"));
 
     /**
      * The variants run at the same time: most of a broken variant's run is spent waiting for deadlines of
@@ -143,6 +150,22 @@ class TckHasTeethTest {
     @DisplayName("A backend that loses dead letters fails the dead-letter tests")
     void losesDeadLetters() {
         check(LosesDeadLettersVariant.class);
+    }
+
+    @Test
+    @DisplayName("A backend whose size limit counts characters, not bytes, fails the UTF-8 size tests")
+    void countsCharacters() {
+        TckRun run = check(CountsCharactersVariant.class);
+        run.assertFailureMentions("Validation.required_sizeLimitCountsUtf8BytesNotCharacters",
+                "Expecting code to raise a throwable"); // the 90,000-byte message was accepted
+    }
+
+    @Test
+    @DisplayName("A backend whose close throws on an interrupted thread fails the interrupted-close test")
+    void closeThrows() {
+        TckRun run = check(CloseThrowsVariant.class);
+        run.assertFailureMentions("Lifecycle.required_closeOnAnInterruptedThreadDoesNotThrowAndKeepsTheFlag",
+                "Command interrupted");
     }
 
     private static TckRun check(Class<?> variant) {

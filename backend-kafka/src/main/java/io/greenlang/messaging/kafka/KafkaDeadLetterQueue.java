@@ -69,7 +69,7 @@ final class KafkaDeadLetterQueue extends AbstractDeadLetterQueue {
             if (out.size() == max) {
                 break;
             }
-            out.add(KafkaRecords.letter(r));
+            out.add(KafkaRecords.letter(r, group));
         }
         return out;
     }
@@ -111,7 +111,7 @@ final class KafkaDeadLetterQueue extends AbstractDeadLetterQueue {
         broker.await(broker.ensureTopic(retry, broker.settings().partitions(), false), "Creating " + retry);
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : letters) {
-            DeadLetter letter = KafkaRecords.letter(r);
+            DeadLetter letter = KafkaRecords.letter(r, group);
             Position position = new Position(KafkaRecords.text(r.headers(), KafkaRecords.POSITION)
                     .or(() -> letter.message().header("greenlang.original-position")).orElse("1:0:0"));
             sent.add(broker.sendInternal(retry, null, KafkaRecords.key(letter.message()),

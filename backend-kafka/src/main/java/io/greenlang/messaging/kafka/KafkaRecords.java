@@ -1,10 +1,10 @@
 package io.greenlang.messaging.kafka;
 
 import io.greenlang.messaging.DeadLetter;
-import io.greenlang.messaging.DeadLetterReason;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
+import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.wire.EpochMicros;
 import io.greenlang.messaging.spi.wire.WireFormat;
@@ -28,7 +28,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>Retry records (on a group's retry topic) carry headers {@value #ATTEMPT}, {@value #DUE} (epoch milliseconds),
  * {@value #POSITION} (where the message sits in its topic) and, once a failure happened, {@value #FIRST_FAILURE}
  * (epoch microseconds). Dead letters carry the failure in headers (group, reason, attempts, first and last failure,
- * exception class and message) and replay markers reference a dead letter's offset.
+ * exception class and message: {@link DeadLetterFields}, as {@code gl.dlq.<field>}) and replay markers reference a dead letter's offset.
  *
  * <p>Positions are {@code <band>:<partition>:<offset>}. Stateless and thread-safe.
  */
@@ -41,14 +41,8 @@ final class KafkaRecords {
     static final String KIND_LETTER = "letter";
     static final String KIND_REPLAYED = "replayed";
     static final String REF = "gl.ref";
-    static final String DLQ_GROUP = "gl.dlq.group";
-    static final String DLQ_REASON = "gl.dlq.reason";
-    static final String DLQ_ATTEMPTS = "gl.dlq.attempts";
-    static final String DLQ_FIRST = "gl.dlq.first-failure";
-    static final String DLQ_LAST = "gl.dlq.last-failure";
-    static final String DLQ_EXCEPTION_CLASS = "gl.dlq.exception-class";
-    static final String DLQ_EXCEPTION_MESSAGE = "gl.dlq.exception-message";
-    private static final int MAX_EXCEPTION_MESSAGE = 8192;
+    /** Dead letters' fields ({@link DeadLetterFields}) are headers named this and the field's name. */
+    static final String DLQ_PREFIX = "gl.dlq.";
 
     private KafkaRecords() {
     }
@@ -92,22 +86,19 @@ final class KafkaRecords {
         return h;
     }
 
+    /** A dead letter's headers: the fields of {@link DeadLetterFields}, each as {@code gl.dlq.<name>}. */
     static Headers letterHeaders(DeadLetterRequest r, Position position) {
         RecordHeaders h = new RecordHeaders();
         h.add(KIND, ascii(KIND_LETTER));
         h.add(POSITION, ascii(position.value()));
-        h.add(DLQ_GROUP, utf8(r.group()));
-        h.add(DLQ_REASON, ascii(r.reason().name()));
-        h.add(DLQ_ATTEMPTS, ascii(Integer.toString(r.attempts())));
-        h.add(DLQ_FIRST, ascii(Long.toString(micros(r.firstFailure()))));
-        h.add(DLQ_LAST, ascii(Long.toString(micros(r.lastFailure()))));
-        r.exceptionClass().ifPresent(c -> h.add(DLQ_EXCEPTION_CLASS, utf8(c)));
-        String text = r.exceptionMessage();
-        if (text.length() > MAX_EXCEPTION_MESSAGE) {
-            text = text.substring(0, MAX_EXCEPTION_MESSAGE) + "...";
-        }
-        h.add(DLQ_EXCEPTION_MESSAGE, utf8(text));
+        DeadLetterFields.write(r, i -> Long.toString(micros(i))).forEach((field, value) -> h.add(header(field),
+                utf8(value)));
         return h;
+    }
+
+    /** The header of a dead letter's field. */
+    static String header(DeadLetterFields.Field field) {
+        return DLQ_PREFIX + field.fieldName();
     }
 
     static Headers replayedHeaders(long letterOffset) {
@@ -118,14 +109,10 @@ final class KafkaRecords {
     }
 
     /** A dead letter read back from its topic; the id is the record's offset. */
-    static DeadLetter letter(ConsumerRecord<byte[], byte[]> r) {
+    static DeadLetter letter(ConsumerRecord<byte[], byte[]> r, String queueGroup) {
         Message message = WireFormat.decode(r.value() == null ? new byte[0] : r.value());
-        return new DeadLetter(Long.toString(r.offset()), message, text(r.headers(), DLQ_GROUP).orElse(""),
-                DeadLetterReason.valueOf(text(r.headers(), DLQ_REASON).orElse(DeadLetterReason.REJECTED.name())),
-                Integer.parseInt(text(r.headers(), DLQ_ATTEMPTS).orElse("0")),
-                instant(Long.parseLong(text(r.headers(), DLQ_FIRST).orElse("0"))),
-                instant(Long.parseLong(text(r.headers(), DLQ_LAST).orElse("0"))),
-                text(r.headers(), DLQ_EXCEPTION_CLASS), text(r.headers(), DLQ_EXCEPTION_MESSAGE).orElse(""));
+        return DeadLetterFields.read(Long.toString(r.offset()), message, queueGroup,
+                field -> text(r.headers(), header(field)).orElse(null), t -> instant(Long.parseLong(t)));
     }
 
     /** Decodes an envelope; a record without a value is not one. */

@@ -1,5 +1,6 @@
 package io.greenlang.messaging.redis;
 
+import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -12,9 +13,11 @@ import java.util.Map;
  *   <li>Band stream entry: {@code m} = the message's {@link io.greenlang.messaging.spi.wire.WireFormat} envelope.</li>
  *   <li>Retry stream entry: {@code m}; {@code a} = the attempt number of its next hand-over; {@code p} = the
  *       position of the original entry; {@code f} = when the first failure happened (empty if none).</li>
- *   <li>Dead-letter entry: {@code m}; {@code g} group; {@code r} reason; {@code n} attempts; {@code ff} and
- *       {@code lf} first and last failure; {@code ec} exception class (absent if none); {@code em} exception
- *       message or reason; {@code p} original position.</li>
+ *   <li>Dead-letter entry: {@code m}; the fields of
+ *       {@link io.greenlang.messaging.spi.runtime.DeadLetterFields} under short keys ({@link #key}): {@code g}
+ *       group; {@code r} reason; {@code n} attempts; {@code ff} and {@code lf} first and last failure; {@code ec}
+ *       exception class (absent if none); {@code em} exception message or reason; and {@code p} original
+ *       position.</li>
  * </ul>
  * Instants are written as {@code seconds.nanoseconds} since the epoch, exactly.
  */
@@ -92,6 +95,19 @@ final class Fields {
             return Instant.ofEpochSecond(Long.parseLong(s));
         }
         return Instant.ofEpochSecond(Long.parseLong(s.substring(0, dot)), Long.parseLong(s.substring(dot + 1)));
+    }
+
+    /** The field of a dead-letter entry that holds {@code field}. */
+    static String key(DeadLetterFields.Field field) {
+        return switch (field) {
+            case GROUP -> GROUP;
+            case REASON -> REASON;
+            case ATTEMPTS -> ATTEMPTS;
+            case FIRST_FAILURE -> DLQ_FIRST_FAILURE;
+            case LAST_FAILURE -> DLQ_LAST_FAILURE;
+            case EXCEPTION_CLASS -> EXCEPTION_CLASS;
+            case EXCEPTION_MESSAGE -> EXCEPTION_MESSAGE;
+        };
     }
 
     static byte[] bytes(String s) {

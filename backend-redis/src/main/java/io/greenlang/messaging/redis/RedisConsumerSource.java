@@ -7,6 +7,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
+import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.InboundMessage;
 import io.greenlang.messaging.spi.wire.WireFormat;
@@ -637,13 +638,8 @@ final class RedisConsumerSource implements ConsumerSource {
         args.add(Fields.bytes(h.id));
         args.add(deleteFlag(h));
         addField(args, Fields.MESSAGE, WireFormat.encode(request.message()));
-        addField(args, Fields.GROUP, Fields.bytes(request.group()));
-        addField(args, Fields.REASON, Fields.bytes(request.reason().name()));
-        addField(args, Fields.ATTEMPTS, Fields.bytes(Integer.toString(request.attempts())));
-        addField(args, Fields.DLQ_FIRST_FAILURE, Fields.bytes(Fields.instant(request.firstFailure())));
-        addField(args, Fields.DLQ_LAST_FAILURE, Fields.bytes(Fields.instant(request.lastFailure())));
-        request.exceptionClass().ifPresent(c -> addField(args, Fields.EXCEPTION_CLASS, Fields.bytes(c)));
-        addField(args, Fields.EXCEPTION_MESSAGE, Fields.bytes(request.exceptionMessage()));
+        DeadLetterFields.write(request, Fields::instant).forEach((field, value) -> addField(args, Fields.key(field),
+                Fields.bytes(value)));
         addField(args, Fields.POSITION, Fields.bytes(record.position().value()));
         byte[][] argv = args.toArray(new byte[0][]);
         send(new Op("dead-letter entry " + h.id, () -> Script.DEAD_LETTER.run(commands, ScriptOutputType.INTEGER,

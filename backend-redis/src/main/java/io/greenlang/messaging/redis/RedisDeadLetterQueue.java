@@ -1,21 +1,19 @@
 package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.DeadLetter;
-import io.greenlang.messaging.DeadLetterReason;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.spi.runtime.AbstractDeadLetterQueue;
+import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,15 +94,8 @@ final class RedisDeadLetterQueue extends AbstractDeadLetterQueue {
         try {
             byte[] envelope = Objects.requireNonNull(Fields.get(body, Fields.MESSAGE), "field m");
             Message message = WireFormat.decode(envelope, topic);
-            String g = Fields.getString(body, Fields.GROUP);
-            DeadLetterReason reason = DeadLetterReason.valueOf(Fields.getString(body, Fields.REASON));
-            int attempts = Integer.parseInt(Fields.getString(body, Fields.ATTEMPTS));
-            Instant first = Fields.instant(Fields.getString(body, Fields.DLQ_FIRST_FAILURE));
-            Instant last = Fields.instant(Fields.getString(body, Fields.DLQ_LAST_FAILURE));
-            Optional<String> exceptionClass = Optional.ofNullable(Fields.getString(body, Fields.EXCEPTION_CLASS));
-            String text = Fields.getString(body, Fields.EXCEPTION_MESSAGE);
-            return new DeadLetter(e.getId(), message, g != null ? g : group, reason, attempts, first, last,
-                    exceptionClass, text != null ? text : "");
+            return DeadLetterFields.read(e.getId(), message, group, field -> Fields.getString(body, Fields.key(field)),
+                    Fields::instant);
         } catch (PayloadDecodingException | IllegalArgumentException | NullPointerException ex) {
             LOG.warn("Skipping entry {} of the dead-letter stream of {}: it is not a dead letter this library wrote ({})",
                     e.getId(), where(), ex.getMessage());
