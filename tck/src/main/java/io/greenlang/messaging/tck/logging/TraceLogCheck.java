@@ -31,7 +31,7 @@ public final class TraceLogCheck {
      */
     public static String assertNoSecretAtTrace(String url, List<String> secrets, String tracingPrefix,
             Duration timeout) {
-        String captured = run(url, timeout);
+        String captured = run(url, secrets, timeout);
         for (String secret : secrets) {
             assertThat(secret).isNotBlank();
             int at = captured.indexOf(secret);
@@ -45,8 +45,11 @@ public final class TraceLogCheck {
         return captured;
     }
 
-    /** Runs the probe; returns its captured log followed by its standard output and error. */
-    public static String run(String url, Duration timeout) {
+    /**
+     * Runs the probe; returns its captured log followed by its standard output and error. A failure's message shows
+     * the probe's output with {@code secrets} masked.
+     */
+    public static String run(String url, List<String> secrets, Duration timeout) {
         try {
             Path dir = Files.createTempDirectory("trace-log-check");
             Path log = dir.resolve("captured.log");
@@ -64,11 +67,11 @@ public final class TraceLogCheck {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("the trace-log probe did not finish within " + timeout + "; output:\n"
-                        + read(output));
+                        + masked(read(output), secrets));
             }
             String out = read(output);
-            assertThat(p.exitValue()).as("exit status of the trace-log probe; its output:\n%s\nlog tail:\n%s", out,
-                    tail(read(log))).isZero();
+            assertThat(p.exitValue()).as("exit status of the trace-log probe; its output:\n%s\nlog tail:\n%s",
+                    masked(out, secrets), masked(tail(read(log)), secrets)).isZero();
             String captured = read(log) + "\n" + out;
             deleteQuietly(dir);
             return captured;
@@ -82,6 +85,14 @@ public final class TraceLogCheck {
 
     private static String read(Path p) throws IOException {
         return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    }
+
+    private static String masked(String text, List<String> secrets) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, "<SECRET>");
+        }
+        return out;
     }
 
     private static String tail(String s) {
