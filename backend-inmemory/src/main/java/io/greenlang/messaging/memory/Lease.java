@@ -30,6 +30,10 @@ final class Lease {
     final String owner;
     private volatile boolean done;
     volatile long deadlineNanos;
+    /** Whether the member gave it to a handler; see {@link io.greenlang.messaging.spi.runtime.HandOvers}. */
+    volatile boolean handedOver;
+    /** Set when the handler settles a lease that had already run out: it no longer hangs. */
+    volatile boolean handlerReturned;
     int slot = -1; // in the group's LeaseTable; guarded by the topic's lock
 
     // the settlement, written before done is set and read after it is queued

@@ -31,6 +31,14 @@ final class MemoryConsumerSource implements ConsumerSource {
         return records;
     }
 
+    /** The lease now runs from the hand-over; should it run out, the next delivery is a new attempt. */
+    @Override
+    public void handedOver(InboundMessage record) {
+        Lease lease = lease(record);
+        lease.deadlineNanos = System.nanoTime() + leaseTimeout.toNanos();
+        lease.handedOver = true;
+    }
+
     @Override
     public void ack(InboundMessage record) {
         group.settle(lease(record), Lease.Action.ACK, 0, null, null);
