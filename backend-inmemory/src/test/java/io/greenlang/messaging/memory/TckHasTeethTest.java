@@ -36,7 +36,9 @@ import io.greenlang.messaging.memory.broken.DropsMessagesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresFailuresVariant;
 import io.greenlang.messaging.memory.broken.IgnoresPriorityVariant;
 import io.greenlang.messaging.memory.broken.LosesDeadLettersVariant;
+import io.greenlang.messaging.memory.broken.RaisesAttemptsOnFetchVariant;
 import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
+import io.greenlang.messaging.memory.broken.TakesBackOwnExpiredVariant;
 
 /**
  * Proves that the TCK catches broken backends. Each deliberately broken variant (a decorator around a real
@@ -45,7 +47,7 @@ import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
  * tests fail, with the rest of those groups and every control group passing: so the failures come from the
  * breakage, not from the decorator or the environment.
  *
- * <p>The six runs start together before the tests and use a third of the usual deadlines (see
+ * <p>The runs start together before the tests and use a third of the usual deadlines (see
  * {@code BrokenVariant}); the whole class takes about as long as the slowest variant.
  */
 class TckHasTeethTest {
@@ -81,7 +83,12 @@ class TckHasTeethTest {
                     "DeadLetters.required_replayMaxReplaysTheOldestFirst",
                     "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
                     "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
-                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason"));
+                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason"),
+            RaisesAttemptsOnFetchVariant.class, new Case(List.of("leases", "retries", "lifecycle"),
+                    "Leases.required_attemptCountsOnlyHandOversWhenAMemberDies",
+                    "Leases.required_hungMembersOtherMessagesReachTheHealthyMember"),
+            TakesBackOwnExpiredVariant.class, new Case(List.of("leases", "retries", "lifecycle"),
+                    "Leases.required_hungMembersExpiredMessageGoesToAnotherMemberNotBackToIt"));
 
     /**
      * The variants run at the same time: most of a broken variant's run is spent waiting for deadlines of
@@ -143,6 +150,18 @@ class TckHasTeethTest {
     @DisplayName("A backend that loses dead letters fails the dead-letter tests")
     void losesDeadLetters() {
         check(LosesDeadLettersVariant.class);
+    }
+
+    @Test
+    @DisplayName("A backend that raises the attempt of messages no handler started fails the hand-over counting tests")
+    void raisesAttemptsOnFetch() {
+        check(RaisesAttemptsOnFetchVariant.class);
+    }
+
+    @Test
+    @DisplayName("A backend that lets a hung member take back its own expired message fails the take-over test")
+    void takesBackOwnExpired() {
+        check(TakesBackOwnExpiredVariant.class);
     }
 
     private static TckRun check(Class<?> variant) {

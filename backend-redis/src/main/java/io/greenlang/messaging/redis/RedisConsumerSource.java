@@ -896,7 +896,7 @@ final class RedisConsumerSource implements ConsumerSource {
 
     /** The background task: records lasting hand-overs, and keeps extended leases. */
     private void refreshLeases() {
-        markHandOvers();
+        markHandOvers(MARK_AFTER_NANOS);
         refreshExtensions();
     }
 
@@ -904,16 +904,17 @@ final class RedisConsumerSource implements ConsumerSource {
      * Writes to Redis the hand-overs that have lasted {@value #MARK_AFTER_MILLIS} ms (script {@link Script#MARK}):
      * the entry's delivery count becomes 1 plus its hand-overs, so that whoever takes it over raises its attempt.
      */
-    private void markHandOvers() {
-        if (closed || outstanding.isEmpty()) {
-            return;
+    private List<CompletableFuture<?>> markHandOvers(long minAgeNanos) {
+        List<CompletableFuture<?>> marks = new ArrayList<>();
+        if (outstanding.isEmpty()) {
+            return marks;
         }
         try {
             long now = System.nanoTime();
             Map<Integer, List<Handle>> due = new HashMap<>();
             for (Handle h : outstanding.values()) {
                 long started = h.startedNanos;
-                if (started != 0 && !h.marked && now - started >= MARK_AFTER_NANOS && !h.settled.get()) {
+                if (started != 0 && !h.marked && now - started >= minAgeNanos && !h.settled.get()) {
                     h.marked = true;
                     due.computeIfAbsent(h.stream, k -> new ArrayList<>()).add(h);
                 }
@@ -926,16 +927,17 @@ final class RedisConsumerSource implements ConsumerSource {
                     args[2 + 2 * i] = Fields.bytes(handles.get(i).id);
                     args[3 + 2 * i] = Fields.bytes(Long.toString(handles.get(i).deliveries + 1));
                 }
-                Script.MARK.run(commands, ScriptOutputType.MULTI, new byte[][] {streams[stream]}, args)
+                marks.add(Script.MARK.run(commands, ScriptOutputType.MULTI, new byte[][] {streams[stream]}, args)
                         .whenComplete((held, e) -> {
                             if (e != null) {
                                 handles.forEach(h -> h.marked = false); // tried again on the next tick
                             }
-                        });
+                        }));
             });
         } catch (RuntimeException e) {
             LOG.debug("Recording hand-overs of {}/{} failed: {}", topic, groupName, e.toString());
         }
+        return marks;
     }
 
     /** Resets the idle time of entries whose lease was extended, until each extension runs out. */
@@ -987,6 +989,17 @@ final class RedisConsumerSource implements ConsumerSource {
     public void close() {
         closed = true;
         refresher.cancel(false);
+        // handlers still running are abandoned: their hand-overs count, however short
+        for (CompletableFuture<?> mark : markHandOvers(0)) {
+            try {
+                mark.get(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("Recording a running hand-over of {}/{} at close failed: {}", topic, groupName, e.toString());
+            }
+        }
         boolean locked = false;
         try {
             locked = lock.tryLock(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
