@@ -31,12 +31,10 @@ final class MemoryConsumerSource implements ConsumerSource {
         return records;
     }
 
-    /** The lease now runs from the hand-over; should it run out, the next delivery is a new attempt. */
+    /** Should the lease run out, the next delivery is a new attempt (the lease runs from the fetch). */
     @Override
     public void handedOver(InboundMessage record) {
-        Lease lease = lease(record);
-        lease.deadlineNanos = System.nanoTime() + leaseTimeout.toNanos();
-        lease.handedOver = true;
+        lease(record).markHandedOver();
     }
 
     @Override

@@ -191,7 +191,7 @@ final class MemoryGroup {
             leased.forEach(lease -> {
                 if (lease.deadlineNanos - now < 0 && lease.finish()) {
                     leased.remove(lease);
-                    boolean handedOver = lease.handedOver;
+                    boolean handedOver = lease.isHandedOver();
                     bands.get(lease.entry.priority()).addFirst(new Ticket(lease.entry,
                             HandOvers.next(lease.attempt, handedOver), lease.firstFailure, 0,
                             handedOver ? lease : null));

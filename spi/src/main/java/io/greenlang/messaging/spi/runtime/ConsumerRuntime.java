@@ -12,7 +12,6 @@ import io.greenlang.messaging.spi.metrics.BrokerMetrics;
 import io.greenlang.messaging.spi.provenance.Provenance;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,8 +69,8 @@ public final class ConsumerRuntime implements Subscription {
     private final Consumer<ConsumerRuntime> onClosed;
     private final Semaphore permits;
     private final List<BlockingQueue<InboundMessage>> lanes;
-    /** With concurrency 1: the fetched batch the poller works through itself; guarded by itself. */
-    private final ArrayDeque<InboundMessage> inline = new ArrayDeque<>();
+    /** With concurrency 1: the fetched batch the poller works through itself. */
+    private volatile InlineBatch inline = InlineBatch.EMPTY;
     private final RunningHandlers handlers;
     private final long leaseNanos;
     private volatile ScheduledFuture<?> watch;
@@ -213,32 +212,40 @@ public final class ConsumerRuntime implements Subscription {
             }
             permits.release(wanted - batch.size());
             Instant now = batch.isEmpty() ? null : Instant.now();
+            InboundMessage[] admitted = lanes.isEmpty() ? new InboundMessage[batch.size()] : null;
+            int count = 0;
             for (int i = 0; i < batch.size(); i++) {
                 if (!active) {
-                    List<InboundMessage> rest = batch.subList(i, batch.size());
-                    source.release(new ArrayList<>(rest));
+                    List<InboundMessage> rest = new ArrayList<>(batch.subList(i, batch.size()));
+                    for (int k = 0; k < count; k++) {
+                        rest.add(admitted[k]);
+                    }
+                    source.release(rest);
                     permits.release(rest.size());
+                    count = 0;
                     break;
                 }
                 InboundMessage record = batch.get(i);
                 if (admit(record, now)) {
-                    dispatch(record);
+                    if (admitted != null) {
+                        admitted[count++] = record;
+                    } else {
+                        dispatch(record);
+                    }
                 }
             }
             if (lanes.isEmpty()) {
-                runInline();
+                runInline(new InlineBatch(admitted, count));
                 flushQuietly();
             }
         }
     }
 
-    /** With concurrency 1: runs the batch's records on the poller, unless closing or stalled took them. */
-    private void runInline() {
+    /** With concurrency 1: runs the batch's records on the poller, unless closing or stalling took them. */
+    private void runInline(InlineBatch batch) {
+        inline = batch;
         while (true) {
-            InboundMessage record;
-            synchronized (inline) {
-                record = inline.pollFirst();
-            }
+            InboundMessage record = batch.take();
             if (record == null) {
                 return;
             }
@@ -280,10 +287,7 @@ public final class ConsumerRuntime implements Subscription {
     /** Hands back every record fetched and not started; returns how many. */
     private int releaseUnstarted() {
         List<InboundMessage> unstarted = new ArrayList<>();
-        synchronized (inline) {
-            unstarted.addAll(inline);
-            inline.clear();
-        }
+        inline.takeRest(unstarted);
         for (BlockingQueue<InboundMessage> lane : new LinkedHashSet<>(lanes)) {
             lane.drainTo(unstarted);
         }
@@ -362,12 +366,6 @@ public final class ConsumerRuntime implements Subscription {
     }
 
     private void dispatch(InboundMessage record) {
-        if (lanes.isEmpty()) {
-            synchronized (inline) {
-                inline.addLast(record);
-            }
-            return;
-        }
         int lane;
         if (options.ordered() && record.message().key().isPresent()) {
             lane = Math.floorMod(record.message().key().get().hashCode(), lanes.size());
@@ -425,11 +423,11 @@ public final class ConsumerRuntime implements Subscription {
             while (true) {
                 RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt, slot);
                 metrics.delivered();
+                long started = System.nanoTime(); // one clock reading for the latency, its window and the lease
                 if (attempt == 1) {
-                    long now = System.nanoTime(); // one clock reading for the latency and its metrics window
-                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), now), now);
+                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), started), started);
                 }
-                Throwable thrown = invoke(delivery, record, slot);
+                Throwable thrown = invoke(delivery, record, slot, started);
                 if (thrown != null && abandoned) {
                     // failed after close interrupted it at the end of the grace period: not the message's fault,
                     // so it goes back without spending an attempt
@@ -487,10 +485,10 @@ public final class ConsumerRuntime implements Subscription {
         }
     }
 
-    private Throwable invoke(RuntimeDelivery delivery, InboundMessage record, int slot) {
+    private Throwable invoke(RuntimeDelivery delivery, InboundMessage record, int slot, long startedNanos) {
         source.handedOver(record);
         running.incrementAndGet();
-        handlers.started(slot, System.nanoTime() + leaseNanos);
+        handlers.started(slot, startedNanos + leaseNanos);
         try {
             handler.handle(delivery);
             return null;
@@ -585,5 +583,36 @@ public final class ConsumerRuntime implements Subscription {
     public String toString() {
         return "Subscription{" + options.topic() + "/" + options.group() + "/" + options.consumerName()
                 + (active ? "" : ", closed") + "}";
+    }
+
+    /**
+     * A batch the poller runs itself (concurrency 1): it takes records one by one, and closing or stalling may take
+     * the rest from another thread; one atomic counter decides who takes each record.
+     */
+    private static final class InlineBatch {
+        static final InlineBatch EMPTY = new InlineBatch(new InboundMessage[0], 0);
+
+        private final InboundMessage[] records;
+        private final int size;
+        private final AtomicInteger next = new AtomicInteger();
+
+        InlineBatch(InboundMessage[] records, int size) {
+            this.records = records;
+            this.size = size;
+        }
+
+        /** The next record, or {@code null} if none is left. */
+        InboundMessage take() {
+            int i = next.getAndIncrement();
+            return i < size ? records[i] : null;
+        }
+
+        /** Takes every record not taken yet. */
+        void takeRest(List<InboundMessage> into) {
+            int from = next.getAndSet(size);
+            for (int i = from; i < size; i++) {
+                into.add(records[i]);
+            }
+        }
     }
 }
