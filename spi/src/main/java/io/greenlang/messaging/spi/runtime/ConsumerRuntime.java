@@ -332,6 +332,14 @@ public final class ConsumerRuntime implements Subscription {
             expire(record);
             return false;
         }
+        int maxAttempts = options.retryPolicy().maxAttempts();
+        if (record.attempt() > maxAttempts) {
+            // every allowed attempt went to a handler whose lease ran out (it hung, or its member died)
+            deadLetterAndRelease(record, message, DeadLetterReason.RETRIES_EXHAUSTED, record.attempt() - 1,
+                    record.firstFailure(), Optional.empty(), "every allowed attempt (" + maxAttempts + ") was handed to "
+                            + "a handler that did not settle it within its lease: it hung, or its member died");
+            return false;
+        }
         if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
             deadLetterAndRelease(record, message, DeadLetterReason.TAMPERED, record.attempt() - 1, null, Optional.empty(),
                     "provenance hash " + message.provenanceHash().orElse("(none)")

@@ -119,6 +119,25 @@ class ConsumerRuntimeTest {
     }
 
     @Test
+    void aRecordWhoseAttemptsWereAllSpentInLostLeasesIsDeadLetteredWithoutAHandler() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(options().retryPolicy(RetryPolicy.builder().maxAttempts(2).build()),
+                d -> handled.add(d.position().value()));
+        source.offer(InboundMessage.of(Message.builder("t").build(), new Position("7"), 3, null, null));
+        source.offer(record(8));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 8"));
+        assertThat(handled).containsExactly("8");
+        assertThat(source.handedOver).containsExactly("8");
+        assertThat(source.letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+            assertThat(l.attempts()).isEqualTo(2);
+            assertThat(l.exceptionClass()).isEmpty();
+            assertThat(l.exceptionMessage()).contains("within its lease");
+        });
+    }
+
+    @Test
     void nonRetryableIsDeadLetteredAtOnce() {
         start(options(), d -> {
             throw new NonRetryableException("never");
