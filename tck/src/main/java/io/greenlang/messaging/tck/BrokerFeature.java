@@ -45,6 +45,12 @@ public abstract class BrokerFeature extends FeatureContract {
     /** Header carrying the index {@link #texts} gives each message. */
     static final String SEQUENCE_HEADER = "tck-seq";
 
+    /**
+     * The {@code maxInFlight} of the scale scenarios, whose backlogs are at least 20 times this: far more than
+     * one read, so that a member reads the backlog in many batches while earlier ones are still in flight.
+     */
+    static final int SCALE_IN_FLIGHT = 16;
+
     BrokerFeature(BrokerContractTest kit) {
         super(kit);
     }
@@ -128,6 +134,15 @@ public abstract class BrokerFeature extends FeatureContract {
         Subscription s = subscribe(options(topic, group).build(), new Recorder());
         s.close();
         assertThat(s.isActive()).as("a closed subscription reports isActive() == false").isFalse();
+    }
+
+    /**
+     * Makes {@code messages} a backlog of {@code group}: creates the group without a live member, then
+     * publishes them in one batch, in order.
+     */
+    protected final void publishBacklog(String topic, String group, List<Message> messages) {
+        createGroupWithoutMembers(topic, group);
+        assertThat(broker().publishAll(messages)).as("results of publishing the backlog").hasSize(messages.size());
     }
 
     /** Waits until the queue holds exactly one dead letter and returns it. */

@@ -2,10 +2,12 @@ package io.greenlang.messaging.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +17,7 @@ import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.DeadLetterReason;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.RetryPolicy;
+import io.greenlang.messaging.Subscription;
 
 /**
  * The kit's {@code dead-letters} group: dead letters can be counted, listed, replayed and purged.
@@ -138,5 +141,66 @@ public abstract class DeadLettersContract extends BrokerFeature {
         timeouts().await("the last one to come back").until(() -> rec.count(failing.get(2).id()) == 2);
         assertThat(dlq.count()).isZero();
         assertThat(dlq.replay(5)).isZero();
+    }
+
+    /**
+     * A backlog of 400 messages (25 times {@code maxInFlight(16)}) read with concurrency 4, in which every 4th
+     * message always fails: all 100 are dead-lettered after their third attempt, each once, none lost, and the
+     * queue lists every one; {@code replay(max)} then brings all 100 back to the group as attempt 1 (the handler
+     * now succeeds), the queue empties, and nothing is handed over again, not even to a new member. If it
+     * fails, check that dead-lettering while the member reads the backlog in batches writes one record per
+     * message and settles its entry, and that bulk replay moves each dead letter exactly once.
+     */
+    @Test
+    void required_manyDeadLettersFromALargeBacklogAreKeptListedAndReplayedOnce() {
+        assumeCapability(Capability.RETRY_WITH_BACKOFF);
+        assumeCapability(Capability.DEAD_LETTER_QUEUE);
+        String topic = topic("dlq-backlog");
+        String group = group("dlq-backlog");
+        List<Message> backlog = texts(topic, "dlq-backlog", 25 * SCALE_IN_FLIGHT);
+        Set<String> failing = new HashSet<>();
+        for (int i = 3; i < backlog.size(); i += 4) {
+            failing.add(backlog.get(i).id());
+        }
+        publishBacklog(topic, group, backlog);
+        AtomicBoolean healed = new AtomicBoolean();
+        Recorder rec = new Recorder(d -> {
+            if (!healed.get() && failing.contains(d.message().id())) {
+                throw new IllegalStateException("boom " + d.attempt());
+            }
+        });
+        Subscription sub = subscribe(options(topic, group).concurrency(4).maxInFlight(SCALE_IN_FLIGHT).build(), rec);
+
+        DeadLetterQueue dlq = broker().deadLetters(topic, group);
+        awaitCount(failing.size() + " dead letters", () -> (int) dlq.count(), failing.size());
+        int firstRound = backlog.size() + 2 * failing.size();
+        awaitCount(firstRound + " hand-overs before the replay", rec::size, firstRound);
+        List<DeadLetter> letters = dlq.list(2 * backlog.size());
+        assertThat(letters).extracting(dl -> dl.message().id()).as("the dead letters' messages, each once")
+                .containsExactlyInAnyOrderElementsOf(failing);
+        assertThat(letters).extracting(DeadLetter::id).doesNotHaveDuplicates();
+        assertThat(letters).allSatisfy(dl -> {
+            assertThat(dl.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+            assertThat(dl.attempts()).as("attempts of %s", dl.message().payloadAsString()).isEqualTo(3);
+            assertThat(dl.group()).isEqualTo(group);
+        });
+
+        healed.set(true);
+        assertThat(dlq.replay(2 * backlog.size())).as("replay(max) of %d dead letters", failing.size())
+                .isEqualTo(failing.size());
+        awaitCount("the replayed messages to come back", rec::size, firstRound + failing.size());
+        assertThat(dlq.count()).as("dead letters left after replaying all").isZero();
+        sub.close();
+        for (Message m : backlog) {
+            List<Integer> attempts = rec.entries(m.id()).stream().map(Recorder.Entry::attempt).toList();
+            assertThat(attempts).as("attempt() of each hand-over of %s", m.payloadAsString())
+                    .containsExactlyElementsOf(failing.contains(m.id()) ? List.of(1, 2, 3, 1) : List.of(1));
+        }
+
+        Recorder next = new Recorder();
+        subscribe(options(topic, group).build(), next);
+        String marker = publishMarkerAndAwait(broker(), topic, next);
+        assertThat(next.ids()).as("hand-overs to a new member after every message was settled").containsExactly(marker);
+        assertThat(rec.size()).as("hand-overs to the first member").isEqualTo(firstRound + failing.size());
     }
 }

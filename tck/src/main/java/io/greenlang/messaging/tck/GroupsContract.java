@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -133,5 +136,71 @@ public abstract class GroupsContract extends BrokerFeature {
         timeouts().await("messages published while the group had no member").until(() -> rec.hasAll(ids(waiting)));
         String marker = publishMarkerAndAwait(broker(), topic, rec);
         assertThat(rec.ids()).containsExactlyInAnyOrderElementsOf(concat(ids(waiting), marker));
+    }
+
+    /**
+     * Four members of one group (each its own broker, as separate processes would be, with concurrency 2 and
+     * {@code maxInFlight(16)}) share a backlog of 640 messages (40 times the in-flight limit) that lands in one
+     * batch once they have all joined, and in which every 20th message fails once: every message is handled
+     * exactly once, the failing ones exactly twice (attempt 1, then 2, on any member), none is lost, the work
+     * is spread, and nothing is handed over again after the members close, not even to a new member. If it
+     * fails with duplicates, check that members reading the backlog in batches at the same time cannot take the
+     * same entry; if fewer than three members get work, check that one member's reads leave work for the
+     * others (bounded by its in-flight limit).
+     *
+     * <p>"Spread" means at least three of the four members take part, not all four: on Kafka a group's members
+     * share a topic by its partitions, three per topic by default, so a fourth member waits for one.
+     */
+    @Test
+    void required_fourMembersShareALargeBacklogEachMessageOnce() {
+        assumeCapability(Capability.CONSUMER_GROUPS);
+        assumeCapability(Capability.RETRY_WITH_BACKOFF);
+        String topic = topic("four-members");
+        String group = group("four-members");
+        List<Message> backlog = texts(topic, "four-members", 40 * SCALE_IN_FLIGHT);
+        Set<String> failOnce = new HashSet<>();
+        for (int i = 5; i < backlog.size(); i += 20) {
+            failOnce.add(backlog.get(i).id());
+        }
+        List<Recorder> members = new ArrayList<>();
+        List<Subscription> subs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Recorder r = new Recorder(d -> {
+                if (failOnce.contains(d.message().id()) && d.attempt() == 1) {
+                    throw new IllegalStateException("fails once");
+                }
+                simulateWork(Duration.ofMillis(2));
+            });
+            members.add(r);
+            subs.add(subscribe(newBroker(), options(topic, group).consumerName("member-" + i + "-" + runId())
+                    .concurrency(2).maxInFlight(SCALE_IN_FLIGHT).build(), r));
+        }
+        assertThat(broker().publishAll(backlog)).hasSize(backlog.size());
+        int handOvers = backlog.size() + failOnce.size();
+        awaitCount(handOvers + " hand-overs of the backlog across four members",
+                () -> members.stream().mapToInt(Recorder::size).sum(), handOvers);
+        subs.forEach(Subscription::close);
+
+        Map<String, List<Integer>> attempts = new HashMap<>();
+        for (Recorder r : members) {
+            for (Recorder.Entry e : r.entries()) {
+                attempts.computeIfAbsent(e.id(), id -> new ArrayList<>()).add(e.attempt());
+            }
+        }
+        assertThat(attempts.keySet()).as("messages handed over").containsExactlyInAnyOrderElementsOf(ids(backlog));
+        attempts.values().forEach(Collections::sort);
+        for (Message m : backlog) {
+            assertThat(attempts.get(m.id())).as("attempts of the hand-overs of %s in the group", m.payloadAsString())
+                    .containsExactlyElementsOf(failOnce.contains(m.id()) ? List.of(1, 2) : List.of(1));
+        }
+        assertThat(members).filteredOn(r -> r.size() > 0).as("members that took part, of 4 (hand-overs each: %s)",
+                members.stream().map(Recorder::size).toList()).hasSizeGreaterThanOrEqualTo(3);
+
+        Recorder next = new Recorder();
+        subscribe(options(topic, group).build(), next);
+        String marker = publishMarkerAndAwait(broker(), topic, next);
+        assertThat(next.ids()).as("hand-overs to a new member after every message was settled").containsExactly(marker);
+        assertThat(members.stream().mapToInt(Recorder::size).sum()).as("hand-overs to the four members")
+                .isEqualTo(handOvers);
     }
 }

@@ -2,6 +2,7 @@ package io.greenlang.messaging.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -98,5 +99,65 @@ public abstract class OrderingContract extends BrokerFeature {
             }
         });
         return copy;
+    }
+
+    /**
+     * A backlog of 8 keys with 60 messages each (480, 30 times {@code maxInFlight(16)}), published before the
+     * member joins, is handled with ordering on and concurrency 4 in publish order per key, each message once.
+     * The member reads the backlog in many batches while earlier ones are still in flight: if it fails, check
+     * that a later read cannot overtake a key's messages still buffered or running from an earlier read.
+     */
+    @Test
+    void required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder() {
+        assumeCapability(Capability.ORDERING_BY_KEY);
+        runOrderedBacklog("ordered-backlog").assertEachKeyInPublishOrderOnce();
+    }
+
+    /** What {@link #runOrderedBacklog} saw: the sequence numbers handed over per key. */
+    private record OrderedBacklog(int keys, int perKey, Map<String, List<Integer>> handled) {
+        int total() {
+            return keys * perKey;
+        }
+
+        void assertEachKeyInPublishOrderOnce() {
+            List<Integer> expected = IntStream.range(0, perKey).boxed().toList();
+            assertThat(handled).as("keys handled").hasSize(keys);
+            handled.forEach((key, seqs) -> assertThat(seqs).as("sequence numbers handed over for %s, in the order "
+                    + "handlers were entered (a backlog of %d, maxInFlight %d)", key, total(), SCALE_IN_FLIGHT)
+                    .containsExactlyElementsOf(expected));
+        }
+    }
+
+    private OrderedBacklog runOrderedBacklog(String name) {
+        int keys = 8;
+        int perKey = 60;
+        String topic = topic(name);
+        String group = group(name);
+        List<Message> backlog = new ArrayList<>();
+        for (int i = 0; i < perKey; i++) {
+            for (int k = 0; k < keys; k++) {
+                backlog.add(Message.builder(topic).text("key-" + k + "/" + i).key("key-" + k)
+                        .header(SEQUENCE_HEADER, Integer.toString(i)).build());
+            }
+        }
+        publishBacklog(topic, group, backlog);
+        Map<String, List<Integer>> handled = new ConcurrentHashMap<>();
+        Recorder rec = new Recorder(d -> {
+            Message m = d.message();
+            handled.computeIfAbsent(m.key().orElseThrow(), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(Integer.parseInt(m.header(SEQUENCE_HEADER).orElseThrow()));
+            simulateWork(Duration.ofMillis(1)); // long enough for a later message of the key to overtake, if it can
+        });
+        Subscription sub = subscribe(options(topic, group).ordered(true).concurrency(4).maxInFlight(SCALE_IN_FLIGHT)
+                .build(), rec);
+        awaitCount(backlog.size() + " ordered messages of the backlog", rec::distinct, backlog.size());
+        sub.close();
+        Map<String, List<Integer>> copy = new LinkedHashMap<>();
+        handled.forEach((k, v) -> {
+            synchronized (v) {
+                copy.put(k, List.copyOf(v));
+            }
+        });
+        return new OrderedBacklog(keys, perKey, copy);
     }
 }

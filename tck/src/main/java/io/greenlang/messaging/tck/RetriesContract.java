@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
 import io.greenlang.messaging.Capability;
 import io.greenlang.messaging.DeadLetter;
+import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.DeadLetterReason;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.NonRetryableException;
 import io.greenlang.messaging.RetryPolicy;
+import io.greenlang.messaging.Subscription;
 
 /**
  * The kit's {@code retries} group: failed messages are retried after a backoff, then dead-lettered.
@@ -193,5 +197,69 @@ public abstract class RetriesContract extends BrokerFeature {
         publishMarkerAndAwaitAny(broker(), topic, other);
         assertThat(other.has(m.id())).as("the message reached another member's handler").isFalse();
         assertThat(hung.count(m.id())).isEqualTo(1);
+    }
+
+    /**
+     * A backlog of 400 messages (25 times {@code maxInFlight(16)}) read with concurrency 4, in which every 10th
+     * message fails once and then succeeds and every 10th (another one) always fails: each is handed over
+     * exactly as its path says, with {@code attempt()} counting the hand-overs (1; 1, 2; 1, 2, 3), each
+     * exhausted one is dead-lettered after its third attempt, none is lost, and nothing is handed over again
+     * after it was acknowledged or dead-lettered, not even to a new member. If it fails, check that retries
+     * scheduled while the member still reads the backlog in batches keep their attempt, are not dropped when
+     * the in-flight limit is reached, and that the entry of a retried or dead-lettered message is settled once.
+     */
+    @Test
+    void required_manyFailuresAcrossALargeBacklogAreRetriedWithTheirAttempts() {
+        assumeCapability(Capability.RETRY_WITH_BACKOFF);
+        assumeCapability(Capability.DEAD_LETTER_QUEUE);
+        String topic = topic("retry-backlog");
+        String group = group("retry-backlog");
+        List<Message> backlog = texts(topic, "retry-backlog", 20 * SCALE_IN_FLIGHT + 80);
+        Set<String> failOnce = new HashSet<>();
+        Set<String> alwaysFail = new HashSet<>();
+        for (int i = 0; i < backlog.size(); i++) {
+            if (i % 10 == 3) {
+                failOnce.add(backlog.get(i).id());
+            } else if (i % 10 == 7) {
+                alwaysFail.add(backlog.get(i).id());
+            }
+        }
+        publishBacklog(topic, group, backlog);
+        Recorder rec = new Recorder(d -> {
+            String id = d.message().id();
+            if (alwaysFail.contains(id) || (failOnce.contains(id) && d.attempt() == 1)) {
+                throw new IllegalStateException("boom " + d.attempt());
+            }
+        });
+        Subscription sub = subscribe(options(topic, group).concurrency(4).maxInFlight(SCALE_IN_FLIGHT).build(), rec);
+
+        int plain = backlog.size() - failOnce.size() - alwaysFail.size();
+        int handOvers = plain + 2 * failOnce.size() + 3 * alwaysFail.size();
+        awaitCount(handOvers + " hand-overs: once, twice or three times per message", rec::size, handOvers);
+        DeadLetterQueue dlq = broker().deadLetters(topic, group);
+        timeouts().await(alwaysFail.size() + " dead letters").until(() -> dlq.count() >= alwaysFail.size());
+        sub.close();
+
+        for (Message m : backlog) {
+            List<Integer> attempts = rec.entries(m.id()).stream().map(Recorder.Entry::attempt).toList();
+            List<Integer> expected = alwaysFail.contains(m.id()) ? List.of(1, 2, 3)
+                    : failOnce.contains(m.id()) ? List.of(1, 2) : List.of(1);
+            assertThat(attempts).as("attempt() of each hand-over of %s", m.payloadAsString())
+                    .containsExactlyElementsOf(expected);
+        }
+        List<DeadLetter> letters = dlq.list(backlog.size());
+        assertThat(letters).extracting(dl -> dl.message().id()).as("the dead letters' messages")
+                .containsExactlyInAnyOrderElementsOf(alwaysFail);
+        assertThat(letters).allSatisfy(dl -> {
+            assertThat(dl.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+            assertThat(dl.attempts()).as("attempts of %s", dl.message().payloadAsString()).isEqualTo(3);
+            assertThat(dl.exceptionMessage()).isEqualTo("boom 3");
+        });
+
+        Recorder next = new Recorder();
+        subscribe(options(topic, group).build(), next);
+        String marker = publishMarkerAndAwait(broker(), topic, next);
+        assertThat(next.ids()).as("hand-overs to a new member after every message was settled").containsExactly(marker);
+        assertThat(rec.size()).as("hand-overs to the first member").isEqualTo(handOvers);
     }
 }
