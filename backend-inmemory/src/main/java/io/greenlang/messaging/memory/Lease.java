@@ -15,10 +15,13 @@ final class Lease {
 
     /** {@link #done} set with a compare-and-set: one AtomicBoolean fewer per delivery. */
     private static final VarHandle DONE;
+    /** {@link #handedOver} written with release semantics: a plain store on the hot path, no fence. */
+    private static final VarHandle HANDED_OVER;
 
     static {
         try {
             DONE = MethodHandles.lookup().findVarHandle(Lease.class, "done", boolean.class);
+            HANDED_OVER = MethodHandles.lookup().findVarHandle(Lease.class, "handedOver", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -30,6 +33,10 @@ final class Lease {
     final String owner;
     private volatile boolean done;
     volatile long deadlineNanos;
+    /** Whether the member gave it to a handler; see {@link io.greenlang.messaging.spi.runtime.HandOvers}. */
+    private boolean handedOver;
+    /** Set when the handler settles a lease that had already run out: it no longer hangs. */
+    volatile boolean handlerReturned;
     int slot = -1; // in the group's LeaseTable; guarded by the topic's lock
 
     // the settlement, written before done is set and read after it is queued
@@ -53,5 +60,13 @@ final class Lease {
 
     boolean isDone() {
         return done;
+    }
+
+    void markHandedOver() {
+        HANDED_OVER.setRelease(this, true);
+    }
+
+    boolean isHandedOver() {
+        return (boolean) HANDED_OVER.getAcquire(this);
     }
 }

@@ -31,6 +31,12 @@ final class MemoryConsumerSource implements ConsumerSource {
         return records;
     }
 
+    /** Should the lease run out, the next delivery is a new attempt (the lease runs from the fetch). */
+    @Override
+    public void handedOver(InboundMessage record) {
+        lease(record).markHandedOver();
+    }
+
     @Override
     public void ack(InboundMessage record) {
         group.settle(lease(record), Lease.Action.ACK, 0, null, null);

@@ -3,6 +3,7 @@ package io.greenlang.messaging.memory;
 import io.greenlang.messaging.DeadLetter;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.runtime.HandOvers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -26,6 +27,10 @@ import java.util.concurrent.locks.Condition;
  * <p>Priority: the highest non-empty band goes first, but after 9 deliveries in a row from a higher band
  * while a lower band waits, the 10th goes to the oldest waiting lower-priority message, so at least one
  * delivery in every 10 serves lower priorities.
+ *
+ * <p>Take-over: a lease that runs out goes back to the front of its band, with the attempt raised if its member had
+ * handed it to a handler ({@link HandOvers}); while that member's handler still holds it (it hangs), only another
+ * member takes it ({@link Ticket#isFor}).
  */
 final class MemoryGroup {
     static final int FAIRNESS_INTERVAL = 10;
@@ -99,19 +104,11 @@ final class MemoryGroup {
             while (true) {
                 housekeeping(now);
                 if (waiting > 0) {
-                    List<Lease> out = new ArrayList<>(Math.min(max, waiting));
-                    long leaseDeadline = now + leaseTimeout.toNanos();
-                    while (out.size() < max && waiting > 0) {
-                        Ticket t = next();
-                        Lease lease = new Lease(t.entry(), t.attempt(), t.firstFailure(), owner, leaseDeadline);
-                        leased.add(lease);
-                        out.add(lease);
+                    List<Lease> out = take(owner, max, now + leaseTimeout.toNanos());
+                    if (!out.isEmpty()) {
+                        lastPollFound = true;
+                        return out;
                     }
-                    if (waiting > 0) {
-                        ready.signal(); // more than we could take: wake another member
-                    }
-                    lastPollFound = true;
-                    return out;
                 }
                 long wait = deadline - now;
                 if (wait <= 0) {
@@ -130,6 +127,36 @@ final class MemoryGroup {
         } finally {
             topic.lock.unlock();
         }
+    }
+
+    /** Takes up to {@code max} tickets that {@code owner} may take; called with the lock held. */
+    private List<Lease> take(String owner, int max, long leaseDeadline) {
+        List<Lease> out = new ArrayList<>(Math.min(max, waiting));
+        List<Ticket> notForOwner = null;
+        while (out.size() < max && waiting > 0) {
+            Ticket t = next();
+            if (!t.isFor(owner)) {
+                if (notForOwner == null) {
+                    notForOwner = new ArrayList<>();
+                }
+                notForOwner.add(t);
+                continue;
+            }
+            Lease lease = new Lease(t.entry(), t.attempt(), t.firstFailure(), owner, leaseDeadline);
+            leased.add(lease);
+            out.add(lease);
+        }
+        if (notForOwner != null) {
+            for (int i = notForOwner.size() - 1; i >= 0; i--) {
+                Ticket t = notForOwner.get(i);
+                bands.get(t.priority()).addFirst(t);
+                waiting++;
+            }
+            ready.signalAll(); // what this member may not take is for the others
+        } else if (waiting > 0) {
+            ready.signal(); // more than we could take: wake another member
+        }
+        return out;
     }
 
     /**
@@ -164,8 +191,10 @@ final class MemoryGroup {
             leased.forEach(lease -> {
                 if (lease.deadlineNanos - now < 0 && lease.finish()) {
                     leased.remove(lease);
-                    bands.get(lease.entry.priority()).addFirst(
-                            new Ticket(lease.entry, lease.attempt + 1, lease.firstFailure, 0));
+                    boolean handedOver = lease.isHandedOver();
+                    bands.get(lease.entry.priority()).addFirst(new Ticket(lease.entry,
+                            HandOvers.next(lease.attempt, handedOver), lease.firstFailure, 0,
+                            handedOver ? lease : null));
                     waiting++;
                 }
             });
@@ -325,6 +354,7 @@ final class MemoryGroup {
         lease.nextFirstFailure = firstFailure;
         lease.letter = letter;
         if (!lease.finish()) {
+            lease.handlerReturned = true; // late: the lease ran out, and its member may take the entry again
             return false;
         }
         settlements.add(lease);

@@ -40,7 +40,9 @@ import io.greenlang.messaging.memory.broken.IgnoresFailuresVariant;
 import io.greenlang.messaging.memory.broken.IgnoresLeasesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresPriorityVariant;
 import io.greenlang.messaging.memory.broken.LosesDeadLettersVariant;
+import io.greenlang.messaging.memory.broken.RaisesAttemptsOnFetchVariant;
 import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
+import io.greenlang.messaging.memory.broken.TakesBackOwnExpiredVariant;
 
 /**
  * Proves that the TCK catches broken backends. Each deliberately broken variant (a decorator around a real
@@ -90,13 +92,22 @@ class TckHasTeethTest {
                     "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
                     "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
                     "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason",
-                    "Retries.required_manyFailuresAcrossALargeBacklogAreRetriedWithTheirAttempts")),
+                    "Retries.required_manyFailuresAcrossALargeBacklogAreRetriedWithTheirAttempts",
+                    "Retries.required_attemptsSpentInLostLeasesAreDeadLettered")),
             Map.entry(BreaksKeyOrderVariant.class, new Case(List.of("ordering", "groups", "retries"),
                     "Ordering.required_orderedSubscriptionHandlesEachKeyInPublishOrder",
                     "Ordering.required_retryInTheMiddleKeepsTheKeysOrder",
                     "Ordering.required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder")),
             Map.entry(IgnoresLeasesVariant.class, new Case(List.of("leases", "lifecycle", "acks"),
-                    "Leases.required_unacknowledgedMessageGoesToAnotherMemberAfterTheLease")),
+                    "Leases.required_unacknowledgedMessageGoesToAnotherMemberAfterTheLease",
+                    "Leases.required_attemptCountsOnlyHandOversWhenAMemberDies",
+                    "Leases.required_hungMembersExpiredMessageGoesToAnotherMemberNotBackToIt",
+                    "Leases.required_hungMembersOtherMessagesReachTheHealthyMember")),
+            Map.entry(RaisesAttemptsOnFetchVariant.class, new Case(List.of("leases", "retries", "lifecycle"),
+                    "Leases.required_attemptCountsOnlyHandOversWhenAMemberDies",
+                    "Leases.required_hungMembersOtherMessagesReachTheHealthyMember")),
+            Map.entry(TakesBackOwnExpiredVariant.class, new Case(List.of("leases", "retries", "lifecycle"),
+                    "Leases.required_hungMembersExpiredMessageGoesToAnotherMemberNotBackToIt")),
             Map.entry(CountsCharactersVariant.class, new Case(List.of("validation"),
                     "Validation.required_sizeLimitCountsUtf8BytesNotCharacters",
                     "Validation.required_messageJustUnderTheLimitInBytesIsDeliveredIntact")),
@@ -166,6 +177,18 @@ class TckHasTeethTest {
     }
 
     @Test
+    @DisplayName("A backend that raises the attempt of messages no handler started fails the hand-over counting tests")
+    void raisesAttemptsOnFetch() {
+        check(RaisesAttemptsOnFetchVariant.class);
+    }
+
+    @Test
+    @DisplayName("A backend that lets a hung member take back its own expired message fails the take-over test")
+    void takesBackOwnExpired() {
+        check(TakesBackOwnExpiredVariant.class);
+    }
+
+    @Test
     @DisplayName("A backend that lets a later message of a key overtake an earlier one fails the ordering tests")
     void breaksKeyOrder() {
         TckRun run = check(BreaksKeyOrderVariant.class);
@@ -174,7 +197,7 @@ class TckHasTeethTest {
     }
 
     @Test
-    @DisplayName("A backend that ignores leases fails the take-over test, not the lease-extension test")
+    @DisplayName("A backend that ignores leases fails the take-over tests, not the lease-extension test")
     void ignoresLeases() {
         check(IgnoresLeasesVariant.class);
     }

@@ -6,6 +6,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
+import io.greenlang.messaging.spi.runtime.HandOvers;
 import io.greenlang.messaging.spi.runtime.InboundMessage;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import java.time.Duration;
@@ -50,13 +51,16 @@ import org.slf4j.LoggerFactory;
  * {@code commit-interval} (and synchronously on revocation and close).
  *
  * <h2>Leases</h2>
- * A handed-out record is leased for the subscription's lease timeout; {@link #extendLease} moves the deadline. When
- * a lease runs out, the fetcher re-publishes the record to the group's retry topic with attempt + 1, due at once,
- * on a retry partition this member does not own where there is one, and marks the original complete, so the
- * committed prefix advances; the late handler's settlement is then ignored and {@code extendLease} returns
- * {@code false}. If the runtime has not come back for more records since handing out the expired one (every
- * handler hangs), the member leaves the group until it does, so that its partitions, and the re-published record,
- * go to the other members.
+ * A record given to the runtime is leased for the subscription's lease timeout, again from its hand-over to a
+ * handler ({@link #handedOver}); {@link #extendLease} moves the deadline. When a lease runs out, the fetcher
+ * re-publishes the record to the group's retry topic, due at once, with the attempt raised if it had been handed to a
+ * handler ({@link HandOvers}), on a retry partition this member does not own where there is one, and marks the
+ * original complete, so the committed prefix advances; the late handler's settlement is then ignored and
+ * {@code extendLease} returns {@code false}. While that handler still runs (it hangs), this member does not hand the
+ * re-published record out itself: if it comes back here (it owns every retry partition), it is held aside and moved
+ * to a retry partition another member owns as soon as there is one. When every handler hangs the runtime reports the
+ * member {@linkplain #stalled stalled}: it leaves the group until the runtime polls again, so that its partitions,
+ * and the re-published records, go to the other members.
  *
  * <h2>Rebalances</h2>
  * On revocation the fetcher drops what it buffered for the revoked partitions (the next owner reads it from the
@@ -104,6 +108,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         InboundMessage inbound;
         int bytes; // of the record's value, set before it is buffered
         State state = State.BUFFERED; // guarded by this
+        boolean handedOver; // to a handler; guarded by this
         long deadlineNanos; // guarded by this
         long handedOutNanos;
 
@@ -249,6 +254,11 @@ final class KafkaConsumerSource implements ConsumerSource {
     private volatile boolean stopping;
     private volatile boolean closing;
     private volatile boolean commitRequested;
+    private volatile boolean stallRequested;
+    /** Positions of records whose lease ran out while their handler here still runs (it hangs). */
+    private final Set<String> hungHere = ConcurrentHashMap.newKeySet();
+    /** Retry records of {@link #hungHere} positions that came back to this member; guarded by lock. */
+    private final List<Rec> heldAside = new ArrayList<>();
     private volatile long lastRuntimePollNanos = System.nanoTime();
     private volatile String memberId;
     private volatile Set<TopicPartition> assigned = Set.of();
@@ -341,6 +351,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
         long now = System.nanoTime();
         lastRuntimePollNanos = now;
+        stallRequested = false;
         long deadline = now + timeout.toNanos();
         lock.lockInterruptibly();
         try {
@@ -361,7 +372,6 @@ final class KafkaConsumerSource implements ConsumerSource {
                             r.deadlineNanos = handedOut + leaseNanos;
                             r.handedOutNanos = handedOut;
                         }
-                        r.part.tracker.handedOut(r.offset, true);
                         leased.add(r);
                     }
                     return out;
@@ -475,11 +485,45 @@ final class KafkaConsumerSource implements ConsumerSource {
         return false;
     }
 
+    /** The lease runs from here; commits list the record as handed out, so a next owner raises its attempt. */
+    @Override
+    public void handedOver(InboundMessage record) {
+        Rec r = rec(record);
+        synchronized (r) {
+            if (r.state != State.LEASED) {
+                return;
+            }
+            r.handedOver = true;
+            r.deadlineNanos = System.nanoTime() + options.leaseTimeout().toNanos();
+        }
+        r.part.tracker.handedOut(r.offset, true);
+    }
+
+    /** Every handler hangs: the fetcher leaves the group until the runtime polls again. */
+    @Override
+    public void stalled() {
+        stallRequested = true; // the fetcher sees it within one poll (not woken: that could abort its leaving)
+    }
+
     @Override
     public void ack(InboundMessage record) {
         Rec r = rec(record);
         if (r.transition(State.LEASED, State.DONE)) {
             complete(r);
+        } else {
+            returnedLate(r);
+        }
+    }
+
+    /** A handler settled a record whose lease had run out: it no longer hangs, so its record may come back here. */
+    private void returnedLate(Rec r) {
+        if (hungHere.remove(r.inbound.position().value())) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -487,6 +531,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     public void retry(InboundMessage record, Duration delay, Instant firstFailure) {
         Rec r = rec(record);
         if (!r.transition(State.LEASED, State.SETTLING)) {
+            returnedLate(r);
             return;
         }
         long due = System.currentTimeMillis() + delay.toMillis();
@@ -497,6 +542,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     public void deadLetter(InboundMessage record, DeadLetterRequest request) {
         Rec r = rec(record);
         if (!r.transition(State.LEASED, State.SETTLING)) {
+            returnedLate(r);
             return;
         }
         CompletableFuture<?> stored;
@@ -534,8 +580,12 @@ final class KafkaConsumerSource implements ConsumerSource {
         try {
             for (int i = records.size() - 1; i >= 0; i--) {
                 Rec r = rec(records.get(i));
-                if (!r.transition(State.LEASED, State.BUFFERED)) {
-                    continue;
+                synchronized (r) {
+                    if (r.state != State.LEASED) {
+                        continue;
+                    }
+                    r.state = State.BUFFERED;
+                    r.handedOver = false;
                 }
                 leased.remove(r);
                 r.part.tracker.handedOut(r.offset, false);
@@ -650,8 +700,11 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     /** One turn of the fetcher: rejoin if due, poll, buffer, expire leases, commit. */
     private void fetchOnce() {
+        if (subscribed && stallRequested) {
+            leaveGroup();
+        }
         if (!subscribed) {
-            if (lastRuntimePollNanos - leftAtNanos > 0) {
+            if (!stallRequested && lastRuntimePollNanos - leftAtNanos > 0) {
                 LOG.info("Member {} of {} rejoins: its handlers take messages again", options.consumerName(), groupId);
                 subscribe();
             } else {
@@ -666,13 +719,10 @@ final class KafkaConsumerSource implements ConsumerSource {
             ingest(records);
         }
         updatePartitionStates();
-        if (expireLeases() && lastRuntimePollNanos - oldestExpiredHandOut < 0) {
-            leaveGroup();
-        }
+        expireLeases();
+        moveHeldAside();
         commitIfDue(false);
     }
-
-    private long oldestExpiredHandOut;
 
     private void subscribe() {
         List<String> topics = new ArrayList<>(bandTopics);
@@ -682,8 +732,8 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     private void leaveGroup() {
-        LOG.warn("Every handler of member {} of {} has held a message past its lease of {}; the member leaves the "
-                + "group until its handlers return, so that other members take its partitions",
+        LOG.warn("Every handler of member {} of {} holds a message past its lease of {}; the member leaves the "
+                + "group until a handler returns, so that other members take its partitions",
                 options.consumerName(), groupId, options.leaseTimeout());
         try {
             consumer.unsubscribe();
@@ -738,6 +788,8 @@ final class KafkaConsumerSource implements ConsumerSource {
                 }
                 if (!r.part.retry) {
                     r.part.buffered.addLast(r);
+                } else if (hungHere.contains(r.inbound.position().value())) {
+                    heldAside.add(r); // its handler here still hangs: it is for another member
                 } else if (r.dueMillis <= now) {
                     dueRetries.get(r.band).addLast(r);
                 } else {
@@ -752,7 +804,7 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     private Rec mainRecord(Part p, ConsumerRecord<byte[], byte[]> cr) {
         Position position = KafkaRecords.position(p.band, cr.partition(), cr.offset());
-        int attempt = p.tracker.handedOutBefore(cr.offset()) ? 2 : 1;
+        int attempt = HandOvers.next(1, p.tracker.handedOutBefore(cr.offset()));
         try {
             Message m = KafkaRecords.decode(cr.value(), options.topic());
             Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), m.id(), 0);
@@ -777,9 +829,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             firstFailure = KafkaRecords.text(cr.headers(), KafkaRecords.FIRST_FAILURE)
                     .map(s -> KafkaRecords.instant(Long.parseLong(s))).orElse(null);
             position = KafkaRecords.text(cr.headers(), KafkaRecords.POSITION).map(Position::new).orElse(position);
-            if (p.tracker.handedOutBefore(cr.offset())) {
-                attempt++;
-            }
+            attempt = HandOvers.next(attempt, p.tracker.handedOutBefore(cr.offset()));
         } catch (RuntimeException e) {
             LOG.warn("A record of retry topic {} has invalid headers: {}", retryTopic, e.toString());
         }
@@ -848,31 +898,75 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
     }
 
-    /**
-     * Re-publishes records whose lease ran out. Returns whether any did; {@link #oldestExpiredHandOut} is then when
-     * the earliest of them was handed out.
-     */
-    private boolean expireLeases() {
+    /** Re-publishes records whose lease ran out, with the attempt raised for those a handler had. */
+    private void expireLeases() {
         long now = System.nanoTime();
-        boolean any = false;
         for (Rec r : leased) {
+            boolean handedOver;
             synchronized (r) {
                 if (r.state != State.LEASED || now - r.deadlineNanos < 0) {
                     continue;
                 }
                 r.state = State.SETTLING;
+                handedOver = r.handedOver;
             }
-            if (!any || r.handedOutNanos - oldestExpiredHandOut < 0) {
-                oldestExpiredHandOut = r.handedOutNanos;
+            int attempt = HandOvers.next(r.inbound.attempt(), handedOver);
+            if (handedOver) {
+                hungHere.add(r.inbound.position().value());
             }
-            any = true;
-            LOG.debug("The lease of {} in {} ran out; it goes back to the group as attempt {}", r, groupId,
-                    r.inbound.attempt() + 1);
-            republish(r, r.inbound.attempt() + 1, 0, r.inbound.firstFailure(), retryPartitionNotOwned());
+            LOG.debug("The lease of {} in {} ran out; it goes back to the group as attempt {}", r, groupId, attempt);
+            Integer partition = retryPartitionNotOwned();
+            republish(r, attempt, 0, r.inbound.firstFailure(),
+                    partition != null ? partition : Math.floorMod(retryRoundRobin++, broker.partitionCount(retryTopic)));
         }
-        return any;
     }
 
+    /**
+     * Retry records whose handler here hangs and that came back to this member: each goes to a retry partition
+     * another member owns as soon as there is one (same attempt: it was not handed over here), or is handed out
+     * here once its handler returned.
+     */
+    private void moveHeldAside() {
+        List<Rec> move = new ArrayList<>();
+        lock.lock();
+        try {
+            if (heldAside.isEmpty()) {
+                return;
+            }
+            for (java.util.Iterator<Rec> it = heldAside.iterator(); it.hasNext();) {
+                Rec r = it.next();
+                if (r.part.gone) {
+                    it.remove();
+                } else if (!hungHere.contains(r.inbound.position().value())) {
+                    it.remove();
+                    dueRetries.get(r.band).addFirst(r);
+                    changed.signalAll();
+                } else {
+                    move.add(r);
+                }
+            }
+            if (!move.isEmpty()) {
+                Integer partition = retryPartitionNotOwned();
+                if (partition == null) {
+                    return; // this member owns every retry partition: wait for another member to own one
+                }
+                heldAside.removeAll(move);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Rec r : move) {
+            if (r.transition(State.BUFFERED, State.SETTLING)) {
+                leased.add(r);
+                Integer partition = retryPartitionNotOwned();
+                if (partition != null) {
+                    republish(r, r.inbound.attempt(), 0, r.inbound.firstFailure(), partition);
+                }
+            }
+        }
+    }
+
+    /** A retry partition this member does not own, round robin; {@code null} if it owns all of them. */
     private Integer retryPartitionNotOwned() {
         int count = broker.partitionCount(retryTopic);
         Set<Integer> owned = new HashSet<>();
@@ -887,7 +981,7 @@ final class KafkaConsumerSource implements ConsumerSource {
                 return candidate;
             }
         }
-        return Math.floorMod(retryRoundRobin++, count);
+        return null;
     }
 
     private void commitIfDue(boolean sync) {
@@ -1010,6 +1104,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         for (ArrayDeque<Rec> q : dueRetries) {
             q.removeIf(r -> gone.contains(r.part));
         }
+        heldAside.removeIf(r -> gone.contains(r.part));
         delayed.removeIf(r -> gone.contains(r.part));
     }
 

@@ -11,13 +11,11 @@ import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.InboundMessage;
 import io.greenlang.messaging.spi.wire.WireFormat;
-import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulConnection;
@@ -58,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       wait for their replies, so a poll costs one round trip, the read;</li>
  *   <li>at start, and after a connection loss, re-reads this member's own pending entries
  *       ({@code XREADGROUP ... 0}): entries it took before a crash or whose reply was lost;</li>
- *   <li>every half lease, claims entries idle longer than the lease from any member ({@code XAUTOCLAIM});</li>
+ *   <li>every half lease, claims entries idle longer than the lease from the other members (script
+ *       {@link Script#CLAIM}: never its own, whose handler still holds them past the lease);</li>
  *   <li>reads new entries with {@code XREADGROUP GROUP g c COUNT n [BLOCK t] STREAMS retry b2 b1 b0 > > > >}
  *       on its own connection, blocking only when nothing is buffered. When a read comes back full (a backlog),
  *       the next one is sent before the poll returns, without {@code BLOCK}, and the following poll takes its
@@ -71,7 +70,11 @@ import org.slf4j.LoggerFactory;
  *       if this member still holds it) before it is handed out.</li>
  * </ol>
  * The attempt number of a hand-over is the entry's base attempt (1, or field {@code a} of a retry entry) plus
- * the number of earlier deliveries Redis counted for it in the group's pending list.
+ * the number of earlier hand-overs to a handler, which the group's pending list keeps as the entry's delivery count
+ * minus one: a read sets it to 1, a hand-over that has lasted {@value #MARK_AFTER_MILLIS} ms raises it (script
+ * {@link Script#MARK}, in the background), and claims keep it. So entries another member had fetched ahead and never
+ * started keep their attempt when it dies; a hand-over that ends sooner than that, settled or by a crash, is not
+ * counted.
  *
  * <h2>Settling</h2>
  * {@link #ack} is buffered and sent in the next {@link #flush()} or poll. {@link #retry}, {@link #deadLetter} and
@@ -84,7 +87,12 @@ import org.slf4j.LoggerFactory;
  * that fail because the connection is down are kept and sent again on the next flush; none of these methods
  * throws.
  * {@link #extendLease} resets the entry's idle time ({@code XCLAIM ... JUSTID}, which does not count a
- * delivery) and keeps resetting it in the background until the extension has run out.
+ * delivery) and keeps resetting it in the background until the extension has run out; it returns {@code true} only
+ * when Redis confirmed that this member still held the entry.
+ *
+ * <h2>Stalling</h2>
+ * When every handler hangs ({@link #stalled}), the entries buffered here go back to the group's retry stream with
+ * their attempt, as on close, so that other members get them.
  *
  * <h2>Closing</h2>
  * Buffered entries go back to the group's retry stream with their attempt number, settlements are flushed,
@@ -106,6 +114,9 @@ final class RedisConsumerSource implements ConsumerSource {
     /** Settlements sent and not yet answered before a flush waits for them. */
     static final int MAX_UNANSWERED = 256;
     private static final byte[] MOVE_BATCH_ARG = Fields.bytes(Integer.toString(MOVE_BATCH));
+    /** A hand-over is written to Redis once it has lasted this long: most are settled sooner and cost nothing. */
+    static final long MARK_AFTER_MILLIS = 50;
+    private static final long MARK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(MARK_AFTER_MILLIS);
 
     private final RedisBroker broker;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -166,13 +177,13 @@ final class RedisConsumerSource implements ConsumerSource {
         this.deadLetterKey = keys.deadLetters(topic, groupName);
         this.leaseNanos = options.leaseTimeout().toNanos();
         Arrays.fill(recoverCursor, "0-0");
-        Arrays.fill(claimCursor, "0-0");
+        Arrays.fill(claimCursor, "-");
         createGroups(options.startPosition() == StartPosition.EARLIEST ? "0" : "$");
         this.readConnection = broker.clients().connect("open a connection for subscription " + topic + "/" + groupName,
                 streams[0]);
         this.reader = RedisClients.async(readConnection);
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), leaseNanos / 4);
-        this.refresher = broker.clients().scheduler().scheduleAtFixedRate(this::refreshExtensions, period, period,
+        long period = MARK_AFTER_NANOS;
+        this.refresher = broker.clients().scheduler().scheduleAtFixedRate(this::refreshLeases, period, period,
                 TimeUnit.NANOSECONDS);
     }
 
@@ -339,38 +350,57 @@ final class RedisConsumerSource implements ConsumerSource {
     }
 
     /**
-     * Claims entries idle longer than the lease, from any member; returns whether the scan of every pending list
-     * is complete (if not, the next poll continues it).
+     * Claims entries idle longer than the lease from the other members; returns whether the scan of every pending
+     * list is complete (if not, the next poll continues it).
      */
     private boolean claimIdle(int max) throws InterruptedException {
-        long leaseMillis = TimeUnit.NANOSECONDS.toMillis(leaseNanos);
-        List<CompletableFuture<ClaimedMessages<byte[], byte[]>>> claims = new ArrayList<>();
+        byte[] leaseMillis = Fields.bytes(Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leaseNanos))));
+        byte[] count = Fields.bytes(Integer.toString(max));
+        List<CompletableFuture<List<Object>>> claims = new ArrayList<>();
         for (int s = 0; s <= RETRY; s++) {
-            claims.add(commands.xautoclaim(streams[s], XAutoClaimArgs.Builder
-                    .xautoclaim(Consumer.from(group, consumer), leaseMillis, claimCursor[s]).count(max))
-                    .toCompletableFuture());
+            claims.add(Script.CLAIM.run(commands, ScriptOutputType.MULTI, new byte[][] {streams[s]}, group, consumer,
+                    leaseMillis, Fields.bytes(claimCursor[s]), count));
         }
         String what = "claim entries idle longer than the lease in group '" + groupName + "'";
+        boolean complete = true;
         for (int s = 0; s <= RETRY; s++) {
-            ClaimedMessages<byte[], byte[]> claimed = awaitPlain(claims.get(s), what);
-            claimCursor[s] = claimed.getId() == null ? "0-0" : claimed.getId();
-            if (!claimed.getMessages().isEmpty()) {
-                LOG.debug("{} claimed {} entries of {} idle longer than the lease", consumerName,
-                        claimed.getMessages().size(), Keys.string(streams[s]));
-                adopt(s, claimed.getMessages(), what);
+            List<Object> reply = awaitPlain(claims.get(s), what);
+            String next = new String((byte[]) reply.get(0), java.nio.charset.StandardCharsets.UTF_8);
+            claimCursor[s] = next.isEmpty() ? "-" : next;
+            complete &= next.isEmpty();
+            @SuppressWarnings("unchecked")
+            List<Object> entries = (List<Object>) reply.get(1);
+            if (!entries.isEmpty()) {
+                LOG.debug("{} claimed {} entries of {} idle longer than the lease", consumerName, entries.size(),
+                        Keys.string(streams[s]));
+                adoptClaimed(s, entries);
             }
         }
-        for (String cursor : claimCursor) {
-            if (!"0-0".equals(cursor)) {
-                return false;
+        return complete;
+    }
+
+    /** Buffers claimed entries ({id, {field, value...}, delivery count}), at the front of their bands. */
+    private void adoptClaimed(int stream, List<Object> entries) {
+        List<Handle> adopted = new ArrayList<>();
+        for (Object o : entries) {
+            List<?> e = (List<?>) o;
+            String id = new String((byte[]) e.get(0), java.nio.charset.StandardCharsets.UTF_8);
+            List<?> flat = (List<?>) e.get(1);
+            Map<byte[], byte[]> body = new java.util.LinkedHashMap<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                body.put((byte[]) flat.get(i), (byte[]) flat.get(i + 1));
+            }
+            Handle h = handle(stream, new StreamMessage<>(streams[stream], id, body), Math.max(1, (Long) e.get(2)));
+            if (h != null) {
+                adopted.add(h);
             }
         }
-        return true;
+        addFirst(adopted);
     }
 
     /**
-     * Buffers entries taken over from the pending list (recovered or claimed), with attempt numbers from the
-     * delivery counts Redis keeps; deleted entries are acknowledged away.
+     * Buffers this member's own pending entries re-read by {@link #recoverOwn}, with attempt numbers from the
+     * delivery counts Redis keeps (less the one the re-read itself added); deleted entries are acknowledged away.
      */
     private void adopt(int stream, List<StreamMessage<byte[], byte[]>> entries, String what)
             throws InterruptedException {
@@ -400,7 +430,7 @@ final class RedisConsumerSource implements ConsumerSource {
             if (recover && outstanding.containsKey(key)) {
                 continue; // handed out and not settled yet: a re-read after a reconnect, not a lost lease
             }
-            Handle h = handle(stream, m, Math.max(1, counts.getOrDefault(m.getId(), 1L)));
+            Handle h = handle(stream, m, Math.max(1, counts.getOrDefault(m.getId(), 2L) - 1));
             if (h != null) {
                 adopted.add(h);
             }
@@ -412,12 +442,12 @@ final class RedisConsumerSource implements ConsumerSource {
      * Turns an entry into a handle; {@code null} for an entry that was deleted (trimmed) while pending, which is
      * acknowledged instead.
      *
-     * @param deliveries how many times Redis has delivered it to the group, this time included
+     * @param deliveries its delivery count in the group's pending list: 1 plus its hand-overs so far
      */
     private Handle handle(int stream, StreamMessage<byte[], byte[]> m, long deliveries) {
         Map<byte[], byte[]> body = m.getBody();
         if (body == null || body.isEmpty()) {
-            acks.add(new Handle(stream, m.getId(), null, null, null, null, 1, Positions.of(0, "0-0"), null));
+            acks.add(new Handle(stream, m.getId(), null, null, null, null, 1, Positions.of(0, "0-0"), null, 1));
             return null;
         }
         byte[] envelope = Fields.get(body, Fields.MESSAGE);
@@ -455,7 +485,7 @@ final class RedisConsumerSource implements ConsumerSource {
             }
         }
         return new Handle(stream, m.getId(), envelope != null ? envelope : raw, message, raw,
-                message == null ? problem : null, attempt, position, firstFailure);
+                message == null ? problem : null, attempt, position, firstFailure, deliveries);
     }
 
     private void addLast(Handle h) {
@@ -659,11 +689,64 @@ final class RedisConsumerSource implements ConsumerSource {
                 return false;
             }
         } catch (MessagingException e) {
-            LOG.warn("Could not extend the lease of entry {} of {} now ({}); trying again in the background", h.id,
-                    topic, e.getMessage());
+            // not confirmed: another member may have claimed it meanwhile, so the lease counts as lost
+            LOG.warn("Could not extend the lease of entry {} of {} ({}); reporting the lease lost", h.id, topic,
+                    e.getMessage());
+            extensions.remove(h);
+            return false;
         }
         extensions.put(h, new Extension(System.nanoTime() + extension.toNanos()));
         return !h.settled.get();
+    }
+
+    /** Noted here; written to Redis by the background task if the handler is still running after a moment. */
+    @Override
+    public void handedOver(InboundMessage record) {
+        Handle h = (Handle) record.handle();
+        long now = System.nanoTime();
+        h.startedNanos = now == 0 ? 1 : now;
+    }
+
+    /** Hands the buffered entries back to the group (with their attempts), so that other members take them. */
+    @Override
+    public void stalled() {
+        boolean locked = false;
+        try {
+            locked = lock.tryLock(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!locked || closed) {
+                return;
+            }
+            try {
+                collectReadAhead();
+            } catch (MessagingException e) {
+                LOG.debug("The last read ahead of {}/{} failed; its entries stay pending for a claim: {}", topic,
+                        groupName, e.getMessage());
+            }
+            requeueBuffer();
+            sendOwed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (MessagingException e) {
+            LOG.debug("Handing back the buffer of stalled member {} of {}/{} failed; its entries are claimed by "
+                    + "others after the lease: {}", consumerName, topic, groupName, e.getMessage());
+        } finally {
+            if (locked) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Sends every buffered entry back to the group's retry stream; called with the lock held. */
+    private void requeueBuffer() {
+        for (ArrayDeque<Handle> band : buffer) {
+            for (Handle h : band) {
+                if (h.settled.compareAndSet(false, true)) {
+                    requeue(h);
+                }
+            }
+            band.clear();
+        }
+        bufferedCount = 0;
     }
 
     @Override
@@ -807,6 +890,52 @@ final class RedisConsumerSource implements ConsumerSource {
 
     // ---------------------------------------------------------------------------------------------- leases
 
+    /** The background task: records lasting hand-overs, and keeps extended leases. */
+    private void refreshLeases() {
+        markHandOvers(MARK_AFTER_NANOS);
+        refreshExtensions();
+    }
+
+    /**
+     * Writes to Redis the hand-overs that have lasted {@value #MARK_AFTER_MILLIS} ms (script {@link Script#MARK}):
+     * the entry's delivery count becomes 1 plus its hand-overs, so that whoever takes it over raises its attempt.
+     */
+    private List<CompletableFuture<?>> markHandOvers(long minAgeNanos) {
+        List<CompletableFuture<?>> marks = new ArrayList<>();
+        if (outstanding.isEmpty()) {
+            return marks;
+        }
+        try {
+            long now = System.nanoTime();
+            Map<Integer, List<Handle>> due = new HashMap<>();
+            for (Handle h : outstanding.values()) {
+                long started = h.startedNanos;
+                if (started != 0 && !h.marked && now - started >= minAgeNanos && !h.settled.get()) {
+                    h.marked = true;
+                    due.computeIfAbsent(h.stream, k -> new ArrayList<>()).add(h);
+                }
+            }
+            due.forEach((stream, handles) -> {
+                byte[][] args = new byte[2 + 2 * handles.size()][];
+                args[0] = group;
+                args[1] = consumer;
+                for (int i = 0; i < handles.size(); i++) {
+                    args[2 + 2 * i] = Fields.bytes(handles.get(i).id);
+                    args[3 + 2 * i] = Fields.bytes(Long.toString(handles.get(i).deliveries + 1));
+                }
+                marks.add(Script.MARK.run(commands, ScriptOutputType.MULTI, new byte[][] {streams[stream]}, args)
+                        .whenComplete((held, e) -> {
+                            if (e != null) {
+                                handles.forEach(h -> h.marked = false); // tried again on the next tick
+                            }
+                        }));
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("Recording hand-overs of {}/{} failed: {}", topic, groupName, e.toString());
+        }
+        return marks;
+    }
+
     /** Resets the idle time of entries whose lease was extended, until each extension runs out. */
     private void refreshExtensions() {
         if (extensions.isEmpty() || closed || !refreshing.compareAndSet(false, true)) {
@@ -856,6 +985,17 @@ final class RedisConsumerSource implements ConsumerSource {
     public void close() {
         closed = true;
         refresher.cancel(false);
+        // handlers still running are abandoned: their hand-overs count, however short
+        for (CompletableFuture<?> mark : markHandOvers(0)) {
+            try {
+                mark.get(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("Recording a running hand-over of {}/{} at close failed: {}", topic, groupName, e.toString());
+            }
+        }
         boolean locked = false;
         try {
             locked = lock.tryLock(broker.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -866,15 +1006,7 @@ final class RedisConsumerSource implements ConsumerSource {
                     LOG.debug("The last read ahead of {}/{} failed at close; its entries stay pending for a claim: {}",
                             topic, groupName, e.getMessage());
                 }
-                for (ArrayDeque<Handle> band : buffer) {
-                    for (Handle h : band) {
-                        if (h.settled.compareAndSet(false, true)) {
-                            requeue(h);
-                        }
-                    }
-                    band.clear();
-                }
-                bufferedCount = 0;
+                requeueBuffer();
             }
             sendOwed();
             awaitSent();
@@ -935,11 +1067,17 @@ final class RedisConsumerSource implements ConsumerSource {
         final String key;
         /** The time (ms) of its original entry, for the fairness rule's "oldest". */
         final long age;
+        /** Its delivery count in the group's pending list when fetched: 1 plus its earlier hand-overs. */
+        final long deliveries;
         final AtomicBoolean settled = new AtomicBoolean();
         volatile long fetchedNanos = System.nanoTime();
+        /** When it was handed to a handler ({@link System#nanoTime()}), or 0. */
+        volatile long startedNanos;
+        /** Whether the hand-over was written to Redis ({@link Script#MARK}). */
+        volatile boolean marked;
 
         Handle(int stream, String id, byte[] envelope, Message message, byte[] raw, String decodeError, int attempt,
-                Position position, Instant firstFailure) {
+                Position position, Instant firstFailure, long deliveries) {
             this.stream = stream;
             this.id = id;
             this.envelope = envelope;
@@ -949,6 +1087,7 @@ final class RedisConsumerSource implements ConsumerSource {
             this.attempt = attempt;
             this.position = position;
             this.firstFailure = firstFailure;
+            this.deliveries = deliveries;
             this.key = stream + ":" + id;
             this.age = ageOf(position, id);
         }

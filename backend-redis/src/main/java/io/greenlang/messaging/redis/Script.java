@@ -97,6 +97,53 @@ final class Script {
             """);
 
     /**
+     * Records hand-overs to a handler in the group's pending list: the delivery count of each entry this member
+     * still holds is set to the given value ({@code XCLAIM ... RETRYCOUNT n JUSTID}, which also resets its idle
+     * time). The delivery count is 1 for an entry read and never handed over, plus one per hand-over, so that a
+     * member taking an entry over knows its attempt (see {@link io.greenlang.messaging.spi.runtime.HandOvers}).
+     * KEYS: stream. ARGV: group, consumer, then pairs of entry id and count. Returns 1 per entry still held, 0 per
+     * entry lost.
+     */
+    static final Script MARK = new Script("mark", """
+            local r = {}
+            for i = 3, #ARGV, 2 do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+              if #p == 0 then
+                r[#r + 1] = 0
+              else
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'RETRYCOUNT', ARGV[i + 1], 'JUSTID')
+                r[#r + 1] = 1
+              end
+            end
+            return r
+            """);
+
+    /**
+     * Claims entries idle at least the lease from the other members of the group, never from this one (a handler
+     * of this member that outlived the lease still holds its entry: it goes to another member), keeping their
+     * delivery counts (which count hand-overs, see {@link #MARK}). Scans the pending list from a cursor, like
+     * {@code XAUTOCLAIM}. KEYS: stream. ARGV: group, consumer, min idle ms, start ({@code -} or {@code (id}),
+     * count. Returns {next start or empty when the scan is complete, {{id, {field, value...}, count}...}}; an entry
+     * deleted meanwhile comes with no fields.
+     */
+    static final Script CLAIM = new Script("claim", """
+            local n = tonumber(ARGV[5])
+            local p = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], ARGV[4], '+', n)
+            local out = {}
+            for _, e in ipairs(p) do
+              if e[2] ~= ARGV[2] then
+                local c = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], e[1], 'RETRYCOUNT', e[4])
+                local fields = {}
+                if c[1] and c[1][2] then fields = c[1][2] end
+                out[#out + 1] = {e[1], fields, e[4]}
+              end
+            end
+            local nextStart = ''
+            if #p >= n then nextStart = '(' .. p[#p][1] end
+            return {nextStart, out}
+            """);
+
+    /**
      * Deletes the consumer from the group on every stream, but only if it holds no pending entry on any.
      * KEYS: the streams. ARGV: group, consumer. Returns 1 if deleted.
      */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -155,6 +156,47 @@ public abstract class RetriesContract extends BrokerFeature {
         assertThat(dl.message().id()).isEqualTo(m.id());
         publishMarkerAndAwait(broker(), topic, rec);
         assertThat(rec.count(m.id())).isEqualTo(1);
+    }
+
+    /**
+     * Lost leases spend attempts too: with {@code maxAttempts(1)}, a message whose only allowed attempt went to a
+     * handler that hangs (ignoring interrupts) past its lease is dead-lettered with reason RETRIES_EXHAUSTED and
+     * attempts 1 once the lease ran out, and never handed to another member's handler. If it fails, check that the
+     * backend raises the attempt of a message whose lease ran out in a handler's hands and that the runtime
+     * dead-letters a delivery whose attempt is beyond the policy's {@code maxAttempts} instead of handing it over.
+     */
+    @Test
+    void required_attemptsSpentInLostLeasesAreDeadLettered() {
+        assumeCapability(Capability.LEASES);
+        String topic = topic("spent");
+        String group = group("spent");
+        Duration lease = Duration.ofSeconds(1);
+        CountDownLatch hang = latch();
+        Recorder hung = new Recorder(d -> {
+            while (hang.getCount() > 0) {
+                try {
+                    hang.await();
+                } catch (InterruptedException e) {
+                    // a hung handler ignores interrupts
+                }
+            }
+        });
+        subscribe(options(topic, group).consumerName("hung-" + runId()).retryPolicy(RetryPolicy.noRetries())
+                .leaseTimeout(lease).shutdownGracePeriod(Duration.ofMillis(200)).build(), hung);
+        Message m = text(topic, "hangs every handler");
+        broker().publish(m);
+        timeouts().await("the first member to start the message").until(() -> hung.has(m.id()));
+
+        Recorder other = new Recorder();
+        subscribe(options(topic, group).consumerName("other-" + runId()).retryPolicy(RetryPolicy.noRetries())
+                .leaseTimeout(lease).build(), other);
+        DeadLetter dl = awaitSingleDeadLetter(broker().deadLetters(topic, group));
+        assertThat(dl.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        assertThat(dl.attempts()).as("attempts spent (one, in a handler whose lease ran out)").isEqualTo(1);
+        assertThat(withoutHash(dl.message())).isEqualTo(m);
+        publishMarkerAndAwaitAny(broker(), topic, other);
+        assertThat(other.has(m.id())).as("the message reached another member's handler").isFalse();
+        assertThat(hung.count(m.id())).isEqualTo(1);
     }
 
     /**

@@ -20,7 +20,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +42,24 @@ import org.slf4j.LoggerFactory;
  * more, {@code concurrency} workers take messages from one shared queue, or, when ordering is asked, each
  * from its own queue chosen by the message key's hash, so that one key is handled by one thread in order.
  * Retries of ordered messages wait in place (extending the lease), holding back only their own lane.
+ *
+ * <p>Hand-overs and hung handlers: the source learns of every hand-over to a handler ({@link
+ * ConsumerSource#handedOver}), which is what attempt numbers count ({@link HandOvers}). A handler still running when
+ * its lease ran out is hung: its record goes to another member. While every handler slot is hung the member is
+ * stalled: it fetches nothing, releases the records it had fetched and not started, and tells the source
+ * ({@link ConsumerSource#stalled}), so that other members get them; it fetches again once a handler returns.
  */
 public final class ConsumerRuntime implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final int MAX_BATCH = 512;
     private static final long ERROR_PAUSE_MILLIS = 500;
+    /** Watches every subscription's handlers for hung ones; daemon, so it never keeps a JVM alive. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "greenlang-handler-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final SubscriptionOptions options;
     private final MessageHandler handler;
@@ -54,6 +69,12 @@ public final class ConsumerRuntime implements Subscription {
     private final Consumer<ConsumerRuntime> onClosed;
     private final Semaphore permits;
     private final List<BlockingQueue<InboundMessage>> lanes;
+    /** With concurrency 1: the fetched batch the poller works through itself. */
+    private volatile InlineBatch inline = InlineBatch.EMPTY;
+    private final RunningHandlers handlers;
+    private final long leaseNanos;
+    private volatile ScheduledFuture<?> watch;
+    private volatile boolean stalled;
     private final List<Thread> workers = new ArrayList<>();
     private final Thread poller;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -78,6 +99,8 @@ public final class ConsumerRuntime implements Subscription {
         this.codecs = codecs;
         this.onClosed = onClosed;
         this.permits = new Semaphore(options.maxInFlight());
+        this.handlers = new RunningHandlers(options.concurrency());
+        this.leaseNanos = options.leaseTimeout().toNanos();
         String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
         int concurrency = options.concurrency();
         List<BlockingQueue<InboundMessage>> queues = new ArrayList<>();
@@ -88,7 +111,8 @@ public final class ConsumerRuntime implements Subscription {
         lanes = List.copyOf(queues);
         for (int i = 0; i < lanes.size(); i++) {
             BlockingQueue<InboundMessage> lane = lanes.get(i);
-            Thread t = new Thread(() -> work(lane), "greenlang-worker-" + i + "-" + name);
+            int slot = i;
+            Thread t = new Thread(() -> work(lane, slot), "greenlang-worker-" + i + "-" + name);
             t.setDaemon(true);
             workers.add(t);
         }
@@ -100,6 +124,9 @@ public final class ConsumerRuntime implements Subscription {
     public ConsumerRuntime start() {
         workers.forEach(Thread::start);
         poller.start();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(leaseNanos / 10,
+                TimeUnit.SECONDS.toNanos(1)));
+        watch = WATCHDOG.scheduleAtFixedRate(this::watchHandlers, period, period, TimeUnit.NANOSECONDS);
         return this;
     }
 
@@ -160,6 +187,13 @@ public final class ConsumerRuntime implements Subscription {
 
     private void pollLoop() {
         while (active) {
+            if (stalled) {
+                if (handlers.stalled(System.nanoTime())) {
+                    pause(POLL_TIMEOUT.toMillis()); // every handler hangs: fetch nothing until one returns
+                    continue;
+                }
+                stalled = false;
+            }
             int wanted = acquirePermits();
             if (wanted == 0) {
                 continue;
@@ -179,22 +213,90 @@ public final class ConsumerRuntime implements Subscription {
             }
             permits.release(wanted - batch.size());
             Instant now = batch.isEmpty() ? null : Instant.now();
+            InboundMessage[] admitted = lanes.isEmpty() ? new InboundMessage[batch.size()] : null;
+            int count = 0;
             for (int i = 0; i < batch.size(); i++) {
                 if (!active) {
-                    List<InboundMessage> rest = batch.subList(i, batch.size());
-                    source.release(new ArrayList<>(rest));
+                    List<InboundMessage> rest = new ArrayList<>(batch.subList(i, batch.size()));
+                    for (int k = 0; k < count; k++) {
+                        rest.add(admitted[k]);
+                    }
+                    source.release(rest);
                     permits.release(rest.size());
+                    count = 0;
                     break;
                 }
                 InboundMessage record = batch.get(i);
                 if (admit(record, now)) {
-                    dispatch(record);
+                    if (admitted != null) {
+                        admitted[count++] = record;
+                    } else {
+                        dispatch(record);
+                    }
                 }
             }
             if (lanes.isEmpty()) {
+                runInline(new InlineBatch(admitted, count));
                 flushQuietly();
             }
         }
+    }
+
+    /** With concurrency 1: runs the batch's records on the poller, unless closing or stalling took them. */
+    private void runInline(InlineBatch batch) {
+        inline = batch;
+        while (true) {
+            InboundMessage record = batch.take();
+            if (record == null) {
+                return;
+            }
+            if (!active) {
+                source.release(List.of(record));
+                permits.release();
+                continue;
+            }
+            handle(record, 0);
+        }
+    }
+
+    /**
+     * Marks the member stalled while every handler slot holds a hung handler, and then releases what it fetched
+     * and did not start (again on every tick, in case the poller was dispatching).
+     */
+    private void watchHandlers() {
+        try {
+            if (!active || !handlers.stalled(System.nanoTime())) {
+                return;
+            }
+            int released = releaseUnstarted();
+            if (!stalled) {
+                stalled = true;
+                LOG.warn("Every handler of {}/{}/{} ({}) is still running after its lease of {}: the member takes "
+                        + "nothing until one returns, and gives up {} message(s) it had not started; the hung "
+                        + "handlers' messages go to other members", options.topic(), options.group(),
+                        options.consumerName(), handlers.slots(), options.leaseTimeout(), released);
+                Thread t = new Thread(source::stalled, "greenlang-stalled-" + options.topic() + "/" + options.group());
+                t.setDaemon(true);
+                t.start();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Giving up the messages of stalled member {}/{}/{} failed: {}", options.topic(), options.group(),
+                    options.consumerName(), e.toString());
+        }
+    }
+
+    /** Hands back every record fetched and not started; returns how many. */
+    private int releaseUnstarted() {
+        List<InboundMessage> unstarted = new ArrayList<>();
+        inline.takeRest(unstarted);
+        for (BlockingQueue<InboundMessage> lane : new LinkedHashSet<>(lanes)) {
+            lane.drainTo(unstarted);
+        }
+        if (!unstarted.isEmpty()) {
+            source.release(unstarted);
+            permits.release(unstarted.size());
+        }
+        return unstarted.size();
     }
 
     private int acquirePermits() {
@@ -233,6 +335,14 @@ public final class ConsumerRuntime implements Subscription {
             } finally {
                 permits.release();
             }
+            return false;
+        }
+        int maxAttempts = options.retryPolicy().maxAttempts();
+        if (record.attempt() > maxAttempts) {
+            // every allowed attempt went to a handler whose lease ran out (it hung, or its member died)
+            deadLetterAndRelease(record, message, DeadLetterReason.RETRIES_EXHAUSTED, record.attempt() - 1,
+                    record.firstFailure(), Optional.empty(), "every allowed attempt (" + maxAttempts + ") was handed to "
+                            + "a handler that did not settle it within its lease: it hung, or its member died");
             return false;
         }
         if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
@@ -281,10 +391,6 @@ public final class ConsumerRuntime implements Subscription {
     }
 
     private void dispatch(InboundMessage record) {
-        if (lanes.isEmpty()) {
-            handle(record);
-            return;
-        }
         int lane;
         if (options.ordered() && record.message().key().isPresent()) {
             lane = Math.floorMod(record.message().key().get().hashCode(), lanes.size());
@@ -294,7 +400,7 @@ public final class ConsumerRuntime implements Subscription {
         lanes.get(lane).add(record);
     }
 
-    private void work(BlockingQueue<InboundMessage> lane) {
+    private void work(BlockingQueue<InboundMessage> lane, int slot) {
         while (true) {
             InboundMessage record;
             try {
@@ -313,12 +419,15 @@ public final class ConsumerRuntime implements Subscription {
                 permits.release();
                 continue;
             }
-            handle(record);
+            handle(record, slot);
         }
     }
 
-    /** Runs the handler, and again in place for ordered retries; always returns the record's permit. */
-    private void handle(InboundMessage record) {
+    /**
+     * Runs the handler in handler slot {@code slot}, and again in place for ordered retries; always returns the
+     * record's permit.
+     */
+    private void handle(InboundMessage record, int slot) {
         try {
             Message message = record.message();
             if (isExpired(message, Instant.now())) { // it expired while it waited for a worker
@@ -329,13 +438,13 @@ public final class ConsumerRuntime implements Subscription {
             Instant firstFailure = record.firstFailure();
             RetryPolicy policy = options.retryPolicy();
             while (true) {
-                RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt);
+                RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt, slot);
                 metrics.delivered();
+                long started = System.nanoTime(); // one clock reading for the latency, its window and the lease
                 if (attempt == 1) {
-                    long now = System.nanoTime(); // one clock reading for the latency and its metrics window
-                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), now), now);
+                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), started), started);
                 }
-                Throwable thrown = invoke(delivery);
+                Throwable thrown = invoke(delivery, record, slot, started);
                 if (thrown != null && abandoned) {
                     // failed after close interrupted it at the end of the grace period: not the message's fault,
                     // so it goes back without spending an attempt
@@ -393,8 +502,10 @@ public final class ConsumerRuntime implements Subscription {
         }
     }
 
-    private Throwable invoke(RuntimeDelivery delivery) {
+    private Throwable invoke(RuntimeDelivery delivery, InboundMessage record, int slot, long startedNanos) {
+        source.handedOver(record);
         running.incrementAndGet();
+        handlers.started(slot, startedNanos + leaseNanos);
         try {
             handler.handle(delivery);
             return null;
@@ -403,8 +514,14 @@ public final class ConsumerRuntime implements Subscription {
         } catch (Throwable t) {
             return t;
         } finally {
+            handlers.finished(slot);
             running.decrementAndGet();
         }
+    }
+
+    /** The source confirmed an extension of the lease of the handler in {@code slot}. */
+    void leaseExtended(int slot, Duration extension) {
+        handlers.extended(slot, System.nanoTime() + extension.toNanos());
     }
 
     void settleAck(InboundMessage record) {
@@ -445,13 +562,10 @@ public final class ConsumerRuntime implements Subscription {
             long deadline = System.nanoTime() + options.shutdownGracePeriod().toNanos();
             // the poller leaves after its current batch, or after its current handler with concurrency 1
             joinQuietly(poller, Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL_TIMEOUT.toNanos() * 2)));
-            List<InboundMessage> unstarted = new ArrayList<>();
-            for (BlockingQueue<InboundMessage> lane : new LinkedHashSet<>(lanes)) {
-                lane.drainTo(unstarted);
-            }
-            if (!unstarted.isEmpty()) {
-                source.release(unstarted);
-                permits.release(unstarted.size());
+            releaseUnstarted(); // a poller that is still in a handler leaves the rest of its batch here
+            ScheduledFuture<?> w = watch;
+            if (w != null) {
+                w.cancel(false);
             }
             for (Thread worker : workers) {
                 joinQuietly(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
@@ -486,5 +600,36 @@ public final class ConsumerRuntime implements Subscription {
     public String toString() {
         return "Subscription{" + options.topic() + "/" + options.group() + "/" + options.consumerName()
                 + (active ? "" : ", closed") + "}";
+    }
+
+    /**
+     * A batch the poller runs itself (concurrency 1): it takes records one by one, and closing or stalling may take
+     * the rest from another thread; one atomic counter decides who takes each record.
+     */
+    private static final class InlineBatch {
+        static final InlineBatch EMPTY = new InlineBatch(new InboundMessage[0], 0);
+
+        private final InboundMessage[] records;
+        private final int size;
+        private final AtomicInteger next = new AtomicInteger();
+
+        InlineBatch(InboundMessage[] records, int size) {
+            this.records = records;
+            this.size = size;
+        }
+
+        /** The next record, or {@code null} if none is left. */
+        InboundMessage take() {
+            int i = next.getAndIncrement();
+            return i < size ? records[i] : null;
+        }
+
+        /** Takes every record not taken yet. */
+        void takeRest(List<InboundMessage> into) {
+            int from = next.getAndSet(size);
+            for (int i = from; i < size; i++) {
+                into.add(records[i]);
+            }
+        }
     }
 }

@@ -21,11 +21,31 @@ public interface ConsumerSource {
      * Fetches up to {@code max} records that are ready for this member: new ones, retries whose backoff has
      * passed and records whose lease ran out elsewhere. Waits at most {@code timeout} for the first one and
      * returns an empty list if none came. Each returned record is leased to this member for the
-     * subscription's lease timeout.
+     * subscription's lease timeout. A record whose lease ran out in this member's hands (its handler hangs) must
+     * not be returned to this member again: it goes to another member, with its attempt raised.
      *
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException;
+
+    /**
+     * The runtime hands {@code record} to a handler now; called once per hand-over, before the handler runs. This
+     * is what attempt numbers count ({@link HandOvers#next}): should the record leave this member unsettled (its
+     * lease runs out, the member dies), its next delivery has the attempt raised only if this was called. The lease
+     * runs from here: a record fetched ahead waits for a handler without its lease running out. Must be cheap and
+     * must not throw; a backend that records it in its broker may do so in the background, shortly after.
+     */
+    void handedOver(InboundMessage record);
+
+    /**
+     * Every handler of this member holds a record whose lease ran out (they hang): the member can run nothing. The
+     * runtime has {@linkplain #release released} the records it had not started and calls {@link #poll} again only
+     * once a handler returns. The backend gives up whatever else it holds for this member (records it fetched
+     * ahead; partitions it owns) so that other members get them; the expired records themselves go to other
+     * members, never back to this one. Called from a runtime thread other than the poller's; may block briefly.
+     */
+    default void stalled() {
+    }
 
     /** The record was handled: it must never be delivered to this group again. */
     void ack(InboundMessage record);

@@ -44,15 +44,17 @@ final class RuntimeDelivery implements Delivery {
     private final ConsumerRuntime runtime;
     private final InboundMessage record;
     private final int attempt;
+    private final int slot;
     // fields with VarHandles rather than an AtomicReference per delivery; the outcome is only ever CAS'd from null
     private volatile Outcome outcome;
     /** Set once the handler returned; a hint for early calls, as the outcome's CAS decides. */
     private volatile boolean finished;
 
-    RuntimeDelivery(ConsumerRuntime runtime, InboundMessage record, int attempt) {
+    RuntimeDelivery(ConsumerRuntime runtime, InboundMessage record, int attempt, int slot) {
         this.runtime = runtime;
         this.record = record;
         this.attempt = attempt;
+        this.slot = slot;
     }
 
     @Override
@@ -114,7 +116,11 @@ final class RuntimeDelivery implements Delivery {
         if (extension.isNegative() || extension.isZero()) {
             throw new IllegalArgumentException("extension must be positive, was " + extension);
         }
-        return !isSettled() && runtime.source().extendLease(record, extension);
+        if (isSettled() || !runtime.source().extendLease(record, extension)) {
+            return false;
+        }
+        runtime.leaseExtended(slot, extension);
+        return true;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,25 @@ class ConsumerRuntimeTest {
         assertThat(letter.firstFailure()).isEqualTo(Instant.EPOCH);
         assertThat(letter.exceptionClass()).contains(IllegalStateException.class.getName());
         assertThat(letter.exceptionMessage()).isEqualTo("boom");
+    }
+
+    @Test
+    void aRecordWhoseAttemptsWereAllSpentInLostLeasesIsDeadLetteredWithoutAHandler() {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(options().retryPolicy(RetryPolicy.builder().maxAttempts(2).build()),
+                d -> handled.add(d.position().value()));
+        source.offer(InboundMessage.of(Message.builder("t").build(), new Position("7"), 3, null, null));
+        source.offer(record(8));
+
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 8"));
+        assertThat(handled).containsExactly("8");
+        assertThat(source.handedOver).containsExactly("8");
+        assertThat(source.letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+            assertThat(l.attempts()).isEqualTo(2);
+            assertThat(l.exceptionClass()).isEmpty();
+            assertThat(l.exceptionMessage()).contains("within its lease");
+        });
     }
 
     @Test
@@ -256,11 +276,83 @@ class ConsumerRuntimeTest {
         await().atMost(DEADLINE).until(() -> handled.contains("m4")); // every permit came back
     }
 
+    @Test
+    void onlyRecordsGivenToAHandlerAreHandedOver() throws InterruptedException {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        for (int i = 1; i <= 5; i++) {
+            source.offer(record(i));
+        }
+        start(options().maxInFlight(10), d -> {
+            inHandler.countDown();
+            finish.await();
+        });
+        assertThat(inHandler.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(source.handedOver).as("records fetched in the batch but not started yet").containsExactly("1");
+        finish.countDown();
+        await().atMost(DEADLINE).until(() -> source.handedOver.size() == 5);
+        assertThat(source.handedOver).containsExactly("1", "2", "3", "4", "5");
+    }
+
+    @Test
+    void aMemberWhoseHandlersAllHangReleasesWhatItHasNotStartedAndFetchesNothing() {
+        CountDownLatch finish = new CountDownLatch(1);
+        for (int i = 1; i <= 6; i++) {
+            source.offer(record(i));
+        }
+        ConsumerRuntime runtime = start(options().concurrency(2).maxInFlight(10).leaseTimeout(Duration.ofMillis(200)),
+                d -> finish.await());
+        await().atMost(DEADLINE).until(() -> source.stalls.get() == 1);
+        await().atMost(DEADLINE).until(() -> source.calls.stream().filter(c -> c.startsWith("release")).count() == 4);
+        assertThat(source.handedOver).hasSize(2);
+        assertThat(runtime.inFlight()).as("only the two hung handlers hold permits").isEqualTo(2);
+
+        source.offer(record(7));
+        await("a stalled member fetches nothing during a few poll rounds").during(Duration.ofMillis(300))
+                .atMost(DEADLINE).until(() -> source.queue.size() == 1);
+
+        finish.countDown();
+        await().atMost(DEADLINE).until(() -> source.calls.contains("ack 7"));
+        assertThat(source.stalls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void closeReleasesTheRestOfABatchWhoseFirstHandlerHangs() throws InterruptedException {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        for (int i = 1; i <= 5; i++) {
+            source.offer(record(i));
+        }
+        ConsumerRuntime runtime = new ConsumerRuntime(options().maxInFlight(10)
+                .shutdownGracePeriod(Duration.ofMillis(100)).build(), d -> {
+                    inHandler.countDown();
+                    while (finish.getCount() > 0) {
+                        try {
+                            finish.await();
+                        } catch (InterruptedException e) {
+                            // a hung handler ignores the interrupt at the end of the grace period
+                        }
+                    }
+                }, source, metrics, Codecs.standard(), r -> { });
+        runtime.start();
+        try {
+            assertThat(inHandler.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            runtime.close();
+            assertThat(source.calls).containsExactly("release 2", "release 3", "release 4", "release 5");
+            assertThat(source.handedOver).containsExactly("1");
+        } finally {
+            finish.countDown();
+        }
+    }
+
     /** Hands out offered records and records every settlement as a line. */
     static final class ScriptedSource implements ConsumerSource {
         final LinkedBlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
         final List<DeadLetterRequest> letters = new CopyOnWriteArrayList<>();
+        /** Positions handed to a handler, in order; apart from {@link #calls}, which lists settlements. */
+        final List<String> handedOver = new CopyOnWriteArrayList<>();
+        final AtomicInteger stalls = new AtomicInteger();
         volatile boolean closed;
 
         void offer(InboundMessage record) {
@@ -292,6 +384,16 @@ class ConsumerRuntimeTest {
         public void deadLetter(InboundMessage record, DeadLetterRequest request) {
             letters.add(request);
             calls.add("deadLetter " + record.position() + " " + request.reason() + " " + request.exceptionMessage());
+        }
+
+        @Override
+        public void handedOver(InboundMessage record) {
+            handedOver.add(record.position().value());
+        }
+
+        @Override
+        public void stalled() {
+            stalls.incrementAndGet();
         }
 
         @Override
