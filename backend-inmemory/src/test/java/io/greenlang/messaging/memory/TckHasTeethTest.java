@@ -31,9 +31,11 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import io.greenlang.messaging.memory.broken.BreaksKeyOrderVariant;
 import io.greenlang.messaging.memory.broken.DeliversExpiredVariant;
 import io.greenlang.messaging.memory.broken.DropsMessagesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresFailuresVariant;
+import io.greenlang.messaging.memory.broken.IgnoresLeasesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresPriorityVariant;
 import io.greenlang.messaging.memory.broken.LosesDeadLettersVariant;
 import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
@@ -45,7 +47,7 @@ import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
  * tests fail, with the rest of those groups and every control group passing: so the failures come from the
  * breakage, not from the decorator or the environment.
  *
- * <p>The six runs start together before the tests and use a third of the usual deadlines (see
+ * <p>The runs start together before the tests and use a third of the usual deadlines (see
  * {@code BrokenVariant}); the whole class takes about as long as the slowest variant.
  */
 class TckHasTeethTest {
@@ -53,35 +55,46 @@ class TckHasTeethTest {
     private static final List<String> CONTROLS = List.of("messages", "read");
 
     /** Each variant: the groups it runs besides the controls, and exactly the tests that must fail. */
-    private static final Map<Class<?>, Case> CASES = Map.of(
-            DropsMessagesVariant.class, new Case(List.of("publishing", "groups", "validation"),
+    private static final Map<Class<?>, Case> CASES = Map.ofEntries(
+            Map.entry(DropsMessagesVariant.class, new Case(List.of("publishing", "groups", "validation"),
                     "Publishing.required_batchOfAThousandArrivesComplete",
                     "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup",
-                    "Groups.required_eachMessageGoesToExactlyOneMemberOfAGroup"),
-            IgnoresFailuresVariant.class, new Case(List.of("retries", "undecodable", "validation", "acks"),
+                    "Groups.required_eachMessageGoesToExactlyOneMemberOfAGroup",
+                    "Groups.required_fourMembersShareALargeBacklogEachMessageOnce")),
+            Map.entry(IgnoresFailuresVariant.class, new Case(List.of("retries", "undecodable", "validation", "acks"),
                     "Retries.required_failedMessageIsRetriedAfterBackoffWithRaisedAttempt",
                     "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
                     "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
-                    "UndecodablePayloads.required_undecodablePayloadIsDeadLetteredAndTheConsumerGoesOn"),
-            RedeliversAcknowledgedVariant.class, new Case(List.of("acks", "publishing", "flow-control"),
+                    "Retries.required_manyFailuresAcrossALargeBacklogAreRetriedWithTheirAttempts",
+                    "UndecodablePayloads.required_undecodablePayloadIsDeadLetteredAndTheConsumerGoesOn")),
+            Map.entry(RedeliversAcknowledgedVariant.class, new Case(List.of("acks", "publishing", "flow-control"),
                     "Acknowledgement.required_acknowledgedMessagesAreNotRedeliveredToANewMember",
                     "Acknowledgement.required_acknowledgedMessagesAreNotRedeliveredAfterARestart",
                     "Publishing.required_topicsAreIsolated",
                     "Publishing.required_batchOfAThousandArrivesComplete",
-                    "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup"),
-            IgnoresPriorityVariant.class, new Case(List.of("priority", "provenance", "validation"),
-                    "Priority.required_higherPriorityIsDeliveredFirstInABacklog"),
-            DeliversExpiredVariant.class, new Case(List.of("ttl", "provenance", "validation"),
+                    "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup")),
+            Map.entry(IgnoresPriorityVariant.class, new Case(List.of("priority", "provenance", "validation"),
+                    "Priority.required_higherPriorityIsDeliveredFirstInABacklog")),
+            Map.entry(DeliversExpiredVariant.class, new Case(List.of("ttl", "provenance", "validation"),
                     "TimeToLive.required_expiredMessageIsNeverHandledAndIsDeadLettered",
                     "TimeToLive.required_expiredMessageIsOnlyCountedWhenNotDeadLettering",
-                    "TimeToLive.required_messageWhoseTtlPassesBeforeAMemberJoinsIsNeverHandled"),
-            LosesDeadLettersVariant.class, new Case(List.of("dead-letters", "retries", "validation", "groups"),
+                    "TimeToLive.required_messageWhoseTtlPassesBeforeAMemberJoinsIsNeverHandled")),
+            Map.entry(LosesDeadLettersVariant.class, new Case(
+                    List.of("dead-letters", "retries", "validation", "groups"),
                     "DeadLetters.required_deadLettersCanBeCountedListedAndPurged",
                     "DeadLetters.required_replayByIdDeliversAgainToTheFailedGroupOnly",
                     "DeadLetters.required_replayMaxReplaysTheOldestFirst",
+                    "DeadLetters.required_manyDeadLettersFromALargeBacklogAreKeptListedAndReplayedOnce",
                     "Retries.required_exhaustedRetriesAreDeadLetteredWithTheFailure",
                     "Retries.required_nonRetryableFailureIsDeadLetteredAtOnce",
-                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason"));
+                    "Retries.required_explicitDeadLetterIsRejectedWithTheGivenReason",
+                    "Retries.required_manyFailuresAcrossALargeBacklogAreRetriedWithTheirAttempts")),
+            Map.entry(BreaksKeyOrderVariant.class, new Case(List.of("ordering", "groups", "retries"),
+                    "Ordering.required_orderedSubscriptionHandlesEachKeyInPublishOrder",
+                    "Ordering.required_retryInTheMiddleKeepsTheKeysOrder",
+                    "Ordering.required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder")),
+            Map.entry(IgnoresLeasesVariant.class, new Case(List.of("leases", "lifecycle", "acks"),
+                    "Leases.required_unacknowledgedMessageGoesToAnotherMemberAfterTheLease")));
 
     /**
      * The variants run at the same time: most of a broken variant's run is spent waiting for deadlines of
@@ -143,6 +156,20 @@ class TckHasTeethTest {
     @DisplayName("A backend that loses dead letters fails the dead-letter tests")
     void losesDeadLetters() {
         check(LosesDeadLettersVariant.class);
+    }
+
+    @Test
+    @DisplayName("A backend that lets a later message of a key overtake an earlier one fails the ordering tests")
+    void breaksKeyOrder() {
+        TckRun run = check(BreaksKeyOrderVariant.class);
+        run.assertFailureMentions("Ordering.required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder",
+                "sequence numbers handed over for key-");
+    }
+
+    @Test
+    @DisplayName("A backend that ignores leases fails the take-over test, not the lease-extension test")
+    void ignoresLeases() {
+        check(IgnoresLeasesVariant.class);
     }
 
     private static TckRun check(Class<?> variant) {

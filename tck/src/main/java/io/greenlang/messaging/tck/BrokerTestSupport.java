@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Capability;
+import io.greenlang.messaging.MessageHandler;
+import io.greenlang.messaging.Subscription;
+import io.greenlang.messaging.SubscriptionOptions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
  * What every contract suite of the kit needs around its tests: a fresh default broker per test (made in
  * {@code @BeforeEach}, so subclasses may use their fields in {@link #createBroker}), names no other test uses,
  * latches that are always released, and every broker, subscription or pattern the test made closed after it,
- * newest first.
+ * newest first. The kits' feature groups reach these through {@link FeatureContract}.
  */
 public abstract class BrokerTestSupport {
     private final String run = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
@@ -147,5 +151,38 @@ public abstract class BrokerTestSupport {
     /** Whether the backend supports the capability natively or emulated. */
     protected final boolean supports(Capability capability) {
         return broker.capabilities().supports(capability);
+    }
+
+    /** Subscribes on the default broker; the subscription is closed after the test. */
+    protected final Subscription subscribe(SubscriptionOptions options, MessageHandler handler) {
+        return subscribe(broker, options, handler);
+    }
+
+    /** Subscribes on {@code on}; the subscription is closed after the test. */
+    protected final Subscription subscribe(Broker on, SubscriptionOptions options, MessageHandler handler) {
+        Subscription s = on.subscribe(options, handler);
+        assertThat(s).as("subscribe(...) returned null").isNotNull();
+        return track(s);
+    }
+
+    /**
+     * Waits until {@code count} reaches {@code target}, for at most {@link TckTimeouts#bulk()}; fails early,
+     * saying where it got stuck, if the count does not move for {@link TckTimeouts#eventually()}.
+     */
+    protected final void awaitCount(String what, IntSupplier count, int target) {
+        long stall = timeouts.eventually().toNanos();
+        long[] last = {Long.MIN_VALUE, System.nanoTime()};
+        timeouts.awaitBulk(what).until(() -> {
+            int n = count.getAsInt();
+            long now = System.nanoTime();
+            if (n != last[0]) {
+                last[0] = n;
+                last[1] = now;
+            } else if (n < target && now - last[1] > stall) {
+                throw new AssertionError("Waiting for " + what + ": stuck at " + n + " of " + target + " for "
+                        + timeouts.eventually().toMillis() + " ms. Messages were lost, or are no longer handed over.");
+            }
+            return n >= target;
+        });
     }
 }

@@ -1,0 +1,71 @@
+package io.greenlang.messaging.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.Message;
+import io.greenlang.messaging.Subscription;
+
+/**
+ * The kit's {@code acks} group: acknowledged messages are never delivered again.
+ * {@link BrokerContractTest} runs it as its nested class {@code Acknowledgement}, so a failure reads
+ * {@code Acknowledgement.required_...}; run this group alone with {@code -Dgroups=acks}.
+ */
+public abstract class AcknowledgementContract extends BrokerFeature {
+    AcknowledgementContract(BrokerContractTest kit) {
+        super(kit);
+    }
+
+    /**
+     * Messages a member handled successfully are not handed over again when it closes and a new member of
+     * the same group starts. If it fails, check that a normal return acknowledges (XACK, offset commit)
+     * before or during close.
+     */
+    @Test
+    void required_acknowledgedMessagesAreNotRedeliveredToANewMember() {
+        String topic = topic("acked");
+        String group = group("acked");
+        Recorder first = new Recorder();
+        Subscription sub = subscribe(options(topic, group).build(), first);
+        List<Message> published = texts(topic, "acked", 5);
+        publishEach(broker(), published);
+        timeouts().await("five messages").until(() -> first.hasAll(ids(published)));
+        sub.close();
+        Recorder second = new Recorder();
+        subscribe(options(topic, group).build(), second);
+        String marker = publishMarkerAndAwait(broker(), topic, second);
+        assertThat(second.ids()).as("hand-overs to the new member").containsExactly(marker);
+        assertThat(first.ids()).as("hand-overs to the first member")
+                .containsExactlyInAnyOrderElementsOf(ids(published));
+    }
+
+    /**
+     * The same across a restart of the consumer: a member on one broker connection handles messages, that
+     * broker is closed, and a member on a new connection gets none of them again. If it fails, check that
+     * acknowledgements reach the server before {@code Broker.close()} returns.
+     */
+    @Test
+    void required_acknowledgedMessagesAreNotRedeliveredAfterARestart() {
+        String topic = topic("restart");
+        String group = group("restart");
+        Broker before = newBroker(Map.of());
+        Recorder first = new Recorder();
+        subscribe(before, options(topic, group).build(), first);
+        List<Message> published = texts(topic, "restart", 5);
+        publishEach(broker(), published);
+        timeouts().await("five messages").until(() -> first.hasAll(ids(published)));
+        before.close();
+
+        Broker after = newBroker(Map.of());
+        Recorder second = new Recorder();
+        subscribe(after, options(topic, group).build(), second);
+        String marker = publishMarkerAndAwait(broker(), topic, second);
+        assertThat(second.ids()).as("hand-overs after the restart").containsExactly(marker);
+        assertThat(first.ids()).containsExactlyInAnyOrderElementsOf(ids(published));
+    }
+}
