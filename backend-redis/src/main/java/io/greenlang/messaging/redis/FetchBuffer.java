@@ -137,11 +137,22 @@ final class FetchBuffer implements BandScheduler.Bands {
         return !bands.get(band).isEmpty() || more[band];
     }
 
-    /** For the scheduler: by the time of the entries' original publication; a band of which nothing is held is not older. */
+    /**
+     * For the scheduler: by the millisecond of the entries' original stream ids, then by message id (time-ordered, as
+     * the Kafka backend breaks ties), since a backlog published in one batch shares its milliseconds across the bands;
+     * a band of which nothing is held is not older.
+     */
     @Override
     public int compareOldest(int a, int b) {
         Handle x = bands.get(a).peekFirst();
         Handle y = bands.get(b).peekFirst();
-        return x == null || y == null ? 0 : Long.compare(x.age, y.age);
+        if (x == null || y == null) {
+            return 0;
+        }
+        int c = Long.compare(x.age, y.age);
+        if (c == 0 && x.message != null && y.message != null) {
+            c = x.message.id().compareTo(y.message.id());
+        }
+        return c;
     }
 }

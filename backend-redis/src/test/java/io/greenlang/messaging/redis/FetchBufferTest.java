@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class FetchBufferTest {
     private static final int RETRY = RedisConsumerSource.RETRY;
     private long clock = 1_700_000_000_000L;
+    private long sequence;
 
     private Handle entry(int stream, int priority) {
         String id = (clock++) + "-0";
@@ -91,6 +92,36 @@ class FetchBufferTest {
         buffer.addFirst(List.of(retried));
 
         assertThat(buffer.take(2)).containsExactly(retried, fresh);
+    }
+
+    @Test
+    void withinOneMillisecondTheFairnessTurnGoesToTheOlderMessageId() {
+        FetchBuffer buffer = new FetchBuffer();
+        for (int s = 0; s < FetchBuffer.STREAMS; s++) {
+            buffer.read(s, 100, 0);
+        }
+        List<Handle> low = new ArrayList<>();
+        List<Handle> middle = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            low.add(sameMillisecond(PriorityBands.LOW, 2));
+            middle.add(sameMillisecond(PriorityBands.DEFAULT, 5));
+        }
+        for (int i = 0; i < 30; i++) {
+            buffer.addLast(sameMillisecond(PriorityBands.HIGH, 8));
+        }
+        low.forEach(buffer::addLast);
+        middle.forEach(buffer::addLast);
+
+        List<Handle> out = buffer.take(40);
+
+        assertThat(List.of(out.get(9), out.get(19), out.get(29))).as("the fairness turns")
+                .containsExactly(low.get(0), middle.get(0), low.get(1));
+    }
+
+    private Handle sameMillisecond(int stream, int priority) {
+        String id = clock + "-" + (sequence++);
+        Message m = Message.builder("t").text("x").priority(priority).build();
+        return new Handle(stream, id, new byte[0], m, new byte[0], null, 1, Positions.of(stream, id), null);
     }
 
     /**
