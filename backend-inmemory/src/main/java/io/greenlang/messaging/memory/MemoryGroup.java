@@ -2,6 +2,8 @@ package io.greenlang.messaging.memory;
 
 import io.greenlang.messaging.DeadLetter;
 import io.greenlang.messaging.Message;
+import io.greenlang.messaging.spi.priority.BandScheduler;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.HandOvers;
 import java.time.Duration;
@@ -24,29 +26,28 @@ import java.util.concurrent.locks.Condition;
  * to members, and its dead letters. Guarded by the topic's lock, except {@link #settle}, which members call
  * without it.
  *
- * <p>Priority: the highest non-empty band goes first, but after 9 deliveries in a row from a higher band
- * while a lower band waits, the 10th goes to the oldest waiting lower-priority message, so at least one
- * delivery in every 10 serves lower priorities.
+ * <p>Priority: the group's {@link BandScheduler} chooses the {@link PriorityBands band} of each hand-out, whichever
+ * member polls; within a band, the oldest entry first (log offset), retries, released and expired entries at the
+ * front of their band.
  *
  * <p>Take-over: a lease that runs out goes back to the front of its band, with the attempt raised if its member had
  * handed it to a handler ({@link HandOvers}); while that member's handler still holds it (it hangs), only another
  * member takes it ({@link Ticket#isFor}).
  */
-final class MemoryGroup {
-    static final int FAIRNESS_INTERVAL = 10;
+final class MemoryGroup implements BandScheduler.Bands {
     private static final long REAP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SPIN_NANOS = 20_000;
 
     final String name;
     private final MemoryTopic topic;
     private final Condition ready;
-    private final List<ArrayDeque<Ticket>> bands = new ArrayList<>(Message.MAX_PRIORITY + 1);
+    private final List<ArrayDeque<Ticket>> bands = new ArrayList<>(PriorityBands.COUNT);
+    private final BandScheduler scheduler = new BandScheduler();
     private int waiting;
     /** Counts enqueues, for members spinning without the lock. */
     private volatile long enqueued;
     /** Whether the last poll found something; only the group's own pollers read and write it. */
     private volatile boolean lastPollFound;
-    private int servedHigherInARow;
     private final PriorityQueue<Ticket> delayed = new PriorityQueue<>(Comparator.comparingLong(Ticket::dueNanos));
     private final LeaseTable leased = new LeaseTable();
     private final ConcurrentLinkedQueue<Lease> settlements = new ConcurrentLinkedQueue<>();
@@ -62,7 +63,7 @@ final class MemoryGroup {
         this.topic = topic;
         this.name = name;
         this.ready = topic.lock.newCondition();
-        for (int i = Message.MIN_PRIORITY; i <= Message.MAX_PRIORITY; i++) {
+        for (int i = 0; i < PriorityBands.COUNT; i++) {
             bands.add(new ArrayDeque<>());
         }
     }
@@ -76,7 +77,7 @@ final class MemoryGroup {
 
     void enqueueNew(List<Entry> entries) {
         for (Entry e : entries) {
-            bands.get(e.priority()).addLast(new Ticket(e));
+            band(e).addLast(new Ticket(e));
         }
         waiting += entries.size();
         if (!entries.isEmpty()) {
@@ -86,7 +87,7 @@ final class MemoryGroup {
     }
 
     void enqueueNew(Entry e) {
-        bands.get(e.priority()).addLast(new Ticket(e));
+        band(e).addLast(new Ticket(e));
         waiting++;
         enqueued++;
         ready.signal();
@@ -183,7 +184,7 @@ final class MemoryGroup {
         applySettlements(now);
         while (!delayed.isEmpty() && delayed.peek().dueNanos() <= now) {
             Ticket t = delayed.poll();
-            bands.get(t.priority()).addFirst(t);
+            band(t.entry()).addFirst(t);
             waiting++;
         }
         if (now >= nextReapNanos && !leased.isEmpty()) {
@@ -192,7 +193,7 @@ final class MemoryGroup {
                 if (lease.deadlineNanos - now < 0 && lease.finish()) {
                     leased.remove(lease);
                     boolean handedOver = lease.isHandedOver();
-                    bands.get(lease.entry.priority()).addFirst(new Ticket(lease.entry,
+                    band(lease.entry).addFirst(new Ticket(lease.entry,
                             HandOvers.next(lease.attempt, handedOver), lease.firstFailure, 0,
                             handedOver ? lease : null));
                     waiting++;
@@ -216,8 +217,7 @@ final class MemoryGroup {
                     dead.put(id, new DeadEntry(lease.letter.withId(id), lease.entry));
                     break;
                 case RELEASE:
-                    bands.get(lease.entry.priority()).addFirst(
-                            new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
+                    band(lease.entry).addFirst(new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
                     waiting++;
                     break;
                 default:
@@ -226,29 +226,26 @@ final class MemoryGroup {
         }
     }
 
+    /** The next ticket, from the band the scheduler chooses; some band is not empty. */
     private Ticket next() {
-        int high = bands.size() - 1;
-        while (bands.get(high).isEmpty()) {
-            high--;
-        }
-        int oldestLower = -1;
-        for (int b = high - 1; b >= 0; b--) {
-            if (!bands.get(b).isEmpty() && (oldestLower < 0
-                    || bands.get(b).peekFirst().entry().offset() < bands.get(oldestLower).peekFirst().entry().offset())) {
-                oldestLower = b;
-            }
-        }
         waiting--;
-        if (oldestLower < 0) {
-            servedHigherInARow = 0;
-            return bands.get(high).pollFirst();
-        }
-        if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
-            servedHigherInARow = 0;
-            return bands.get(oldestLower).pollFirst();
-        }
-        servedHigherInARow++;
-        return bands.get(high).pollFirst();
+        return bands.get(scheduler.next(this)).pollFirst();
+    }
+
+    private ArrayDeque<Ticket> band(Entry e) {
+        return bands.get(PriorityBands.of(e.priority()));
+    }
+
+    /** For the scheduler, with the topic lock held. */
+    @Override
+    public boolean isWaiting(int band) {
+        return !bands.get(band).isEmpty();
+    }
+
+    /** For the scheduler, with the topic lock held: the older head is the one earlier in the log. */
+    @Override
+    public int compareOldest(int a, int b) {
+        return Long.compare(bands.get(a).peekFirst().entry().offset(), bands.get(b).peekFirst().entry().offset());
     }
 
     long backlog() {

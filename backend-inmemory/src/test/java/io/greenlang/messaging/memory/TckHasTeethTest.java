@@ -41,6 +41,7 @@ import io.greenlang.messaging.memory.broken.IgnoresLeasesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresPriorityVariant;
 import io.greenlang.messaging.memory.broken.LosesDeadLettersVariant;
 import io.greenlang.messaging.memory.broken.RaisesAttemptsOnFetchVariant;
+import io.greenlang.messaging.memory.broken.ReadsOneBatchPerBandVariant;
 import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
 import io.greenlang.messaging.memory.broken.TakesBackOwnExpiredVariant;
 
@@ -78,7 +79,12 @@ class TckHasTeethTest {
                     "Publishing.required_batchOfAThousandArrivesComplete",
                     "Publishing.required_concurrentPublishersEveryMessageExactlyOncePerGroup")),
             Map.entry(IgnoresPriorityVariant.class, new Case(List.of("priority", "provenance", "validation"),
-                    "Priority.required_higherPriorityIsDeliveredFirstInABacklog")),
+                    "Priority.required_higherPriorityIsDeliveredFirstInABacklog",
+                    "Priority.required_higherPriorityFirstThroughABacklogOfManyReads",
+                    "Priority.required_fourMembersServeALargeMixedBacklogHigherPriorityFirst")),
+            Map.entry(ReadsOneBatchPerBandVariant.class, new Case(List.of("priority", "groups", "validation"),
+                    "Priority.required_higherPriorityFirstThroughABacklogOfManyReads",
+                    "Priority.required_fourMembersServeALargeMixedBacklogHigherPriorityFirst")),
             Map.entry(DeliversExpiredVariant.class, new Case(List.of("ttl", "provenance", "validation"),
                     "TimeToLive.required_expiredMessageIsNeverHandledAndIsDeadLettered",
                     "TimeToLive.required_expiredMessageIsOnlyCountedWhenNotDeadLettering",
@@ -162,6 +168,14 @@ class TckHasTeethTest {
         TckRun run = check(IgnoresPriorityVariant.class);
         run.assertFailureMentions("Priority.required_higherPriorityIsDeliveredFirstInABacklog",
                 "priority-9 deliveries among the first 20");
+    }
+
+    @Test
+    @DisplayName("A backend that reads one batch per band fails the priority tests at scale, not the small ones")
+    void readsOneBatchPerBand() {
+        TckRun run = check(ReadsOneBatchPerBandVariant.class);
+        run.assertFailureMentions("Priority.required_higherPriorityFirstThroughABacklogOfManyReads",
+                "priority-9 hand-overs among the first 300");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.CommandRetry;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
@@ -367,8 +368,8 @@ public final class KafkaBroker extends AbstractBroker {
 
     /** Sends one message; {@code outcome} gets its result or its translated failure, exactly once. */
     private void send(Message message, byte[] value, BiConsumer<PublishResult, MessagingException> outcome) {
-        int band = TopicNames.band(message.priority());
-        String kafkaTopic = band == TopicNames.DEFAULT_BAND ? message.topic()
+        int band = PriorityBands.of(message.priority());
+        String kafkaTopic = band == PriorityBands.DEFAULT ? message.topic()
                 : bandTopicNames.computeIfAbsent(message.topic(), t -> TopicNames.bandTopics(t).toArray(new String[0]))[band];
         byte[] key = KafkaRecords.key(message);
         Integer partition = null;

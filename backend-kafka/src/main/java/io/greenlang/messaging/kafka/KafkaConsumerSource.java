@@ -4,6 +4,8 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.priority.BandScheduler;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.HandOvers;
@@ -74,9 +76,8 @@ import org.slf4j.LoggerFactory;
  * records of their band. Up to {@value #MAX_DELAYED} are kept; beyond that retry partitions pause.
  *
  * <h2>Priority</h2>
- * Each band's records are handed out oldest first (broker append time, then message id, across partitions). The
- * highest band with records goes first, but after 9 deliveries in a row from a higher band while a lower one waits,
- * the 10th goes to the oldest waiting lower-band record. Right after an assignment, lower bands wait (at most
+ * Each band's records are handed out oldest first (broker append time, then message id, across partitions); the
+ * member's {@link BandScheduler} chooses the band of each hand-out among those with records fetched. Right after an assignment, lower bands wait (at most
  * {@value #BAND_HOLD_MILLIS} ms) until every higher band has been fetched once, so a backlog is not served in the
  * order its fetches happened to arrive.
  */
@@ -92,7 +93,6 @@ final class KafkaConsumerSource implements ConsumerSource {
     private static final long MAX_BUFFERED_BYTES_PER_PARTITION = 16L * 1024 * 1024;
     static final int MAX_DELAYED = 10_000;
     static final long BAND_HOLD_MILLIS = 1000;
-    private static final int FAIRNESS_INTERVAL = 10;
     private static final long LAG_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private enum State { BUFFERED, LEASED, SETTLING, DONE, LOST }
@@ -244,7 +244,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     private final Map<TopicPartition, Part> parts = new HashMap<>();
     private final List<ArrayDeque<Rec>> dueRetries = new ArrayList<>();
     private final PriorityQueue<Rec> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueMillis));
-    private int servedHigherInARow;
+    private final BandScheduler scheduler = new BandScheduler();
     private long assignmentVersion;
     private final List<List<Part>> bandParts = new ArrayList<>();
     /** Whether some band partition was assigned recently and may not have been fetched yet. */
@@ -275,7 +275,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         this.bandTopics = bandTopics;
         this.retryTopic = retryTopic;
         this.groupId = groupId;
-        for (int i = 0; i < TopicNames.BANDS; i++) {
+        for (int i = 0; i < PriorityBands.COUNT; i++) {
             dueRetries.add(new ArrayDeque<>());
             bandParts.add(new ArrayList<>());
         }
@@ -391,25 +391,36 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
     }
 
-    /** Takes up to {@code max} records by priority with the fairness bound; called with the lock held. */
+    /** Takes up to {@code max} records in the order of the band scheduler; called with the lock held. */
     private List<InboundMessage> compose(int max) {
         List<InboundMessage> out = new ArrayList<>();
         long now = System.nanoTime();
         if (holding && hiddenBacklogAbove(-1, now)) {
             return out; // right after an assignment, wait until every band was fetched once, to order the backlog
         }
-        boolean[] hiddenAbove = new boolean[TopicNames.BANDS];
+        boolean[] hiddenAbove = new boolean[PriorityBands.COUNT];
         if (holding) {
             holding = false;
-            for (int b = 0; b < TopicNames.BANDS; b++) {
+            for (int b = 0; b < PriorityBands.COUNT; b++) {
                 hiddenAbove[b] = hiddenBacklogAbove(b, now);
                 holding |= hiddenAbove[b];
             }
         }
-        Rec[] heads = new Rec[TopicNames.BANDS];
+        Rec[] heads = new Rec[PriorityBands.COUNT];
+        BandScheduler.Bands bands = new BandScheduler.Bands() {
+            @Override
+            public boolean isWaiting(int band) {
+                return heads[band] != null;
+            }
+
+            @Override
+            public int compareOldest(int a, int b) {
+                return oldestFirst(heads[a], heads[b]);
+            }
+        };
         while (out.size() < max) {
             int high = -1;
-            for (int b = TopicNames.BANDS - 1; b >= 0; b--) {
+            for (int b = PriorityBands.COUNT - 1; b >= 0; b--) {
                 heads[b] = head(b);
                 if (heads[b] != null && high < 0) {
                     high = b;
@@ -421,23 +432,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             if (hiddenAbove[high]) {
                 break; // a higher band was not fetched yet: do not serve a lower one in its place
             }
-            Rec oldestLower = null;
-            for (int b = high - 1; b >= 0; b--) {
-                if (heads[b] != null && (oldestLower == null || oldestFirst(heads[b], oldestLower) < 0)) {
-                    oldestLower = heads[b];
-                }
-            }
-            Rec chosen;
-            if (oldestLower == null) {
-                servedHigherInARow = 0;
-                chosen = heads[high];
-            } else if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
-                servedHigherInARow = 0;
-                chosen = oldestLower;
-            } else {
-                servedHigherInARow++;
-                chosen = heads[high];
-            }
+            Rec chosen = heads[scheduler.next(bands)];
             take(chosen);
             out.add(chosen.inbound);
         }
@@ -822,7 +817,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         int attempt = 1;
         long due = 0;
         Instant firstFailure = null;
-        Position position = KafkaRecords.position(TopicNames.DEFAULT_BAND, cr.partition(), cr.offset());
+        Position position = KafkaRecords.position(PriorityBands.DEFAULT, cr.partition(), cr.offset());
         try {
             attempt = Math.max(1, Integer.parseInt(KafkaRecords.text(cr.headers(), KafkaRecords.ATTEMPT).orElse("1")));
             due = Long.parseLong(KafkaRecords.text(cr.headers(), KafkaRecords.DUE).orElse("0"));
@@ -835,11 +830,11 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
         try {
             Message m = KafkaRecords.decode(cr.value(), options.topic());
-            Rec r = new Rec(p, cr.offset(), TopicNames.band(m.priority()), cr.timestamp(), m.id(), due);
+            Rec r = new Rec(p, cr.offset(), PriorityBands.of(m.priority()), cr.timestamp(), m.id(), due);
             r.inbound = InboundMessage.of(m, position, attempt, firstFailure, r);
             return r;
         } catch (PayloadDecodingException e) {
-            Rec r = new Rec(p, cr.offset(), TopicNames.DEFAULT_BAND, cr.timestamp(), "", due);
+            Rec r = new Rec(p, cr.offset(), PriorityBands.DEFAULT, cr.timestamp(), "", due);
             r.inbound = InboundMessage.undecodable(cr.value() == null ? new byte[0] : cr.value(), e.getMessage(),
                     position, attempt, r);
             return r;
@@ -1166,7 +1161,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         try {
             for (TopicPartition tp : added) {
                 boolean retry = tp.topic().equals(retryTopic);
-                int band = retry ? TopicNames.DEFAULT_BAND : bandTopics.indexOf(tp.topic());
+                int band = retry ? PriorityBands.DEFAULT : bandTopics.indexOf(tp.topic());
                 parts.put(tp, new Part(tp, retry, band, committed == null ? null : committed.get(tp)));
             }
             assigned = Set.copyOf(parts.keySet());

@@ -4,6 +4,7 @@ import io.greenlang.messaging.DeadLetter;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.wire.EpochMicros;
@@ -63,7 +64,7 @@ final class KafkaRecords {
                 long band = Long.parseLong(parts[0]);
                 long partition = Long.parseLong(parts[1]);
                 long offset = Long.parseLong(parts[2]);
-                if (band >= 0 && band < TopicNames.BANDS && partition >= 0 && partition <= Integer.MAX_VALUE
+                if (band >= 0 && band < PriorityBands.COUNT && partition >= 0 && partition <= Integer.MAX_VALUE
                         && offset >= 0) {
                     return new long[] {band, partition, offset};
                 }

@@ -4,6 +4,7 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.RecordedMessage;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -97,7 +98,7 @@ final class LogReader implements AutoCloseable {
     private List<RecordedMessage> doRead(String topic, Position after, int max) {
         KafkaConsumer<byte[], byte[]> c = consumer();
         Map<TopicPartition, Integer> bandOf = new HashMap<>();
-        for (int band = 0; band < TopicNames.BANDS; band++) {
+        for (int band = 0; band < PriorityBands.COUNT; band++) {
             for (TopicPartition tp : partitions(TopicNames.bandTopic(topic, band))) {
                 bandOf.put(tp, band);
             }

@@ -1,7 +1,7 @@
 package io.greenlang.messaging.kafka;
 
-import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Names;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,7 +12,7 @@ import java.util.List;
  * How GreenLang topics, groups and priorities map to Kafka topics and consumer groups.
  *
  * <ul>
- *   <li>Priority bands: priorities 0 to 3 are band 0, 4 to 6 (the default, 4, included) band 1, 7 to 9 band 2.
+ *   <li>Priority bands ({@link PriorityBands}: priorities 0 to 3 are band 0, 4 to 6 band 1, 7 to 9 band 2).
  *       Band 1 is the Kafka topic of the topic's own name, so plain Kafka clients see default-priority messages
  *       where they expect them; band 0 is {@code __gl.lo.<topic>} and band 2 {@code __gl.hi.<topic>}.</li>
  *   <li>Retries of one group: {@code __gl.retry.<length of topic>.<topic>.<group>}; dead letters of one group:
@@ -30,19 +30,9 @@ import java.util.List;
 final class TopicNames {
     /** The prefix of every topic this backend derives. */
     static final String RESERVED_PREFIX = "__gl.";
-    static final int BANDS = 3;
-    static final int DEFAULT_BAND = 1;
     private static final int MAX = Names.MAX_LENGTH;
 
     private TopicNames() {
-    }
-
-    /** The band of a priority: 0 for 0-3, 1 for 4-6, 2 for 7-9. */
-    static int band(int priority) {
-        if (priority < Message.MIN_PRIORITY || priority > Message.MAX_PRIORITY) {
-            throw new IllegalArgumentException("priority must be from 0 to 9, was " + priority);
-        }
-        return priority <= 3 ? 0 : priority <= 6 ? 1 : 2;
     }
 
     /**
@@ -63,11 +53,11 @@ final class TopicNames {
     /** The Kafka topic that holds {@code band} of {@code topic}. */
     static String bandTopic(String topic, int band) {
         switch (band) {
-            case 0:
+            case PriorityBands.LOW:
                 return derived("lo", topic);
-            case 1:
+            case PriorityBands.DEFAULT:
                 return topic;
-            case 2:
+            case PriorityBands.HIGH:
                 return derived("hi", topic);
             default:
                 throw new IllegalArgumentException("band must be 0, 1 or 2, was " + band);
@@ -76,7 +66,8 @@ final class TopicNames {
 
     /** The band topics of {@code topic}, band 0 first. */
     static List<String> bandTopics(String topic) {
-        return List.of(bandTopic(topic, 0), bandTopic(topic, 1), bandTopic(topic, 2));
+        return List.of(bandTopic(topic, PriorityBands.LOW), bandTopic(topic, PriorityBands.DEFAULT),
+                bandTopic(topic, PriorityBands.HIGH));
     }
 
     static String retryTopic(String topic, String group) {

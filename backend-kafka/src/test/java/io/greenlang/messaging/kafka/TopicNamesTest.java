@@ -3,19 +3,19 @@ package io.greenlang.messaging.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Names;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import org.junit.jupiter.api.Test;
 
 class TopicNamesTest {
     @Test
-    void bandsCoverEveryPriority() {
-        assertThat(TopicNames.band(0)).isZero();
-        assertThat(TopicNames.band(3)).isZero();
-        assertThat(TopicNames.band(4)).isEqualTo(1);
-        assertThat(TopicNames.band(6)).isEqualTo(1);
-        assertThat(TopicNames.band(7)).isEqualTo(2);
-        assertThat(TopicNames.band(9)).isEqualTo(2);
+    void eachBandHasItsTopicAndTheDefaultBandIsTheTopicItself() {
         assertThat(TopicNames.bandTopics("orders")).containsExactly("__gl.lo.orders", "orders", "__gl.hi.orders");
+        assertThat(TopicNames.bandTopic("orders", PriorityBands.of(Message.DEFAULT_PRIORITY))).isEqualTo("orders");
+        assertThat(TopicNames.bandTopic("orders", PriorityBands.of(9))).isEqualTo("__gl.hi.orders");
+        assertThat(TopicNames.bandTopic("orders", PriorityBands.of(0))).isEqualTo("__gl.lo.orders");
+        assertThatThrownBy(() -> TopicNames.bandTopic("orders", 3)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

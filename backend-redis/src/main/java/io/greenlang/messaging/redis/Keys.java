@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * they all live in one slot and the scripts that touch several of them stay legal:
  * <ul>
  *   <li><code>P:{T}:b0</code>, <code>P:{T}:b1</code>, <code>P:{T}:b2</code>: the topic's log, one stream per
- *       priority band (priorities 0-3, 4-6 and 7-9); every group is a consumer group on each of them;</li>
+ *       priority band of {@link io.greenlang.messaging.spi.priority.PriorityBands} (priorities 0-3, 4-6 and 7-9);
+ *       every group is a consumer group on each of them;</li>
  *   <li><code>P:{T}:retry:G</code>: a stream of group {@code G}'s due retries, released and replayed
  *       messages, read by {@code G} only;</li>
  *   <li><code>P:{T}:delay:G</code>: a sorted set of {@code G}'s retries waiting for their backoff, scored by
@@ -18,9 +19,6 @@ import java.nio.charset.StandardCharsets;
  * <code>{</code> or <code>}</code>, so keys never collide.
  */
 final class Keys {
-    /** Number of priority bands, and of band streams per topic. */
-    static final int BANDS = 3;
-
     private final String prefix;
 
     Keys(String prefix) {
@@ -29,11 +27,6 @@ final class Keys {
 
     String prefix() {
         return prefix;
-    }
-
-    /** The band of a priority: 0 for 0-3, 1 for 4-6, 2 for 7-9. */
-    static int band(int priority) {
-        return priority <= 3 ? 0 : priority <= 6 ? 1 : 2;
     }
 
     byte[] band(String topic, int band) {

@@ -1,6 +1,7 @@
 package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.Position;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 
 /**
  * Positions of this backend: <code><i>band</i>:<i>ms</i>-<i>seq</i></code>, the band stream (0, 1 or 2) and
@@ -51,7 +52,7 @@ final class Positions {
                 int band = Integer.parseInt(v.substring(0, colon));
                 long millis = Long.parseLong(v.substring(colon + 1, dash));
                 long seq = Long.parseLong(v.substring(dash + 1));
-                if (band >= 0 && band < Keys.BANDS && millis >= 0 && seq >= 0) {
+                if (band >= 0 && band < PriorityBands.COUNT && millis >= 0 && seq >= 0) {
                     return new StreamPosition(band, millis, seq);
                 }
             }

@@ -12,6 +12,7 @@ import io.greenlang.messaging.Position;
 import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.CommandRetry;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
@@ -168,8 +169,8 @@ public final class RedisBroker extends AbstractBroker {
     @Override
     protected List<RecordedMessage> doRead(String topic, Position after, int max) {
         Positions.StreamPosition cursor = after.isBeginning() ? null : Positions.parse(after);
-        byte[][] streams = new byte[Keys.BANDS][];
-        for (int b = 0; b < Keys.BANDS; b++) {
+        byte[][] streams = new byte[PriorityBands.COUNT][];
+        for (int b = 0; b < PriorityBands.COUNT; b++) {
             streams[b] = keys.band(topic, b);
         }
         List<RecordedMessage> out = new ArrayList<>();
@@ -179,7 +180,7 @@ public final class RedisBroker extends AbstractBroker {
             Positions.StreamPosition from = cursor;
             List<List<StreamMessage<byte[], byte[]>>> pages = call(what, () -> {
                 List<CompletableFuture<List<StreamMessage<byte[], byte[]>>>> fs = new ArrayList<>();
-                for (int b = 0; b < Keys.BANDS; b++) {
+                for (int b = 0; b < PriorityBands.COUNT; b++) {
                     fs.add(commands.xrange(streams[b], lowerBound(from, b), Limit.from(want)).toCompletableFuture());
                 }
                 return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]))
@@ -188,7 +189,7 @@ public final class RedisBroker extends AbstractBroker {
             List<Positions.StreamPosition> positions = new ArrayList<>();
             Map<Positions.StreamPosition, StreamMessage<byte[], byte[]>> entries = new LinkedHashMap<>();
             Positions.StreamPosition bound = null;
-            for (int b = 0; b < Keys.BANDS; b++) {
+            for (int b = 0; b < PriorityBands.COUNT; b++) {
                 List<StreamMessage<byte[], byte[]>> page = pages.get(b);
                 for (StreamMessage<byte[], byte[]> m : page) {
                     long[] id = Positions.entryId(m.getId());

@@ -6,6 +6,7 @@ import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
@@ -24,11 +25,11 @@ import io.lettuce.core.models.stream.PendingMessage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,16 +59,18 @@ import org.slf4j.LoggerFactory;
  *       ({@code XREADGROUP ... 0}): entries it took before a crash or whose reply was lost;</li>
  *   <li>every half lease, claims entries idle longer than the lease from the other members (script
  *       {@link Script#CLAIM}: never its own, whose handler still holds them past the lease);</li>
- *   <li>reads new entries with {@code XREADGROUP GROUP g c COUNT n [BLOCK t] STREAMS retry b2 b1 b0 > > > >}
- *       on its own connection, blocking only when nothing is buffered. When a read comes back full (a backlog),
- *       the next one is sent before the poll returns, without {@code BLOCK}, and the following poll takes its
- *       reply (before anything else, so recovery and claims never see its entries unheld): Redis serves one
- *       batch while the runtime hands out the previous one;</li>
- *   <li>hands out at most {@code max} of what it holds, by priority: the highest band first, but after 9
- *       deliveries in a row from a higher band while a lower band waits, the 10th is the oldest waiting lower
- *       one. Retries, released and reclaimed entries go to the front of their message's band. The rest stays
- *       buffered for the next poll; a buffered entry older than half the lease has its idle time reset (only
- *       if this member still holds it) before it is handed out.</li>
+ *   <li>reads new entries with {@code XREADGROUP GROUP g c COUNT n STREAMS ... >} on its own connection, each
+ *       stream as much as its {@link FetchBuffer} plans for the next {@code max} hand-outs (streams with the same
+ *       count share one command; the commands of one read are pipelined, one round trip). Only when nothing is
+ *       buffered and no stream is known to hold more does it read every stream with {@code COUNT max} and
+ *       {@code BLOCK}. When a stream comes back full (a backlog), the next read is sent before the poll returns,
+ *       and the following poll takes its reply (before anything else, so recovery and claims never see its
+ *       entries unheld): Redis serves one batch while the runtime hands out the previous one;</li>
+ *   <li>hands out at most {@code max} of what it holds, in the order of the member's
+ *       {@link io.greenlang.messaging.spi.priority.BandScheduler}, stopping early when the scheduler chooses a band
+ *       that must be read first. Retries, released and reclaimed entries go to the front of their message's band.
+ *       The rest stays buffered for the next poll; a buffered entry older than half the lease has its idle time
+ *       reset (only if this member still holds it) before it is handed out.</li>
  * </ol>
  * The attempt number of a hand-over is the entry's base attempt (1, or field {@code a} of a retry entry) plus
  * the number of earlier hand-overs to a handler, which the group's pending list keeps as the entry's delivery count
@@ -106,9 +109,9 @@ import org.slf4j.LoggerFactory;
 final class RedisConsumerSource implements ConsumerSource {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConsumerSource.class);
     /** Index of the group's retry stream among {@link #streams}; 0, 1 and 2 are the bands. */
-    static final int RETRY = Keys.BANDS;
+    static final int RETRY = PriorityBands.COUNT;
+    /** Streams in the order a read names them: the retry stream, then the bands, highest first. */
     private static final int[] READ_ORDER = {RETRY, 2, 1, 0};
-    private static final int FAIRNESS_INTERVAL = 10;
     private static final int MOVE_BATCH = 512;
     private static final long MOVE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Settlements sent and not yet answered before a flush waits for them. */
@@ -125,7 +128,7 @@ final class RedisConsumerSource implements ConsumerSource {
     private final String consumerName;
     private final byte[] group;
     private final byte[] consumer;
-    private final byte[][] streams = new byte[Keys.BANDS + 1][];
+    private final byte[][] streams = new byte[FetchBuffer.STREAMS][];
     private final byte[] delayKey;
     private final byte[] deadLetterKey;
     private final long leaseNanos;
@@ -133,12 +136,8 @@ final class RedisConsumerSource implements ConsumerSource {
     private final RedisClusterAsyncCommands<byte[], byte[]> reader;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<ArrayDeque<Handle>> buffer = new ArrayList<>();
-    private int bufferedCount;
-    private boolean lastReadFull;
-    private CompletableFuture<List<StreamMessage<byte[], byte[]>>> readAhead;
-    private int readAheadCount;
-    private int servedHigherInARow;
+    private final FetchBuffer buffer = new FetchBuffer();
+    private Read readAhead;
     private long nextMoveNanos;
     private boolean recover = true;
     private final String[] recoverCursor = new String[RETRY + 1];
@@ -168,9 +167,8 @@ final class RedisConsumerSource implements ConsumerSource {
         this.group = Keys.bytes(groupName);
         this.consumer = Keys.bytes(consumerName);
         Keys keys = broker.keys();
-        for (int b = 0; b < Keys.BANDS; b++) {
+        for (int b = 0; b < PriorityBands.COUNT; b++) {
             streams[b] = keys.band(topic, b);
-            buffer.add(new ArrayDeque<>());
         }
         streams[RETRY] = keys.retry(topic, groupName);
         this.delayKey = keys.delay(topic, groupName);
@@ -210,8 +208,8 @@ final class RedisConsumerSource implements ConsumerSource {
                 boolean scanned = claimIdle(max);
                 nextClaimNanos = System.nanoTime() + (scanned ? leaseNanos / 2 : 0);
             }
-            if (bufferedCount < max && readAheadGot == 0) {
-                read(max, bufferedCount == 0 ? timeout : Duration.ZERO);
+            if (readAheadGot == 0) {
+                read(max, timeout);
             }
             List<InboundMessage> out = takeFromBuffer(max);
             readAheadIfBacklogged(max);
@@ -222,10 +220,12 @@ final class RedisConsumerSource implements ConsumerSource {
                         + "or the keys were deleted); creating it again at the start of the streams", groupName, topic);
                 createGroups("0");
                 recover = true;
+                buffer.assumeMore();
                 return List.of();
             }
             if (RedisErrors.isConnectionProblem(e.getCause() != null ? e.getCause() : e)) {
                 recover = true;
+                buffer.assumeMore();
             }
             throw e;
         } finally {
@@ -233,23 +233,38 @@ final class RedisConsumerSource implements ConsumerSource {
         }
     }
 
-    /** Reads new entries: retry stream first, then the bands, highest first. */
+    /**
+     * Reads new entries: what the buffer plans for the next {@code max} hand-outs, without blocking; then, if nothing
+     * is buffered and no stream is known to hold more, every stream, blocking up to {@code timeout}.
+     */
     private void read(int max, Duration timeout) throws InterruptedException {
-        long blockMillis = 0;
-        if (!timeout.isZero()) {
-            blockMillis = Math.max(1, Math.min(timeout.toMillis(), broker.settings().blockTimeout().toMillis()));
+        if (!buffer.isEmpty() || buffer.mayHoldMore()) {
+            int[] counts = buffer.readCounts(max);
+            if (anyPositive(counts)) {
+                collect(sendRead(counts, 0), 0);
+            }
         }
-        buffer(awaitRead(sendRead(max, blockMillis), blockMillis, readDescription()), max);
+        if (buffer.isEmpty() && !buffer.mayHoldMore()) {
+            long blockMillis = 0;
+            if (!timeout.isZero()) {
+                blockMillis = Math.max(1, Math.min(timeout.toMillis(), broker.settings().blockTimeout().toMillis()));
+            }
+            int[] counts = new int[FetchBuffer.STREAMS];
+            Arrays.fill(counts, max);
+            collect(sendRead(counts, blockMillis), blockMillis);
+        }
     }
 
     /**
-     * Sends the next read without waiting when the last one came back full (a backlog is waiting) and the buffer
-     * cannot serve the next poll by itself: Redis serves the next batch while the runtime hands out this one.
+     * Sends the next read without waiting when a stream came back full (a backlog is waiting) and the buffer lacks
+     * some of what the next poll may hand out: Redis serves the next batch while the runtime hands out this one.
      */
     private void readAheadIfBacklogged(int max) {
-        if (lastReadFull && readAhead == null && bufferedCount < max && !closed) {
-            readAheadCount = max;
-            readAhead = sendRead(max, 0);
+        if (readAhead == null && !closed && buffer.mayHoldMore()) {
+            int[] counts = buffer.readCounts(max);
+            if (anyPositive(counts)) {
+                readAhead = sendRead(counts, 0);
+            }
         }
     }
 
@@ -258,36 +273,64 @@ final class RedisConsumerSource implements ConsumerSource {
         if (readAhead == null) {
             return 0;
         }
-        CompletableFuture<List<StreamMessage<byte[], byte[]>>> pending = readAhead;
+        Read pending = readAhead;
         readAhead = null;
-        List<StreamMessage<byte[], byte[]>> got = awaitRead(pending, 0, readDescription());
-        buffer(got, readAheadCount);
-        return got.size();
+        return collect(pending, 0);
     }
 
-    private CompletableFuture<List<StreamMessage<byte[], byte[]>>> sendRead(int max, long blockMillis) {
-        XReadArgs args = XReadArgs.Builder.count(max);
-        if (blockMillis > 0) {
-            args.block(blockMillis);
+    /**
+     * Sends one read: an {@code XREADGROUP} per distinct count, naming the streams to read that many of, pipelined;
+     * blocking (then all counts must be equal, one command) when {@code blockMillis} is positive.
+     */
+    private Read sendRead(int[] counts, long blockMillis) {
+        Map<Integer, List<XReadArgs.StreamOffset<byte[]>>> byCount = new LinkedHashMap<>();
+        for (int s : READ_ORDER) {
+            if (counts[s] > 0) {
+                byCount.computeIfAbsent(counts[s], c -> new ArrayList<>())
+                        .add(XReadArgs.StreamOffset.lastConsumed(streams[s]));
+            }
         }
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        XReadArgs.StreamOffset<byte[]>[] offsets = new XReadArgs.StreamOffset[READ_ORDER.length];
-        for (int i = 0; i < READ_ORDER.length; i++) {
-            offsets[i] = XReadArgs.StreamOffset.lastConsumed(streams[READ_ORDER[i]]);
+        List<CompletableFuture<List<StreamMessage<byte[], byte[]>>>> replies = new ArrayList<>(byCount.size());
+        byCount.forEach((count, offsets) -> {
+            XReadArgs args = XReadArgs.Builder.count(count);
+            if (blockMillis > 0) {
+                args.block(blockMillis);
+            }
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            XReadArgs.StreamOffset<byte[]>[] array = offsets.toArray(new XReadArgs.StreamOffset[0]);
+            replies.add(reader.xreadgroup(Consumer.from(group, consumer), args, array).toCompletableFuture());
+        });
+        CompletableFuture<List<StreamMessage<byte[], byte[]>>> all = CompletableFuture
+                .allOf(replies.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> {
+                    List<StreamMessage<byte[], byte[]>> got = new ArrayList<>();
+                    replies.forEach(r -> got.addAll(r.join()));
+                    return got;
+                });
+        return new Read(all, counts.clone());
+    }
+
+    private static boolean anyPositive(int[] counts) {
+        for (int c : counts) {
+            if (c > 0) {
+                return true;
+            }
         }
-        return reader.xreadgroup(Consumer.from(group, consumer), args, offsets).toCompletableFuture();
+        return false;
     }
 
     private String readDescription() {
         return "read topic '" + topic + "' for group '" + groupName + "'";
     }
 
-    /** Buffers freshly read entries; {@code count} is the COUNT the read asked for. */
-    private void buffer(List<StreamMessage<byte[], byte[]>> got, int count) {
-        lastReadFull = got.size() >= count;
+    /** Waits for a read's reply and buffers it; returns how many entries it got. */
+    private int collect(Read read, long blockMillis) throws InterruptedException {
+        List<StreamMessage<byte[], byte[]>> got = awaitRead(read.reply, blockMillis, readDescription());
+        int[] perStream = new int[FetchBuffer.STREAMS];
         List<Handle> retries = new ArrayList<>();
         for (StreamMessage<byte[], byte[]> m : got) {
             int stream = streamIndex(m.getStream());
+            perStream[stream]++;
             Handle h = handle(stream, m, 1);
             if (h == null) {
                 continue;
@@ -295,10 +338,16 @@ final class RedisConsumerSource implements ConsumerSource {
             if (stream == RETRY) {
                 retries.add(h);
             } else {
-                addLast(h);
+                buffer.addLast(h);
             }
         }
-        addFirst(retries);
+        buffer.addFirst(retries);
+        for (int s = 0; s < FetchBuffer.STREAMS; s++) {
+            if (read.counts[s] > 0) {
+                buffer.read(s, read.counts[s], perStream[s]);
+            }
+        }
+        return got.size();
     }
 
     /** Re-reads this member's own pending entries, page by page, skipping those it holds already. */
@@ -395,7 +444,7 @@ final class RedisConsumerSource implements ConsumerSource {
                 adopted.add(h);
             }
         }
-        addFirst(adopted);
+        buffer.addFirst(adopted);
     }
 
     /**
@@ -407,7 +456,7 @@ final class RedisConsumerSource implements ConsumerSource {
         String first = entries.get(0).getId();
         String last = entries.get(entries.size() - 1).getId();
         List<PendingMessage> pending = awaitPlain(commands.xpending(streams[stream], Consumer.from(group, consumer),
-                Range.create(first, last), Limit.from((long) entries.size() + outstanding.size() + bufferedCount + 16))
+                Range.create(first, last), Limit.from((long) entries.size() + outstanding.size() + buffer.size() + 16))
                 .toCompletableFuture(), what);
         Map<String, Long> counts = new HashMap<>();
         for (PendingMessage p : pending) {
@@ -415,11 +464,7 @@ final class RedisConsumerSource implements ConsumerSource {
         }
         List<Handle> adopted = new ArrayList<>();
         Map<String, Handle> held = new HashMap<>();
-        for (ArrayDeque<Handle> band : buffer) {
-            for (Handle h : band) {
-                held.put(h.key, h);
-            }
-        }
+        buffer.forEach(h -> held.put(h.key, h));
         for (StreamMessage<byte[], byte[]> m : entries) {
             String key = stream + ":" + m.getId();
             Handle existing = held.get(key);
@@ -435,7 +480,7 @@ final class RedisConsumerSource implements ConsumerSource {
                 adopted.add(h);
             }
         }
-        addFirst(adopted);
+        buffer.addFirst(adopted);
     }
 
     /**
@@ -488,29 +533,11 @@ final class RedisConsumerSource implements ConsumerSource {
                 message == null ? problem : null, attempt, position, firstFailure, deliveries);
     }
 
-    private void addLast(Handle h) {
-        buffer.get(h.band()).addLast(h);
-        bufferedCount++;
-    }
-
-    /** Puts handles at the front of their bands, keeping their order. */
-    private void addFirst(List<Handle> handles) {
-        for (int i = handles.size() - 1; i >= 0; i--) {
-            Handle h = handles.get(i);
-            buffer.get(h.band()).addFirst(h);
-            bufferedCount++;
-        }
-    }
-
     private List<InboundMessage> takeFromBuffer(int max) throws InterruptedException {
-        if (bufferedCount == 0) {
+        if (buffer.isEmpty()) {
             return List.of();
         }
-        List<Handle> out = new ArrayList<>(Math.min(max, bufferedCount));
-        while (out.size() < max && bufferedCount > 0) {
-            out.add(next());
-            bufferedCount--;
-        }
+        List<Handle> out = buffer.take(max);
         refreshStale(out);
         List<InboundMessage> records = new ArrayList<>(out.size());
         for (Handle h : out) {
@@ -520,31 +547,6 @@ final class RedisConsumerSource implements ConsumerSource {
                     : InboundMessage.undecodable(h.raw, h.decodeError, h.position, h.attempt, h));
         }
         return records;
-    }
-
-    /** The next handle by priority, with the fairness rule; the buffer is not empty. */
-    private Handle next() {
-        int high = Keys.BANDS - 1;
-        while (buffer.get(high).isEmpty()) {
-            high--;
-        }
-        int oldestLower = -1;
-        for (int b = high - 1; b >= 0; b--) {
-            if (!buffer.get(b).isEmpty() && (oldestLower < 0
-                    || buffer.get(b).peekFirst().age < buffer.get(oldestLower).peekFirst().age)) {
-                oldestLower = b;
-            }
-        }
-        if (oldestLower < 0) {
-            servedHigherInARow = 0;
-            return buffer.get(high).pollFirst();
-        }
-        if (servedHigherInARow >= FAIRNESS_INTERVAL - 1) {
-            servedHigherInARow = 0;
-            return buffer.get(oldestLower).pollFirst();
-        }
-        servedHigherInARow++;
-        return buffer.get(high).pollFirst();
     }
 
     /** Resets the idle time of handles buffered for more than half a lease; drops those lost meanwhile. */
@@ -738,15 +740,11 @@ final class RedisConsumerSource implements ConsumerSource {
 
     /** Sends every buffered entry back to the group's retry stream; called with the lock held. */
     private void requeueBuffer() {
-        for (ArrayDeque<Handle> band : buffer) {
-            for (Handle h : band) {
-                if (h.settled.compareAndSet(false, true)) {
-                    requeue(h);
-                }
+        for (Handle h : buffer.drain()) {
+            if (h.settled.compareAndSet(false, true)) {
+                requeue(h);
             }
-            band.clear();
         }
-        bufferedCount = 0;
     }
 
     @Override
@@ -1095,7 +1093,7 @@ final class RedisConsumerSource implements ConsumerSource {
         /** The band it is served from: its message's, or its stream's. */
         int band() {
             if (message != null) {
-                return Keys.band(message.priority());
+                return PriorityBands.of(message.priority());
             }
             return stream == RETRY ? 0 : stream;
         }
@@ -1110,6 +1108,10 @@ final class RedisConsumerSource implements ConsumerSource {
         public String toString() {
             return "Handle{" + key + ", attempt " + attempt + "}";
         }
+    }
+
+    /** A read sent: its reply, and how many entries it asked of each stream. */
+    private record Read(CompletableFuture<List<StreamMessage<byte[], byte[]>>> reply, int[] counts) {
     }
 
     /** An extension of a lease: until when, and when the idle time was last reset. */

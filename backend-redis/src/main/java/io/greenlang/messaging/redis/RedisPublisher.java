@@ -4,6 +4,7 @@ import io.greenlang.messaging.ConnectionException;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.VersionConflictException;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
@@ -97,7 +98,7 @@ final class RedisPublisher {
                 topicKeys = bandKeys(m.topic());
             }
             topics[i] = topicKeys;
-            bands[i] = Keys.band(m.priority());
+            bands[i] = PriorityBands.of(m.priority());
             envelopes[i] = WireFormat.encodeWithoutTopic(m); // the stream key names it
         }
         Batch batch = new Batch(messages, topics, envelopes, bands,
@@ -115,9 +116,9 @@ final class RedisPublisher {
      * outcome fails (read the topic to see whether it was stored).
      */
     CompletableFuture<PublishResult> publishIfVersion(Message message, long expectedVersion) {
-        int band = Keys.band(message.priority());
-        byte[][] streams = new byte[Keys.BANDS][];
-        for (int b = 0; b < Keys.BANDS; b++) {
+        int band = PriorityBands.of(message.priority());
+        byte[][] streams = new byte[PriorityBands.COUNT][];
+        for (int b = 0; b < PriorityBands.COUNT; b++) {
             streams[b] = keys.band(message.topic(), b);
         }
         byte[] envelope = WireFormat.encodeWithoutTopic(message);
@@ -278,9 +279,9 @@ final class RedisPublisher {
         if (bandKeys.size() >= CACHED_TOPICS) {
             bandKeys.clear(); // a forgotten topic only costs its next append a trim clause
         }
-        byte[][] streams = new byte[Keys.BANDS][];
-        TrimSchedule[] trims = new TrimSchedule[Keys.BANDS];
-        for (int b = 0; b < Keys.BANDS; b++) {
+        byte[][] streams = new byte[PriorityBands.COUNT][];
+        TrimSchedule[] trims = new TrimSchedule[PriorityBands.COUNT];
+        for (int b = 0; b < PriorityBands.COUNT; b++) {
             streams[b] = keys.band(topic, b);
             trims[b] = new TrimSchedule();
         }

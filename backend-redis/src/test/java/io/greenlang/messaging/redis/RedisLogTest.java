@@ -13,6 +13,7 @@ import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.RetryPolicy;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.VersionConflictException;
+import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -79,11 +80,11 @@ class RedisLogTest {
             assertThat(Positions.parse(all.get(i - 1).position()).compareTo(Positions.parse(all.get(i).position())))
                     .as("log order at %d", i).isNegative();
         }
-        for (int band = 0; band < Keys.BANDS; band++) {
+        for (int band = 0; band < PriorityBands.COUNT; band++) {
             int b = band;
-            List<String> inBand = all.stream().filter(r -> Keys.band(r.message().priority()) == b)
+            List<String> inBand = all.stream().filter(r -> PriorityBands.of(r.message().priority()) == b)
                     .map(r -> r.message().id()).toList();
-            List<String> publishedInBand = published.stream().filter(m -> Keys.band(m.priority()) == b)
+            List<String> publishedInBand = published.stream().filter(m -> PriorityBands.of(m.priority()) == b)
                     .map(Message::id).toList();
             assertThat(inBand).as("band %d in publish order", b).containsExactlyElementsOf(publishedInBand);
         }
