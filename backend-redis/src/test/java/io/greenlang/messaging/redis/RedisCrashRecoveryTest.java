@@ -141,6 +141,44 @@ class RedisCrashRecoveryTest {
         never.countDown();
     }
 
+    @Test
+    @DisplayName("a member whose JVM is killed: what it held goes to another member after the lease, what it "
+            + "acknowledged does not come back")
+    void killedJvm(String url) {
+        String topic = "crash-kill-" + System.nanoTime();
+        Duration lease = Duration.ofSeconds(2);
+        List<Message> done = java.util.stream.IntStream.range(0, 30)
+                .mapToObj(i -> Message.builder(topic).text("ok-" + i).build()).toList();
+        List<Message> held = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(i -> Message.builder(topic).text("hang-" + i).build()).toList();
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), d -> {
+        }).close(); // creates the group
+        broker.publishAll(done);
+        TestSupport.Handled survivor = new TestSupport.Handled();
+        long killed;
+        try (io.greenlang.messaging.tck.CrashingMember child = io.greenlang.messaging.tck.CrashingMember.start(url,
+                java.util.Map.of("lease-timeout", lease.toString()), topic, "g", "child", Duration.ofSeconds(60))) {
+            TestSupport.await("the child to acknowledge the first 30", Duration.ofSeconds(60))
+                    .until(() -> broker.lag(topic, "g").total() == 0);
+            broker.publishAll(held);
+            child.awaitLine("START " + held.get(0).id(), Duration.ofSeconds(60));
+            child.kill();
+            killed = System.nanoTime();
+        }
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("survivor").leaseTimeout(lease).build(),
+                survivor);
+        // the lease, then up to half a lease until the next claim scan, plus start-up on a loaded machine
+        TestSupport.await("the survivor to get what the killed member held", lease.multipliedBy(3).plusSeconds(10))
+                .until(() -> held.stream().allMatch(m -> survivor.has(m.id())));
+        System.out.println("Redis take-over after SIGKILL with a lease of " + lease + ": "
+                + Duration.ofNanos(System.nanoTime() - killed));
+        assertThat(survivor.first(held.get(0).id()).attempt()).as("the message whose handler had started")
+                .isEqualTo(2);
+        for (Message m : done) {
+            assertThat(survivor.has(m.id())).as("acknowledged before the crash, delivered again").isFalse();
+        }
+    }
+
     private List<String> consumers(String stream) {
         return raw.sync().xinfoConsumers(stream, "g").stream()
                 .map(o -> {
