@@ -38,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 public final class CrashingMember implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final Map<String, Long> doneAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> seen = new ArrayList<>();
 
     private CrashingMember(Process process) {
@@ -46,6 +47,9 @@ public final class CrashingMember implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (line.startsWith("DONE ")) {
+                        doneAt.put(line.substring(5), System.nanoTime());
+                    }
                     lines.add(line);
                 }
             } catch (IOException e) {
@@ -105,6 +109,14 @@ public final class CrashingMember implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the child JVM", e);
         }
+    }
+
+    /**
+     * When this JVM read the child's {@code DONE} line for each message ({@link System#nanoTime()}): the child's
+     * handler was returning (acknowledging the message) at about that time, or earlier.
+     */
+    public Map<String, Long> doneAt() {
+        return Map.copyOf(doneAt);
     }
 
     /** Every line read so far, including those still queued. */
