@@ -179,6 +179,46 @@ class RedisCrashRecoveryTest {
         }
     }
 
+    @Test
+    @DisplayName("members joining and leaving (closing gracefully) while the group works: nothing handled twice")
+    void membersJoiningAndLeavingRepeatNothing(String url) {
+        String topic = "crash-join-leave-" + System.nanoTime();
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> counts =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        io.greenlang.messaging.MessageHandler handler = d -> {
+            counts.computeIfAbsent(d.message().id(), id -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+        };
+        try (Broker other = Brokers.connect(url)) {
+            Subscription a = broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("a").build(),
+                    handler);
+            List<Subscription> subs = new java.util.ArrayList<>(List.of(a));
+            List<String> published = new java.util.ArrayList<>();
+            for (int b = 0; b < 20; b++) {
+                if (b == 5) {
+                    subs.add(other.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("b").build(),
+                            handler));
+                } else if (b == 10) {
+                    subs.add(other.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("c").build(),
+                            handler));
+                } else if (b == 15) {
+                    a.close();
+                }
+                int batch = b;
+                List<Message> messages = java.util.stream.IntStream.range(0, 100)
+                        .mapToObj(i -> Message.builder(topic).text("m-" + batch + "-" + i).build()).toList();
+                broker.publishAll(messages);
+                messages.forEach(m -> published.add(m.id()));
+            }
+            TestSupport.await("every message to be handled", Duration.ofMinutes(1))
+                    .until(() -> counts.keySet().containsAll(published));
+            subs.forEach(Subscription::close);
+            assertThat(counts.entrySet().stream().filter(e -> e.getValue().get() != 1).map(java.util.Map.Entry::getKey))
+                    .as("messages handled more than once while members joined and left").isEmpty();
+        }
+    }
+
     private List<String> consumers(String stream) {
         return raw.sync().xinfoConsumers(stream, "g").stream()
                 .map(o -> {
