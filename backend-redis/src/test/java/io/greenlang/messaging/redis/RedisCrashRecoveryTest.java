@@ -219,6 +219,53 @@ class RedisCrashRecoveryTest {
         }
     }
 
+    @Test
+    @DisplayName("a member killed while acknowledging a stream: what it acknowledged more than 2 s before is not "
+            + "delivered again")
+    void killedWhileAcknowledging(String url) {
+        String topic = "crash-stream-" + System.nanoTime();
+        Duration lease = Duration.ofSeconds(2);
+        int n = 3000;
+        List<Message> messages = java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> Message.builder(topic).text("ok-" + i).build()).toList();
+        broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), d -> {
+        }).close(); // creates the group
+        java.util.Set<String> survivorIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (io.greenlang.messaging.tck.CrashingMember child = io.greenlang.messaging.tck.CrashingMember.start(url,
+                java.util.Map.of("lease-timeout", lease.toString()), topic, "g", "child", Duration.ofSeconds(60))) {
+            broker.subscribe(SubscriptionOptions.builder(topic, "g").consumerName("survivor").leaseTimeout(lease)
+                    .build(), d -> survivorIds.add(d.message().id()));
+            long killed = 0;
+            for (int i = 0; i < n; i += 50) {
+                broker.publishAll(messages.subList(i, i + 50));
+                int published = i + 50;
+                TestSupport.await("the members to keep up", Duration.ofSeconds(30))
+                        .until(() -> published - child.doneAt().size() - survivorIds.size() <= 100);
+                if (killed == 0 && published >= n / 2) { // mid-stream: both members are handling
+                    child.kill();
+                    killed = System.nanoTime();
+                }
+            }
+            if (killed == 0) {
+                child.kill();
+                killed = System.nanoTime();
+            }
+            TestSupport.await("the survivor to get the rest", lease.multipliedBy(3).plusSeconds(20))
+                    .until(() -> messages.stream()
+                            .allMatch(m -> child.doneAt().containsKey(m.id()) || survivorIds.contains(m.id())));
+            java.util.Map<String, Long> done = child.doneAt();
+            long killedAt = killed;
+            long bound = Duration.ofSeconds(2).toNanos();
+            long again = done.keySet().stream().filter(survivorIds::contains).count();
+            System.out.println("Redis crash: child acknowledged " + done.size() + ", " + again
+                    + " of them delivered again to the survivor");
+            assertThat(done.size()).as("killed in the middle of the stream").isLessThan(n);
+            assertThat(done.entrySet().stream().filter(e -> killedAt - e.getValue() > bound)
+                    .map(java.util.Map.Entry::getKey).filter(survivorIds::contains))
+                    .as("acknowledged more than 2 s before the kill, delivered again").isEmpty();
+        }
+    }
+
     private List<String> consumers(String stream) {
         return raw.sync().xinfoConsumers(stream, "g").stream()
                 .map(o -> {
