@@ -91,6 +91,7 @@ public final class KafkaBroker extends AbstractBroker {
     private final Map<String, PartitionCount> partitionCounts = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Set<KafkaConsumerSource> sources = ConcurrentHashMap.newKeySet();
+    private final GroupSessionTimeout sessionTimeouts = new GroupSessionTimeout(this);
 
     private record PartitionCount(int count, long expiresNanos) {
     }
@@ -436,6 +437,7 @@ public final class KafkaBroker extends AbstractBroker {
         await(CompletableFuture.allOf(ensureBandTopics(topic), ensureTopic(retry, settings.partitions(), false)),
                 "Creating the topics of " + topic + " for group " + group);
         initializeGroup(groupId, bands, retry, options.startPosition());
+        sessionTimeouts.apply(groupId);
         KafkaConsumerSource source = new KafkaConsumerSource(this, options, bands, retry, groupId);
         sources.add(source);
         source.start();

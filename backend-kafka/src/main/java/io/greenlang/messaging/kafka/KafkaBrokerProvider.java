@@ -31,14 +31,21 @@ import java.util.Set;
  *   <tr><td>{@code ssl.truststore.location}, {@code .password}, {@code .type}, {@code ssl.truststore.certificates},
  *       {@code ssl.keystore.*}, {@code ssl.key.password}, {@code ssl.endpoint.identification.algorithm}</td>
  *       <td></td><td>TLS, as in kafka-clients</td></tr>
- *   <tr><td>{@code consumer-mode}</td><td>{@code classic}</td><td>only {@code classic}: consumer groups with
- *       per-message acknowledgement on top of offsets (share groups are not offered; see the README)</td></tr>
+ *   <tr><td>{@code consumer-mode}</td><td>{@code classic}</td><td>only {@code classic}: consumer groups (the
+ *       KIP-848 {@code consumer} group protocol, {@code group.protocol=consumer}) with per-message acknowledgement on
+ *       top of offsets, as opposed to share groups, which are not offered (see the README)</td></tr>
  *   <tr><td>{@code request-timeout}</td><td>30s</td><td>client request timeout, and how long blocking calls
  *       wait</td></tr>
  *   <tr><td>{@code delivery-timeout}</td><td>2m</td><td>how long the producer keeps retrying a send</td></tr>
  *   <tr><td>{@code join-timeout}</td><td>5s</td><td>how long {@code subscribe} waits for the new member to own its
  *       share of partitions</td></tr>
  *   <tr><td>{@code commit-interval}</td><td>100ms</td><td>how often completed offsets are committed</td></tr>
+ *   <tr><td>{@code session-timeout}</td><td>10s</td><td>how long the group waits for a member that stopped
+ *       heartbeating (a crashed process) before another member gets its partitions; set as the group config
+ *       {@code consumer.session.timeout.ms} of the KIP-848 consumer group protocol, which the broker bounds by
+ *       {@code group.consumer.min.session.timeout.ms} (default 45s) and {@code group.consumer.max.session.timeout.ms}
+ *       (60s): lower the broker's minimum to use the default. Given explicitly and refused by the broker,
+ *       {@code subscribe} fails; the default refused, the broker's own timeout applies and a warning says so</td></tr>
  *   <tr><td>{@code revoke-timeout}</td><td>4m</td><td>how long a revoked member waits for handed-out messages
  *       before giving them up</td></tr>
  *   <tr><td>{@code client-id}</td><td>greenlang</td><td>prefix of the Kafka client ids</td></tr>

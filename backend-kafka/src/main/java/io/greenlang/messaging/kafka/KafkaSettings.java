@@ -35,6 +35,9 @@ final class KafkaSettings {
     static final String JOIN_TIMEOUT = "join-timeout";
     static final String COMMIT_INTERVAL = "commit-interval";
     static final String REVOKE_TIMEOUT = "revoke-timeout";
+    static final String SESSION_TIMEOUT = "session-timeout";
+    /** Take-over time after a crash: seconds, as agents need, not the broker's 45 s. */
+    static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
     static final String CLIENT_ID = "client-id";
     static final String SECURITY_PROTOCOL = "security.protocol";
     static final String SASL_MECHANISM = "sasl.mechanism";
@@ -44,7 +47,7 @@ final class KafkaSettings {
 
     private static final Set<String> KNOWN = Set.of(PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, ACKS, LINGER,
             BATCH_SIZE, COMPRESSION, CONSUMER_MODE, REQUEST_TIMEOUT, DELIVERY_TIMEOUT, JOIN_TIMEOUT, COMMIT_INTERVAL,
-            REVOKE_TIMEOUT, CLIENT_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD,
+            REVOKE_TIMEOUT, SESSION_TIMEOUT, CLIENT_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD,
             BrokerConfig.CODEC, BrokerConfig.MAX_MESSAGE_SIZE, BrokerConfig.RETENTION, "metrics-name");
     private static final List<String> SSL_OPTIONS = List.of(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
             SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
@@ -68,6 +71,8 @@ final class KafkaSettings {
     private final Duration joinTimeout;
     private final Duration commitInterval;
     private final Duration revokeTimeout;
+    private final Duration sessionTimeout;
+    private final boolean sessionTimeoutGiven;
     private final Duration retention;
     private final long maxMessageSize;
     private final String clientId;
@@ -130,6 +135,13 @@ final class KafkaSettings {
         this.commitInterval = positive(config, COMMIT_INTERVAL, config.durationOption(COMMIT_INTERVAL,
                 Duration.ofMillis(100)));
         this.revokeTimeout = config.durationOption(REVOKE_TIMEOUT, Duration.ofMinutes(4));
+        this.sessionTimeoutGiven = config.option(SESSION_TIMEOUT).isPresent();
+        this.sessionTimeout = config.durationOption(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT);
+        if (sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0 || sessionTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
+            throw invalid(SESSION_TIMEOUT, sessionTimeout.toString(), "a duration from 1s to 30m (the broker's "
+                    + "group.consumer.min.session.timeout.ms and group.consumer.max.session.timeout.ms bound it "
+                    + "further)");
+        }
         this.retention = config.retention();
         this.maxMessageSize = config.maxMessageSize();
         this.clientId = config.option(CLIENT_ID).orElse("greenlang");
@@ -259,6 +271,19 @@ final class KafkaSettings {
 
     Duration revokeTimeout() {
         return revokeTimeout;
+    }
+
+    /**
+     * How long the group waits for a member that stopped heartbeating (a crash) before giving its partitions to the
+     * others: the group config {@code consumer.session.timeout.ms} of the KIP-848 consumer group protocol.
+     */
+    Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /** Whether {@link #sessionTimeout()} was asked for, rather than the default. */
+    boolean sessionTimeoutGiven() {
+        return sessionTimeoutGiven;
     }
 
     Duration retention() {

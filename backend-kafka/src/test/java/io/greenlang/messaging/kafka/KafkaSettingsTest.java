@@ -48,6 +48,23 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void sessionTimeoutDefaultsToTenSecondsAndIsBounded() {
+        KafkaSettings defaults = new KafkaSettings(BrokerConfig.parse("kafka://h"));
+        assertThat(defaults.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.sessionTimeoutGiven()).isFalse();
+        KafkaSettings given = new KafkaSettings(BrokerConfig.parse("kafka://h?session-timeout=3s"));
+        assertThat(given.sessionTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(given.sessionTimeoutGiven()).isTrue();
+        assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?session-timeout=500ms")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("session-timeout")
+                .hasMessageContaining("1s to 30m");
+        assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?session-timeout=1h")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("session-timeout");
+        assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?session-timout=3s")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("session-timout");
+    }
+
+    @Test
     void passThroughPropertiesReachTheClients() {
         KafkaSettings s = new KafkaSettings(BrokerConfig.parse("kafka://h?kafka.client.dns.lookup=use_all_dns_ips"));
         assertThat(s.clientProperties()).containsEntry("client.dns.lookup", "use_all_dns_ips");

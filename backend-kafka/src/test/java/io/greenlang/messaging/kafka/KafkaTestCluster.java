@@ -222,8 +222,10 @@ final class KafkaTestCluster implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.consumer.heartbeat.interval.ms", "500");
         p.put("group.consumer.min.heartbeat.interval.ms", "500");
-        p.put("group.consumer.session.timeout.ms", "10000");
-        p.put("group.consumer.min.session.timeout.ms", "5000");
+        // Kafka's default group session timeout (45 s), so that a test sees the backend's session-timeout option
+        // take effect; the minimum is lowered from 45 s so that the option may go down to seconds
+        p.put("group.consumer.session.timeout.ms", "45000");
+        p.put("group.consumer.min.session.timeout.ms", "1000");
         p.put("group.share.heartbeat.interval.ms", "500");
         p.put("group.share.min.heartbeat.interval.ms", "500");
         p.put("file.delete.delay.ms", "1000");
