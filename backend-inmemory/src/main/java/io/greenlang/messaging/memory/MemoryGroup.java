@@ -150,7 +150,7 @@ final class MemoryGroup implements BandScheduler.Bands {
         if (notForOwner != null) {
             for (int i = notForOwner.size() - 1; i >= 0; i--) {
                 Ticket t = notForOwner.get(i);
-                bands.get(t.priority()).addFirst(t);
+                band(t.entry()).addFirst(t);
                 waiting++;
             }
             ready.signalAll(); // what this member may not take is for the others
