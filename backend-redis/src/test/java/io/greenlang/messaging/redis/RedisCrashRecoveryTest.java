@@ -8,6 +8,8 @@ import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
@@ -173,6 +175,11 @@ class RedisCrashRecoveryTest {
                     .until(() -> broker.lag(topic, "g").total() == 0);
             broker.publishAll(held);
             child.awaitLine("START " + held.get(0).id(), Duration.ofSeconds(60));
+            // a hand-over counts once Redis has recorded it (after 50 ms of handling); a member killed sooner
+            // redelivers the message with its attempt unchanged, as the README says
+            TestSupport.await("the child's hand-over to be recorded in the pending list", Duration.ofSeconds(30))
+                    .until(() -> raw.sync().xpending("glm:{" + topic + "}:b1", "g", Range.create("-", "+"),
+                            Limit.from(10)).stream().anyMatch(p -> p.getRedeliveryCount() >= 2));
             child.kill();
             killed = System.nanoTime();
         }
