@@ -106,7 +106,9 @@ public abstract class PriorityContract extends BrokerFeature {
      *
      * <p>The lower bands are counted together among the first 300: which of them takes a turn depends on whose
      * next message is the oldest among what a member holds, and on Kafka on which partitions the member owns
-     * while the group settles.
+     * while the group settles. For the same reason the kit does not ask the lowest band itself for a turn before
+     * the highest is done: on Kafka with four members the middle band took every lower turn in one run of three (the
+     * first priority-2 hand-over came 7 after the last priority 8).
      */
     @Test
     void required_fourMembersServeALargeMixedBacklogHigherPriorityFirst() {
@@ -150,8 +152,6 @@ public abstract class PriorityContract extends BrokerFeature {
                 .isGreaterThanOrEqualTo(240);
         assertThat(first.size() - high).as("priority-5 and priority-2 hand-overs among the first 300 (the rule "
                 + "promises 30)").isGreaterThanOrEqualTo(15);
-        assertThat(order.indexOf(2)).as("position of the first priority-2 hand-over (the last priority 8 is at %d)",
-                order.lastIndexOf(8)).isLessThan(order.lastIndexOf(8));
         double highMean = meanPosition(order, 8);
         double middle = meanPosition(order, 5);
         double low = meanPosition(order, 2);
