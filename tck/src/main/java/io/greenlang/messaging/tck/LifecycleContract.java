@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -177,15 +180,15 @@ public abstract class LifecycleContract extends BrokerFeature {
         String topic = topic("close-from-handler");
         String group = group("close-from-handler");
         Broker other = newBroker(Map.of());
-        java.util.concurrent.atomic.AtomicLong closeMillis = new java.util.concurrent.atomic.AtomicLong(-1);
-        java.util.concurrent.atomic.AtomicBoolean slowFinished = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean slowInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+        AtomicLong closeMillis = new AtomicLong(-1);
+        AtomicBoolean slowFinished = new AtomicBoolean();
+        AtomicBoolean slowInterrupted = new AtomicBoolean();
+        CountDownLatch slowStarted = new CountDownLatch(1);
         Recorder rec = new Recorder(d -> {
             if (d.message().payloadAsString().equals("slow")) {
                 slowStarted.countDown();
                 try {
-                    Thread.sleep(1000);
+                    Thread.sleep(1000); // simulated work that, unlike simulateWork, reports an interrupt
                     slowFinished.set(true);
                 } catch (InterruptedException e) {
                     slowInterrupted.set(true);
