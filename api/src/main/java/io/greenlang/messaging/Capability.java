@@ -16,6 +16,11 @@ public enum Capability {
     PRIORITY,
     /** Messages with one key handled in publish order when a subscription asks for it. */
     ORDERING_BY_KEY,
+    /**
+     * With ordering on, messages with one key are handled in publish order, one at a time, across all members of a
+     * group, not only within each member.
+     */
+    ORDERING_BY_KEY_ACROSS_MEMBERS,
     /** Unacknowledged messages return to other members after the lease; handlers may extend it. */
     LEASES,
     /** A new group may start at the earliest retained message. */

@@ -11,11 +11,12 @@ import io.greenlang.messaging.Position;
  * Members decode on delivery ({@link MemoryTopic#message}).
  *
  * @param createdMicros the message's creation time in microseconds since the epoch, for trimming by age
+ * @param keyCode a code for the message's key, for ordered members' key affinity ({@link KeyCodes}); 0 without a key
  * @param slab the array that holds the envelope, shared with the entries around it
  * @param start where the envelope begins in {@code slab}
  * @param length its size in bytes
  */
-record Entry(long offset, int priority, long createdMicros, byte[] slab, int start, int length) {
+record Entry(long offset, int priority, long createdMicros, int keyCode, byte[] slab, int start, int length) {
     /** Made on demand: the log keeps only the offset. */
     Position position() {
         return new Position(Long.toString(offset));

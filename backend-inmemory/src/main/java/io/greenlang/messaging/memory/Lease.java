@@ -31,6 +31,8 @@ final class Lease {
     final int attempt;
     final Instant firstFailure;
     final String owner;
+    /** Whether, while this lease lasts, its member alone may take its key's messages (an ordered member's). */
+    final boolean holdsKey;
     private volatile boolean done;
     volatile long deadlineNanos;
     /** Whether the member gave it to a handler; see {@link io.greenlang.messaging.spi.runtime.HandOvers}. */
@@ -45,11 +47,12 @@ final class Lease {
     Instant nextFirstFailure;
     DeadLetterRequest letter;
 
-    Lease(Entry entry, int attempt, Instant firstFailure, String owner, long deadlineNanos) {
+    Lease(Entry entry, int attempt, Instant firstFailure, String owner, boolean ordered, long deadlineNanos) {
         this.entry = entry;
         this.attempt = attempt;
         this.firstFailure = firstFailure;
         this.owner = owner;
+        this.holdsKey = ordered && entry.keyCode() != KeyCodes.NONE;
         this.deadlineNanos = deadlineNanos;
     }
 

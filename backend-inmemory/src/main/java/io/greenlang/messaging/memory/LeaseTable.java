@@ -1,13 +1,27 @@
 package io.greenlang.messaging.memory;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The leases a group has handed out, in slots: adding and removing cost no hashing, and scanning for
- * expired leases touches only the slots in use. Guarded by the topic's lock.
+ * expired leases touches only the slots in use. It also knows which keys ordered members hold (a key is held
+ * while its member has a lease on one of its messages). Guarded by the topic's lock.
  */
 final class LeaseTable {
+    /** The member holding a key, and by how many leases. */
+    private static final class KeyHold {
+        final String owner;
+        int leases;
+
+        KeyHold(String owner) {
+            this.owner = owner;
+        }
+    }
+
+    private final Map<Integer, KeyHold> keyHolds = new HashMap<>();
     private Lease[] slots = new Lease[64];
     private int[] free = new int[64];
     private int freeCount;
@@ -27,6 +41,9 @@ final class LeaseTable {
         slots[slot] = lease;
         lease.slot = slot;
         size++;
+        if (lease.holdsKey) {
+            keyHolds.computeIfAbsent(lease.entry.keyCode(), k -> new KeyHold(lease.owner)).leases++;
+        }
     }
 
     /** Removes the lease if it is still in the table. */
@@ -42,6 +59,21 @@ final class LeaseTable {
         }
         free[freeCount++] = slot;
         size--;
+        if (lease.holdsKey) {
+            KeyHold hold = keyHolds.get(lease.entry.keyCode());
+            if (--hold.leases == 0) {
+                keyHolds.remove(lease.entry.keyCode());
+            }
+        }
+    }
+
+    /** Whether an ordered member other than {@code member} holds the key of {@code keyCode}. */
+    boolean isKeyHeldByAnother(int keyCode, String member) {
+        if (keyCode == KeyCodes.NONE || keyHolds.isEmpty()) {
+            return false;
+        }
+        KeyHold hold = keyHolds.get(keyCode);
+        return hold != null && !hold.owner.equals(member);
     }
 
     int size() {

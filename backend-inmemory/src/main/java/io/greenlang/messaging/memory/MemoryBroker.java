@@ -92,7 +92,7 @@ public final class MemoryBroker extends AbstractBroker {
     @Override
     protected ConsumerSource openConsumer(SubscriptionOptions options) {
         MemoryGroup group = store.topic(options.topic()).group(options.group(), options.startPosition());
-        return new MemoryConsumerSource(group, options.consumerName(), options.leaseTimeout());
+        return new MemoryConsumerSource(group, options.consumerName(), options.ordered(), options.leaseTimeout());
     }
 
     @Override

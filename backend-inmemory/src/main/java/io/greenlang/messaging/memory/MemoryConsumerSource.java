@@ -12,17 +12,19 @@ import java.util.List;
 final class MemoryConsumerSource implements ConsumerSource {
     private final MemoryGroup group;
     private final String owner;
+    private final boolean ordered;
     private final Duration leaseTimeout;
 
-    MemoryConsumerSource(MemoryGroup group, String owner, Duration leaseTimeout) {
+    MemoryConsumerSource(MemoryGroup group, String owner, boolean ordered, Duration leaseTimeout) {
         this.group = group;
         this.owner = owner;
+        this.ordered = ordered;
         this.leaseTimeout = leaseTimeout;
     }
 
     @Override
     public List<InboundMessage> poll(int max, Duration timeout) throws InterruptedException {
-        List<Lease> leases = group.poll(owner, max, timeout, leaseTimeout);
+        List<Lease> leases = group.poll(owner, ordered, max, timeout, leaseTimeout);
         List<InboundMessage> records = new ArrayList<>(leases.size());
         for (Lease lease : leases) {
             records.add(InboundMessage.of(group.message(lease.entry), lease.entry.position(), lease.attempt,

@@ -33,10 +33,16 @@ import java.util.concurrent.locks.Condition;
  * <p>Take-over: a lease that runs out goes back to the front of its band, with the attempt raised if its member had
  * handed it to a handler ({@link HandOvers}); while that member's handler still holds it (it hangs), only another
  * member takes it ({@link Ticket#isFor}).
+ *
+ * <p>Key order across members: an ordered member's lease holds its message's key ({@link LeaseTable}), and no other
+ * ordered member takes a message of that key until every lease on it is settled; within the member, the consumer
+ * runtime runs the key's messages one at a time. Whatever comes back to the front of a band (released, expired or
+ * passed over) keeps log order, so the next member gets a key's messages in order too.
  */
 final class MemoryGroup implements BandScheduler.Bands {
     private static final long REAP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SPIN_NANOS = 20_000;
+    private static final int MOST_PASSED_OVER = 1024;
 
     final String name;
     private final MemoryTopic topic;
@@ -94,7 +100,8 @@ final class MemoryGroup implements BandScheduler.Bands {
     }
 
     /** Takes up to {@code max} tickets for {@code owner}, waiting up to {@code timeout} for the first. */
-    List<Lease> poll(String owner, int max, Duration timeout, Duration leaseTimeout) throws InterruptedException {
+    List<Lease> poll(String owner, boolean ordered, int max, Duration timeout, Duration leaseTimeout)
+            throws InterruptedException {
         if (lastPollFound) {
             awaitBriefly();
         }
@@ -105,7 +112,7 @@ final class MemoryGroup implements BandScheduler.Bands {
             while (true) {
                 housekeeping(now);
                 if (waiting > 0) {
-                    List<Lease> out = take(owner, max, now + leaseTimeout.toNanos());
+                    List<Lease> out = take(owner, ordered, max, now + leaseTimeout.toNanos());
                     if (!out.isEmpty()) {
                         lastPollFound = true;
                         return out;
@@ -130,34 +137,57 @@ final class MemoryGroup implements BandScheduler.Bands {
         }
     }
 
-    /** Takes up to {@code max} tickets that {@code owner} may take; called with the lock held. */
-    private List<Lease> take(String owner, int max, long leaseDeadline) {
+    /**
+     * Takes up to {@code max} tickets that {@code owner} may take; called with the lock held. It passes over (and
+     * puts back, in their order) what expired in the owner's own hung handler, and, for an ordered member, messages
+     * whose key another ordered member holds: that member takes them, or anyone once it settled all it holds of the
+     * key. It passes over at most {@value #MOST_PASSED_OVER} tickets per poll, so that a member facing a backlog of
+     * other members' keys waits instead of scanning it.
+     */
+    private List<Lease> take(String owner, boolean ordered, int max, long leaseDeadline) {
         List<Lease> out = new ArrayList<>(Math.min(max, waiting));
-        List<Ticket> notForOwner = null;
-        while (out.size() < max && waiting > 0) {
+        List<Ticket> passedOver = null;
+        boolean forOthers = false;
+        while (out.size() < max && waiting > 0 && (passedOver == null || passedOver.size() < MOST_PASSED_OVER)) {
             Ticket t = next();
-            if (!t.isFor(owner)) {
-                if (notForOwner == null) {
-                    notForOwner = new ArrayList<>();
+            boolean expiredHere = !t.isFor(owner);
+            if (expiredHere || ordered && leased.isKeyHeldByAnother(t.entry().keyCode(), owner)) {
+                if (passedOver == null) {
+                    passedOver = new ArrayList<>();
                 }
-                notForOwner.add(t);
+                passedOver.add(t);
+                forOthers |= expiredHere;
                 continue;
             }
-            Lease lease = new Lease(t.entry(), t.attempt(), t.firstFailure(), owner, leaseDeadline);
+            Lease lease = new Lease(t.entry(), t.attempt(), t.firstFailure(), owner, ordered, leaseDeadline);
             leased.add(lease);
             out.add(lease);
         }
-        if (notForOwner != null) {
-            for (int i = notForOwner.size() - 1; i >= 0; i--) {
-                Ticket t = notForOwner.get(i);
-                band(t.entry()).addFirst(t);
-                waiting++;
-            }
+        if (passedOver != null) {
+            returnToFront(passedOver);
+        }
+        if (forOthers) {
             ready.signalAll(); // what this member may not take is for the others
-        } else if (waiting > 0) {
+        } else if (out.size() == max && waiting > 0) {
             ready.signal(); // more than we could take: wake another member
         }
+        // a key's holder is woken by its own next poll or the reaper's interval, not by members passing it over
         return out;
+    }
+
+    /**
+     * Puts tickets back at the front of their bands, in log order among themselves, so that a key's messages that
+     * were released, expired or passed over together keep their order for whoever takes them next.
+     */
+    private void returnToFront(List<Ticket> tickets) {
+        if (tickets.size() > 1) {
+            tickets.sort(Comparator.comparingLong(t -> t.entry().offset()));
+        }
+        for (int i = tickets.size() - 1; i >= 0; i--) {
+            Ticket t = tickets.get(i);
+            band(t.entry()).addFirst(t);
+            waiting++;
+        }
     }
 
     /**
@@ -189,21 +219,22 @@ final class MemoryGroup implements BandScheduler.Bands {
         }
         if (now >= nextReapNanos && !leased.isEmpty()) {
             nextReapNanos = now + REAP_INTERVAL_NANOS;
+            List<Ticket> expired = new ArrayList<>();
             leased.forEach(lease -> {
                 if (lease.deadlineNanos - now < 0 && lease.finish()) {
                     leased.remove(lease);
                     boolean handedOver = lease.isHandedOver();
-                    band(lease.entry).addFirst(new Ticket(lease.entry,
-                            HandOvers.next(lease.attempt, handedOver), lease.firstFailure, 0,
-                            handedOver ? lease : null));
-                    waiting++;
+                    expired.add(new Ticket(lease.entry, HandOvers.next(lease.attempt, handedOver),
+                            lease.firstFailure, 0, handedOver ? lease : null));
                 }
             });
+            returnToFront(expired);
         }
     }
 
     private void applySettlements(long now) {
         Lease lease;
+        List<Ticket> released = null;
         while ((lease = settlements.poll()) != null) {
             leased.remove(lease);
             switch (lease.action) {
@@ -217,12 +248,17 @@ final class MemoryGroup implements BandScheduler.Bands {
                     dead.put(id, new DeadEntry(lease.letter.withId(id), lease.entry));
                     break;
                 case RELEASE:
-                    band(lease.entry).addFirst(new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
-                    waiting++;
+                    if (released == null) {
+                        released = new ArrayList<>();
+                    }
+                    released.add(new Ticket(lease.entry, lease.attempt, lease.firstFailure, 0));
                     break;
                 default:
                     throw new IllegalStateException("unknown action " + lease.action);
             }
+        }
+        if (released != null) {
+            returnToFront(released);
         }
     }
 

@@ -150,7 +150,8 @@ final class MemoryTopic {
             slabUsed = 0;
         }
         System.arraycopy(encoded, 0, slab, slabUsed, length);
-        Entry e = new Entry(nextOffset++, message.priority(), micros(message.createdAt()), slab, slabUsed, length);
+        Entry e = new Entry(nextOffset++, message.priority(), micros(message.createdAt()),
+                KeyCodes.of(message.key()), slab, slabUsed, length);
         slabUsed += length;
         return e;
     }

@@ -40,6 +40,7 @@ import io.greenlang.messaging.memory.broken.IgnoresFailuresVariant;
 import io.greenlang.messaging.memory.broken.IgnoresLeasesVariant;
 import io.greenlang.messaging.memory.broken.IgnoresPriorityVariant;
 import io.greenlang.messaging.memory.broken.LosesDeadLettersVariant;
+import io.greenlang.messaging.memory.broken.OrdersWithinMemberOnlyVariant;
 import io.greenlang.messaging.memory.broken.RaisesAttemptsOnFetchVariant;
 import io.greenlang.messaging.memory.broken.ReadsOneBatchPerBandVariant;
 import io.greenlang.messaging.memory.broken.RedeliversAcknowledgedVariant;
@@ -103,7 +104,10 @@ class TckHasTeethTest {
             Map.entry(BreaksKeyOrderVariant.class, new Case(List.of("ordering", "groups", "retries"),
                     "Ordering.required_orderedSubscriptionHandlesEachKeyInPublishOrder",
                     "Ordering.required_retryInTheMiddleKeepsTheKeysOrder",
-                    "Ordering.required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder")),
+                    "Ordering.required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder",
+                    "Ordering.required_orderedMembersKeepEachKeysOrderAcrossTheGroup")),
+            Map.entry(OrdersWithinMemberOnlyVariant.class, new Case(List.of("ordering"),
+                    "Ordering.required_orderedMembersKeepEachKeysOrderAcrossTheGroup")),
             Map.entry(IgnoresLeasesVariant.class, new Case(List.of("leases", "lifecycle", "acks"),
                     "Leases.required_unacknowledgedMessageGoesToAnotherMemberAfterTheLease",
                     "Leases.required_attemptCountsOnlyHandOversWhenAMemberDies",
@@ -208,6 +212,14 @@ class TckHasTeethTest {
         TckRun run = check(BreaksKeyOrderVariant.class);
         run.assertFailureMentions("Ordering.required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder",
                 "sequence numbers handed over for key-");
+    }
+
+    @Test
+    @DisplayName("A backend that keeps a key's order within each member only fails the ordered-members test")
+    void ordersWithinMemberOnly() {
+        TckRun run = check(OrdersWithinMemberOnlyVariant.class);
+        run.assertFailureMentions("Ordering.required_orderedMembersKeepEachKeysOrderAcrossTheGroup",
+                "across the group's members");
     }
 
     @Test

@@ -73,8 +73,9 @@ public final class RedisBroker extends AbstractBroker {
                     + "hand-over; the entry itself stays until retention trims the stream")
             .emulated(Capability.PRIORITY, "one stream per band (priorities 0-3, 4-6, 7-9), read highest first; "
                     + "while a lower band waits, every 10th delivery goes to its oldest message")
-            .emulated(Capability.ORDERING_BY_KEY, "per key within one subscription only: its consumer runtime runs a "
-                    + "key's messages one at a time in stream order. Redis Streams hand a group's entries to its "
+            .emulated(Capability.ORDERING_BY_KEY, "per key within one member: its consumer runtime runs a key's "
+                    + "messages one at a time in stream order")
+            .unsupported(Capability.ORDERING_BY_KEY_ACROSS_MEMBERS, "Redis Streams hand a group's entries to its "
                     + "members without regard to keys, so with several members in one group, messages of one key "
                     + "can be handled by different members at the same time; use one member per group when a key's "
                     + "order matters")

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,70 @@ public abstract class OrderingContract extends BrokerFeature {
     void required_orderedBacklogFarLargerThanOneReadKeepsEachKeysOrder() {
         assumeCapability(Capability.ORDERING_BY_KEY);
         runOrderedBacklog("ordered-backlog").assertEachKeyInPublishOrderOnce();
+    }
+
+    /**
+     * Three ordered members of one group (each its own broker, as separate processes would be; concurrency 2,
+     * {@code maxInFlight(4)}) share 480 messages of 12 keys, published once all have joined; after 160 hand-overs
+     * one member closes, giving up what it holds. Each key's messages are handled in publish order, one at a time
+     * across the whole group, each once, and at least two members take part. If it fails, check that a key's later
+     * message cannot go to another member while an earlier one is still buffered or running in the first (key or
+     * partition affinity), and that what a closing member gives up goes back in order.
+     */
+    @Test
+    void required_orderedMembersKeepEachKeysOrderAcrossTheGroup() {
+        assumeCapability(Capability.ORDERING_BY_KEY_ACROSS_MEMBERS);
+        int keys = 12;
+        int perKey = 40;
+        String topic = topic("ordered-members");
+        String group = group("ordered-members");
+        Map<String, List<Integer>> handled = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+        List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
+        List<Recorder> members = new ArrayList<>();
+        List<Subscription> subs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Recorder rec = new Recorder(d -> {
+                Message m = d.message();
+                String key = m.key().orElseThrow();
+                int seq = Integer.parseInt(m.header(SEQUENCE_HEADER).orElseThrow());
+                AtomicInteger runningForKey = running.computeIfAbsent(key, k -> new AtomicInteger());
+                if (runningForKey.incrementAndGet() > 1) {
+                    overlaps.add(key + "/" + seq);
+                }
+                handled.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(seq);
+                simulateWork(Duration.ofMillis(2)); // long enough for another member to overtake, if it can
+                runningForKey.decrementAndGet();
+            });
+            members.add(rec);
+            subs.add(subscribe(newBroker(), options(topic, group).consumerName("member-" + i + "-" + runId())
+                    .ordered(true).concurrency(2).maxInFlight(4).build(), rec));
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < perKey; i++) {
+            for (int k = 0; k < keys; k++) {
+                messages.add(Message.builder(topic).text("key-" + k + "/" + i).key("key-" + k)
+                        .header(SEQUENCE_HEADER, Integer.toString(i)).build());
+            }
+        }
+        assertThat(broker().publishAll(messages)).as("results of publishing").hasSize(messages.size());
+        awaitCount("160 hand-overs before a member closes", () -> members.stream().mapToInt(Recorder::size).sum(),
+                160);
+        subs.get(0).close();
+        awaitCount(messages.size() + " ordered messages across the members",
+                () -> members.stream().mapToInt(Recorder::size).sum(), messages.size());
+
+        List<Integer> expected = IntStream.range(0, perKey).boxed().toList();
+        assertThat(handled).as("keys handled").hasSize(keys);
+        handled.forEach((key, seqs) -> {
+            synchronized (seqs) {
+                assertThat(seqs).as("sequence numbers handed over for %s across the group's members, in the order "
+                        + "handlers were entered", key).containsExactlyElementsOf(expected);
+            }
+        });
+        assertThat(overlaps).as("messages whose handler started while another of the same key still ran").isEmpty();
+        assertThat(members).filteredOn(r -> r.size() > 0).as("members that took part, of 3 (hand-overs each: %s)",
+                members.stream().map(Recorder::size).toList()).hasSizeGreaterThanOrEqualTo(2);
     }
 
     /** What {@link #runOrderedBacklog} saw: the sequence numbers handed over per key. */
