@@ -149,9 +149,16 @@ final class MemoryGroup implements BandScheduler.Bands {
         List<Ticket> passedOver = null;
         boolean forOthers = false;
         while (out.size() < max && waiting > 0 && (passedOver == null || passedOver.size() < MOST_PASSED_OVER)) {
-            Ticket t = next();
+            ArrayDeque<Ticket> band = bands.get(scheduler.peek(this));
+            Ticket t = band.peekFirst();
             boolean expiredHere = !t.isFor(owner);
-            if (expiredHere || ordered && leased.isKeyHeldByAnother(t.entry().keyCode(), owner)) {
+            boolean passOver = expiredHere || ordered && leased.isKeyHeldByAnother(t.entry().keyCode(), owner);
+            if (!passOver) {
+                scheduler.next(this); // counts the hand-out; passing over is not one
+            }
+            band.pollFirst();
+            waiting--;
+            if (passOver) {
                 if (passedOver == null) {
                     passedOver = new ArrayList<>();
                 }
@@ -260,12 +267,6 @@ final class MemoryGroup implements BandScheduler.Bands {
         if (released != null) {
             returnToFront(released);
         }
-    }
-
-    /** The next ticket, from the band the scheduler chooses; some band is not empty. */
-    private Ticket next() {
-        waiting--;
-        return bands.get(scheduler.next(this)).pollFirst();
     }
 
     private ArrayDeque<Ticket> band(Entry e) {
