@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,7 +24,8 @@ import java.util.TreeMap;
  * <p>Options shared by every backend: {@code codec} ({@code json}, the default, or {@code msgpack}),
  * {@code max-message-size} (bytes, or with a unit: {@code 512KiB}, {@code 1MiB}; default 1 MiB) and
  * {@code retention} (an ISO-8601 duration such as {@code P7D}, or {@code 7d}, {@code 12h}, {@code 30m},
- * {@code 10s}, {@code 500ms}; default 7 days). Backends document their own.
+ * {@code 10s}, {@code 500ms}; default 7 days) and {@code metrics-name}. Backends document their own; an option
+ * the backend does not read fails {@link Brokers#connect} with the closest known name.
  *
  * <p>The password never appears in {@link #toString()}, {@link #redactedUrl()} or exception messages; nor
  * does any option whose name contains {@code password}, {@code secret}, {@code token} or {@code jaas}.
@@ -37,6 +39,10 @@ public final class BrokerConfig {
     public static final String CODEC = "codec";
     public static final String MAX_MESSAGE_SIZE = "max-message-size";
     public static final String RETENTION = "retention";
+    /** The {@code broker} tag of the library's metrics; default the backend's name. */
+    public static final String METRICS_NAME = "metrics-name";
+    /** The options every backend reads. */
+    public static final Set<String> COMMON_OPTIONS = Set.of(CODEC, MAX_MESSAGE_SIZE, RETENTION, METRICS_NAME);
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 

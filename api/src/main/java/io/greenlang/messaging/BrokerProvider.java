@@ -13,9 +13,21 @@ public interface BrokerProvider {
     Set<String> schemes();
 
     /**
+     * The options this backend reads, besides {@link BrokerConfig#COMMON_OPTIONS}. {@link Brokers} rejects any
+     * other option before {@link #create}, naming it and the closest known one, so a misspelt option is an error
+     * rather than silently ignored.
+     */
+    Set<String> options();
+
+    /** Prefixes of options passed on unchecked, such as {@code kafka.} for client properties; none by default. */
+    default Set<String> optionPrefixes() {
+        return Set.of();
+    }
+
+    /**
      * Connects to the broker the configuration names.
      *
-     * @throws ConfigurationException if an option is invalid
+     * @throws ConfigurationException if an option is invalid (its name was checked against {@link #options})
      * @throws ConnectionException if the broker cannot be reached
      */
     Broker create(BrokerConfig config);

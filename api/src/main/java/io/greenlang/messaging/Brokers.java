@@ -66,7 +66,9 @@ public final class Brokers {
     /** Connects with a complete configuration. */
     public static Broker connect(BrokerConfig config) {
         Objects.requireNonNull(config, "config");
-        return discover().provider(config).create(config);
+        BrokerProvider provider = discover().provider(config);
+        UnknownOptions.reject(config, provider);
+        return provider.create(config);
     }
 
     /** The schemes the installed backends handle. */
@@ -145,13 +147,15 @@ public final class Brokers {
                         + "-D" + PROVIDER_PROPERTY_PREFIX + scheme + "=<provider class>.");
             }
             StringBuilder msg = new StringBuilder("No backend handles scheme '").append(scheme).append("' of ")
-                    .append(config.redactedUrl()).append(". Available schemes: ")
+                    .append(config.redactedUrl()).append(". Installed: ")
                     .append(byScheme.isEmpty() ? "none" : String.join(", ", schemes())).append('.');
             String artifact = KNOWN_ARTIFACTS.get(scheme);
+            Set<String> notInstalled = new TreeSet<>(KNOWN_ARTIFACTS.keySet());
+            notInstalled.removeAll(byScheme.keySet());
             if (artifact != null) {
                 msg.append(" Add the dependency ").append(artifact).append(" to the class path.");
-            } else {
-                msg.append(" Known schemes are ").append(String.join(", ", new TreeSet<>(KNOWN_ARTIFACTS.keySet())))
+            } else if (!notInstalled.isEmpty()) {
+                msg.append(" Backends that are not installed handle ").append(String.join(", ", notInstalled))
                         .append('.');
             }
             if (!loadFailures.isEmpty()) {

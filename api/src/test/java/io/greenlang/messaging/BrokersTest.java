@@ -24,6 +24,11 @@ class BrokersTest {
         }
 
         @Override
+        public Set<String> options() {
+            return Set.of("block-timeout", "key-prefix");
+        }
+
+        @Override
         public Broker create(BrokerConfig config) {
             throw new UnsupportedOperationException("a fake provider for discovery tests creates no broker");
         }
@@ -33,6 +38,11 @@ class BrokersTest {
         @Override
         public Set<String> schemes() {
             return Set.of("memory");
+        }
+
+        @Override
+        public Set<String> options() {
+            return Set.of();
         }
 
         @Override
@@ -61,7 +71,7 @@ class BrokersTest {
         assertThatThrownBy(() -> registry.provider(BrokerConfig.parse("kafka://user:hunter2@h1:9092")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No backend handles scheme 'kafka'")
-                .hasMessageContaining("Available schemes: memory")
+                .hasMessageContaining("Installed: memory.")
                 .hasMessageContaining("io.greenlang.messaging:greenlang-messaging-backend-kafka")
                 .hasMessageNotContaining("hunter2");
     }
@@ -72,8 +82,9 @@ class BrokersTest {
 
         assertThatThrownBy(() -> registry.provider(BrokerConfig.parse("amqp://localhost")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("Available schemes: none")
-                .hasMessageContaining("Known schemes are kafka, memory, redis, redis-cluster, rediss");
+                .hasMessageContaining("Installed: none.")
+                .hasMessageContaining("Backends that are not installed handle kafka, memory, redis, redis-cluster, "
+                        + "rediss.");
     }
 
     @Test

@@ -17,6 +17,11 @@ public final class MemoryBrokerProvider implements BrokerProvider {
     }
 
     @Override
+    public Set<String> options() {
+        return Set.of(MemoryBroker.MAX_RETAINED_MESSAGES);
+    }
+
+    @Override
     public Broker create(BrokerConfig config) {
         return new MemoryBroker(config);
     }

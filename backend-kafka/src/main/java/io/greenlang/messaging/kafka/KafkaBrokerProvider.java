@@ -63,6 +63,16 @@ public final class KafkaBrokerProvider implements BrokerProvider {
     }
 
     @Override
+    public Set<String> options() {
+        return KafkaSettings.OPTIONS;
+    }
+
+    @Override
+    public Set<String> optionPrefixes() {
+        return Set.of(KafkaSettings.KAFKA_PREFIX);
+    }
+
+    @Override
     public Broker create(BrokerConfig config) {
         return new KafkaBroker(config);
     }

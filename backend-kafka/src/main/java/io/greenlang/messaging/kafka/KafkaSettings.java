@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
@@ -45,15 +47,16 @@ final class KafkaSettings {
     static final String SASL_PASSWORD = "sasl.password";
     static final String KAFKA_PREFIX = "kafka.";
 
-    private static final Set<String> KNOWN = Set.of(PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, ACKS, LINGER,
-            BATCH_SIZE, COMPRESSION, CONSUMER_MODE, REQUEST_TIMEOUT, DELIVERY_TIMEOUT, JOIN_TIMEOUT, COMMIT_INTERVAL,
-            REVOKE_TIMEOUT, SESSION_TIMEOUT, CLIENT_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD,
-            BrokerConfig.CODEC, BrokerConfig.MAX_MESSAGE_SIZE, BrokerConfig.RETENTION, "metrics-name");
     private static final List<String> SSL_OPTIONS = List.of(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
             SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
             SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
             SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, SslConfigs.SSL_KEY_PASSWORD_CONFIG,
             SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, SslConfigs.SSL_PROTOCOL_CONFIG);
+    /** Every option of this backend, besides {@code kafka.<property>}: what the provider declares it reads. */
+    static final Set<String> OPTIONS = Stream.concat(Stream.of(PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS,
+            ACKS, LINGER, BATCH_SIZE, COMPRESSION, CONSUMER_MODE, REQUEST_TIMEOUT, DELIVERY_TIMEOUT, JOIN_TIMEOUT,
+            COMMIT_INTERVAL, REVOKE_TIMEOUT, SESSION_TIMEOUT, CLIENT_ID, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_USERNAME,
+            SASL_PASSWORD), SSL_OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
@@ -93,13 +96,6 @@ final class KafkaSettings {
                     ? host : host + ":9092");
         }
         this.bootstrapServers = servers.toString();
-        for (String name : config.options().keySet()) {
-            if (!KNOWN.contains(name) && !SSL_OPTIONS.contains(name) && !name.startsWith(KAFKA_PREFIX)) {
-                throw new ConfigurationException("Option '" + name + "' of " + redactedUrl + " is not a Kafka "
-                        + "backend option. Known options: " + new java.util.TreeSet<>(KNOWN) + ", " + SSL_OPTIONS
-                        + ", and kafka.<client property> to pass a property to kafka-clients unchanged.");
-            }
-        }
         this.partitions = positive(config, PARTITIONS, config.intOption(PARTITIONS, 3));
         int rf = config.intOption(REPLICATION_FACTOR, -1);
         if (rf == 0 || rf < -1 || rf > Short.MAX_VALUE) {

@@ -62,6 +62,11 @@ public final class RedisBrokerProvider implements BrokerProvider {
     }
 
     @Override
+    public Set<String> options() {
+        return RedisSettings.OPTIONS;
+    }
+
+    @Override
     public Broker create(BrokerConfig config) {
         return RedisBroker.connect(config);
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Redis backend's reading of a {@link BrokerConfig}: endpoints, credentials, TLS material, timeouts and
@@ -50,6 +51,10 @@ record RedisSettings(
     static final String TLS_CLIENT_CERT = "tls.client-cert";
     static final String TLS_CLIENT_KEY = "tls.client-key";
     static final String TLS_CLIENT_KEY_PASSWORD = "tls.client-key-password";
+    /** Every option above: what the provider declares it reads. */
+    static final Set<String> OPTIONS = Set.of(CONNECT_TIMEOUT, COMMAND_TIMEOUT, BLOCK_TIMEOUT, KEY_PREFIX, MAX_LENGTH,
+            USERNAME, PASSWORD, TLS, TLS_VERIFY_PEER, TLS_TRUST_CERT, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
+            TLS_CLIENT_CERT, TLS_CLIENT_KEY, TLS_CLIENT_KEY_PASSWORD);
 
     static final int DEFAULT_PORT = 6379;
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Capability;
+import io.greenlang.messaging.ConfigurationException;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessageTooLargeException;
 import io.greenlang.messaging.Position;
@@ -111,6 +112,21 @@ public abstract class ValidationContract extends BrokerFeature {
             assertThatThrownBy(() -> broker().lag(null, group)).isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> broker().lag(topic, null)).isInstanceOf(NullPointerException.class);
         }
+    }
+
+    /**
+     * A broker asked for with an option it does not read ({@code max-mesage-size}, misspelt) is not created: the
+     * {@code ConfigurationException} names the option and suggests {@code max-message-size}. If it fails, check that
+     * the backend's provider lists exactly the options it reads in {@code BrokerProvider.options()}.
+     */
+    @Test
+    void required_unknownOptionIsAnErrorThatSuggestsTheClosest() {
+        assertThatThrownBy(() -> newBroker(Map.of("max-mesage-size", "2MiB")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Unknown option 'max-mesage-size'")
+                .hasMessageContaining("did you mean 'max-message-size'?");
+        assertThatCode(() -> newBroker(Map.of("max-message-size", "2MiB", "retention", "1h")))
+                .as("the same broker with the options spelt right").doesNotThrowAnyException();
     }
 
     /**

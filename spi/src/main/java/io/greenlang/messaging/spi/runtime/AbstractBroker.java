@@ -69,7 +69,7 @@ public abstract class AbstractBroker implements Broker {
         this.codecs = Codecs.standard();
         this.codec = codecs.forName(config.codec());
         this.maxMessageSize = config.maxMessageSize();
-        this.metrics = new BrokerMetrics(backend, config.option("metrics-name").orElse(backend));
+        this.metrics = new BrokerMetrics(backend, config.option(BrokerConfig.METRICS_NAME).orElse(backend));
     }
 
     @Override
