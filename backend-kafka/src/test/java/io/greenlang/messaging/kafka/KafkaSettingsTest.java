@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.Brokers;
 import io.greenlang.messaging.ConfigurationException;
 import java.time.Duration;
 import org.apache.kafka.common.config.types.Password;
@@ -37,8 +38,9 @@ class KafkaSettingsTest {
 
     @Test
     void unknownAndInvalidOptionsFailClearly() {
-        assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?partitons=3")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("partitons");
+        assertThatThrownBy(() -> Brokers.connect("kafka://h?partitons=3")) // checked before the backend is created
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'partitons'")
+                .hasMessageContaining("did you mean 'partitions'?");
         assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?acks=2")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("acks");
         assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?consumer-mode=share")))
@@ -60,8 +62,8 @@ class KafkaSettingsTest {
                 .hasMessageContaining("1s to 30m");
         assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?session-timeout=1h")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("session-timeout");
-        assertThatThrownBy(() -> new KafkaSettings(BrokerConfig.parse("kafka://h?session-timout=3s")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("session-timout");
+        assertThatThrownBy(() -> Brokers.connect("kafka://h?session-timout=3s"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("did you mean 'session-timeout'?");
     }
 
     @Test
