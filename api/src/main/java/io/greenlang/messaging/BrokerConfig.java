@@ -3,7 +3,6 @@ package io.greenlang.messaging;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -229,11 +228,8 @@ public final class BrokerConfig {
         if (v == null) {
             return defaultValue;
         }
-        Duration d = parseDuration(v.trim());
-        if (d == null || d.isNegative()) {
-            throw invalid(name, v, "a duration such as 500ms, 30s, 5m, 12h, 7d or PT30S");
-        }
-        return d;
+        return Durations.parse(v).orElseThrow(
+                () -> invalid(name, v, "a duration such as 500ms, 30s, 5m, 12h, 7d or PT30S"));
     }
 
     /**
@@ -319,31 +315,6 @@ public final class BrokerConfig {
         String shown = isSecret(name) ? "***" : "'" + value + "'";
         return new ConfigurationException("Option '" + name + "' of " + redactedUrl() + " is " + shown
                 + "; expected " + expected + ".");
-    }
-
-    static Duration parseDuration(String s) {
-        if (s.isEmpty()) {
-            return null;
-        }
-        if (s.charAt(0) == 'P' || s.charAt(0) == 'p') {
-            try {
-                return Duration.parse(s);
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
-        String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}, {"d", "86400000"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0]) && !(u[0].equals("s") && s.endsWith("ms"))) {
-                try {
-                    long n = Long.parseLong(s.substring(0, s.length() - u[0].length()).trim());
-                    return Duration.ofMillis(Math.multiplyExact(n, Long.parseLong(u[1])));
-                } catch (NumberFormatException | ArithmeticException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     /** Builds a {@link BrokerConfig}. */

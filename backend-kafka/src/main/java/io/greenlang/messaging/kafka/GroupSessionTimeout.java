@@ -1,6 +1,7 @@
 package io.greenlang.messaging.kafka;
 
 import io.greenlang.messaging.ConfigurationException;
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessagingException;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,8 @@ final class GroupSessionTimeout {
                 configured.remove(groupId);
                 throw e;
             }
-            String text = "The Kafka broker refused session-timeout " + settings.sessionTimeout() + " (group config "
+            String text = "The Kafka broker refused session-timeout " + Durations.format(settings.sessionTimeout())
+                    + " (group config "
                     + GROUP_CONFIG + "=" + millis + ") for consumer group " + groupId + ": " + cause.getMessage()
                     + ". Lower the broker's group.consumer.min.session.timeout.ms (default 45s) to allow it, grant "
                     + "ALTER_CONFIGS on the group, or choose a session-timeout the broker allows.";

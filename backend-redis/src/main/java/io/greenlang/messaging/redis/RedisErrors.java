@@ -2,6 +2,7 @@ package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.AuthenticationException;
 import io.greenlang.messaging.ConnectionException;
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.MessagingTimeoutException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -130,7 +131,7 @@ final class RedisErrors {
         }
         if (t instanceof RedisCommandTimeoutException) {
             return new MessagingTimeoutException("Redis at " + settings.endpointsForMessages() + " did not answer within "
-                    + settings.commandTimeout() + " to " + what + "; the outcome is unknown. Raise option "
+                    + Durations.format(settings.commandTimeout()) + " to " + what + "; the outcome is unknown. Raise option "
                     + RedisSettings.COMMAND_TIMEOUT + " if the server is busy.", cause);
         }
         if (t instanceof RedisLoadingException || (serverText != null && serverText.startsWith("LOADING"))) {
@@ -138,8 +139,9 @@ final class RedisErrors {
                     + "and cannot " + what + " yet (LOADING); try again shortly.", cause);
         }
         if (t instanceof RedisConnectionException) {
-            return new ConnectionException("Cannot connect to Redis at " + settings.endpointsForMessages() + " to "
-                    + what + ": " + scrub(rootMessage(t)) + ". Check that the server runs, that host and port are "
+            return new ConnectionException("Cannot connect to Redis at " + settings.endpointsForMessages()
+                    + (what.equals("connect") ? "" : " to " + what) + ": " + scrub(rootCause(t))
+                    + ". Check that the server runs, that host and port are "
                     + "right" + (settings.tls() ? ", and that it speaks TLS and its certificate is trusted" : "")
                     + ".", cause);
         }
@@ -173,13 +175,14 @@ final class RedisErrors {
         return null;
     }
 
-    private static String rootMessage(Throwable t) {
+    /** What the deepest cause says, such as "Connection refused": Lettuce's own wrapper repeats the address. */
+    private static String rootCause(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String m = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return root == t ? m : t.getMessage() + " (" + m + ")";
+        String m = root.getMessage();
+        return m != null && !m.isBlank() ? m : root.getClass().getSimpleName();
     }
 
     /** {@code text} with every secret replaced by {@code ***}. */

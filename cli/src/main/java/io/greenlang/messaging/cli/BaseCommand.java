@@ -1,6 +1,7 @@
 package io.greenlang.messaging.cli;
 
 import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.Names;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -69,5 +70,23 @@ abstract class BaseCommand implements Callable<Integer> {
     /** A usage error (exit code 2) about this command's arguments. */
     ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** {@code topic}, if it is a valid topic name; else a usage error (exit code 2) saying what is wrong. */
+    String validTopic(String topic) {
+        try {
+            return Names.requireValidTopic(topic);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** {@code group}, if it is a valid group name; else a usage error (exit code 2) saying what is wrong. */
+    String validGroup(String group) {
+        try {
+            return Names.requireValidGroup(group);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 }

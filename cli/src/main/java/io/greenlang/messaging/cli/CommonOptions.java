@@ -3,6 +3,13 @@ package io.greenlang.messaging.cli;
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.Brokers;
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +22,8 @@ import picocli.CommandLine.Spec;
 final class CommonOptions {
     static final String ENV_USERNAME = BrokerConfig.ENV_PREFIX + "USERNAME";
     static final String ENV_PASSWORD = BrokerConfig.ENV_PREFIX + "PASSWORD";
+    /** What picocli puts in {@link #password} for a {@code --password} without a value: ask for it. */
+    private static final String ASK = "\u0000ask";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -32,8 +41,9 @@ final class CommonOptions {
             description = "User name (default: $" + ENV_USERNAME + ").")
     String user;
 
-    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
-            description = "Password; prompts when given without a value (default: $" + ENV_PASSWORD + "). "
+    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
+            description = "Password; asks for it when given without a value, on the terminal or, without one, on "
+                    + "standard error, reading a line of standard input (default: $" + ENV_PASSWORD + "). "
                     + "Never printed.")
     String password;
 
@@ -64,11 +74,40 @@ final class CommonOptions {
         if (u != null && !u.isEmpty()) {
             b.username(u);
         }
-        String p = password != null ? password : System.getenv(ENV_PASSWORD);
+        String p = ASK.equals(password) ? askPassword()
+                : password != null ? password : System.getenv(ENV_PASSWORD);
         if (p != null && !p.isEmpty()) {
             b.password(p);
         }
         return b.build();
+    }
+
+    /**
+     * Asks for the password: on the terminal without echo, or, when there is none (standard input or output
+     * redirected), with a prompt on standard error and one line of standard input, read byte by byte so that
+     * nothing after it is taken from a command that reads standard input too. Never on standard output, which
+     * may be JSON for a program.
+     */
+    private String askPassword() {
+        Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("Password: ");
+            return typed == null ? "" : new String(typed);
+        }
+        PrintWriter err = mixee.commandLine().getErr();
+        err.print("Password: ");
+        err.flush();
+        Object root = mixee.root().userObject();
+        InputStream in = root instanceof Main ? ((Main) root).stdin() : System.in;
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+                line.write(c);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the password from standard input: " + e.getMessage(), e);
+        }
+        return line.toString(StandardCharsets.UTF_8).strip();
     }
 
     /** Connects to the broker; the caller closes it. */

@@ -3,7 +3,6 @@ package io.greenlang.messaging.cli;
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.DeadLetter;
 import io.greenlang.messaging.DeadLetterQueue;
-import io.greenlang.messaging.Names;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +33,8 @@ final class DlqCommand implements Runnable {
 
         @Override
         protected final int execute() {
-            Names.requireValidTopic(topic);
-            Names.requireValidGroup(group);
+            validTopic(topic);
+            validGroup(group);
             try (Broker broker = connectForData()) {
                 return run(broker.deadLetters(topic, group));
             }
@@ -66,7 +65,11 @@ final class DlqCommand implements Runnable {
             for (DeadLetter d : letters) {
                 out().println(Json.write(Json.deadLetter(d)));
             }
-            out().flush();
+            if (out().checkError()) { // flushes; true once the reader went away
+                err().println("glm: standard output was closed before every dead letter was listed.");
+                err().flush();
+                return Main.ERROR;
+            }
             err().println(letters.size() + " of " + total + " dead letters in " + where() + ".");
             err().flush();
             return 0;

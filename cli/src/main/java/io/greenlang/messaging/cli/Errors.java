@@ -20,7 +20,9 @@ final class Errors {
     static int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("glm: " + oneLine(ex.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName()
+        // picocli says "Value for option option '--header' ..." for a map option without '='
+        String text = oneLine(ex.getMessage()).replace("option option '", "option '");
+        err.println("glm: " + text + " (see '" + cmd.getCommandSpec().qualifiedName()
                 + " --help')");
         if (verbose(args)) {
             ex.printStackTrace(err);

@@ -2,7 +2,6 @@ package io.greenlang.messaging.cli;
 
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.ConsumerLag;
-import io.greenlang.messaging.Names;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -27,8 +26,8 @@ final class LagCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        Names.requireValidTopic(topic);
-        Names.requireValidGroup(group);
+        validTopic(topic);
+        validGroup(group);
         try (Broker broker = connectForData()) {
             ConsumerLag lag = broker.lag(topic, group);
             if (json) {

@@ -2,7 +2,6 @@ package io.greenlang.messaging.cli;
 
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Message;
-import io.greenlang.messaging.Names;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -64,7 +63,7 @@ final class PublishCommand extends BaseCommand {
 
     @Override
     protected int execute() {
-        Names.requireValidTopic(topic);
+        validTopic(topic);
         if (priority != null && (priority < Message.MIN_PRIORITY || priority > Message.MAX_PRIORITY)) {
             throw usage("--priority must be from 0 to 9, was " + priority);
         }
@@ -74,6 +73,11 @@ final class PublishCommand extends BaseCommand {
         if (file != null && !payloads.isEmpty()) {
             throw usage("give payloads as arguments or with --file, not both");
         }
+        headers.forEach((name, value) -> {
+            if (name.isBlank()) {
+                throw usage("--header needs NAME=VALUE with a name before the '=', was '" + name + "=" + value + "'");
+            }
+        });
         boolean stdin = "-".equals(file) || payloads.equals(List.of("-"));
         if (file == null && payloads.isEmpty()) {
             throw usage("nothing to publish: give payloads as arguments, --file FILE, or - to read standard input");

@@ -24,30 +24,56 @@ class ErrorsTest {
     }
 
     @Test
-    @DisplayName("an unknown scheme: the message lists the available schemes, every backend being bundled")
+    @DisplayName("an unknown scheme: the message lists the installed schemes once, every backend being bundled")
     void unknownScheme() {
         Cli.Result r = Cli.run("health", "--url", "foo://x");
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.errLines()).containsExactly("glm: No backend handles scheme 'foo' of foo://x. Available schemes: "
-                + "kafka, memory, redis, redis-cluster, rediss. Known schemes are kafka, memory, redis, redis-cluster, "
-                + "rediss.");
+        assertThat(r.errLines()).containsExactly("glm: No backend handles scheme 'foo' of foo://x. Installed: "
+                + "kafka, memory, redis, redis-cluster, rediss.");
     }
 
     @Test
-    @DisplayName("an unreachable server: exit code 1, one line saying what to check")
+    @DisplayName("an unknown broker option: exit code 1, one line with the closest option")
+    void unknownBrokerOption() {
+        Cli.Result r = Cli.run("health", "--option", "max-mesage-size=2MiB");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("glm: Unknown option 'max-mesage-size' for memory://: did you mean 'max-message-size'?");
+    }
+
+    @Test
+    @DisplayName("health of an unreachable server: DOWN with the reason, in one sentence, exit code 1")
     void unreachableServer() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort(); // free once closed: nothing listens there
-        }
+        int port = freePort();
 
         Cli.Result r = Cli.run("health", "--url", "redis://127.0.0.1:" + port);
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.out()).isEmpty();
-        assertThat(r.errLines()).singleElement().asString()
-                .startsWith("glm: Cannot connect to Redis at 127.0.0.1:" + port);
+        String reason = "Cannot connect to Redis at 127.0.0.1:" + port + ": Connection refused. Check that the server "
+                + "runs, that host and port are right.";
+        assertThat(r.outLines()).containsExactly("DOWN redis://127.0.0.1:" + port + ", error=" + reason);
+        assertThat(r.errLines()).containsExactly("glm: broker redis://127.0.0.1:" + port + " is DOWN: " + reason);
+    }
+
+    @Test
+    @DisplayName("health --json of an unreachable server: one JSON object saying DOWN")
+    void unreachableServerAsJson() throws Exception {
+        int port = freePort();
+
+        Cli.Result r = Cli.run("health", "--json", "--url", "redis://127.0.0.1:" + port);
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.outLines()).singleElement().asString()
+                .startsWith("{\"broker\":\"redis://127.0.0.1:" + port + "\",\"status\":\"DOWN\",\"details\":{\"error\":"
+                        + "\"Cannot connect to Redis at 127.0.0.1:" + port + ": Connection refused.");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort(); // free once closed: nothing listens there
+        }
     }
 
     @Test
@@ -105,9 +131,26 @@ class ErrorsTest {
                 + "a positive size such as 1048576, 512KiB or 1MiB.");
 
         Cli.Result topic = Cli.run("publish", "-t", "bad topic", "x");
-        assertThat(topic.exitCode()).isEqualTo(1);
-        assertThat(topic.errLines()).hasSize(1);
-        assertThat(topic.err()).startsWith("glm: Invalid topic name 'bad topic'");
+        assertThat(topic.exitCode()).isEqualTo(2);
+        assertThat(topic.errLines()).containsExactly("glm: Invalid topic name 'bad topic': character ' ' at index 3 "
+                + "is not allowed. Use 1 to 249 characters from [A-Za-z0-9._-]. (see 'glm publish --help')");
+
+        Cli.Result group = Cli.run("lag", "-t", "t", "-g", "a/b");
+        assertThat(group.exitCode()).isEqualTo(2);
+        assertThat(group.err()).startsWith("glm: Invalid group name 'a/b'");
+    }
+
+    @Test
+    @DisplayName("a header without a name, or without '=': exit code 2, one clear sentence")
+    void badHeaders() {
+        Cli.Result blank = Cli.run("publish", "-t", "t", "-H", "=v", "x");
+        assertThat(blank.exitCode()).isEqualTo(2);
+        assertThat(blank.errLines()).containsExactly("glm: --header needs NAME=VALUE with a name before the '=', was "
+                + "'=v' (see 'glm publish --help')");
+
+        Cli.Result noEquals = Cli.run("publish", "-t", "t", "-H", "v", "x");
+        assertThat(noEquals.exitCode()).isEqualTo(2);
+        assertThat(noEquals.err()).startsWith("glm: Value for option '--header'").doesNotContain("option option");
     }
 
     @Test

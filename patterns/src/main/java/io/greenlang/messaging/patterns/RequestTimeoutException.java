@@ -2,6 +2,7 @@ package io.greenlang.messaging.patterns;
 
 import java.time.Duration;
 
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessagingTimeoutException;
 
 /**
@@ -17,7 +18,8 @@ public class RequestTimeoutException extends MessagingTimeoutException {
     private final Duration timeout;
 
     public RequestTimeoutException(String topic, String correlationId, Duration timeout) {
-        super("No reply to request " + correlationId + " on topic '" + topic + "' within " + timeout
+        super("No reply to request " + correlationId + " on topic '" + topic + "' within "
+                + Durations.format(timeout)
                 + ". Check that a service answers on '" + topic + "' and is keeping up (lag), or raise the timeout.");
         this.topic = topic;
         this.correlationId = correlationId;

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.BrokerClosedException;
 import io.greenlang.messaging.Capability;
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessageIds;
 import io.greenlang.messaging.Position;
@@ -499,7 +500,7 @@ public final class SagaCoordinator implements AutoCloseable {
     private static String describe(SagaStep step, Throwable failure) {
         Throwable cause = Payloads.unwrap(failure);
         if (cause instanceof TimeoutException) {
-            return "no confirmation within " + step.timeout();
+            return "no confirmation within " + Durations.format(step.timeout());
         }
         return Payloads.describe(cause);
     }

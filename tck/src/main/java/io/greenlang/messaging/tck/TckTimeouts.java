@@ -109,11 +109,13 @@ public final class TckTimeouts {
     }
 
     /**
-     * A wait that succeeds only if its condition holds for the whole of {@code base} scaled: for the rare
-     * "this does not happen" checks that no marker message can prove.
+     * A wait that succeeds only if its condition holds for the whole of {@code base} scaled, and never for less than
+     * {@code base}: for the rare "this does not happen" checks that no marker message can prove. A factor below 1
+     * shortens deadlines, not observation: a window that must outlast a lease would otherwise end before it.
      */
     public ConditionFactory quietPeriod(String what, Duration base) {
-        Duration window = scaled(base);
+        Duration scaled = scaled(base);
+        Duration window = scaled.compareTo(base) < 0 ? base : scaled;
         return Awaitility.await(what)
                 .during(window)
                 .atMost(window.plus(eventually()))
