@@ -9,7 +9,6 @@ import io.greenlang.messaging.ConsumerLag;
 import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessagingException;
-import io.greenlang.messaging.MessagingTimeoutException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
@@ -17,22 +16,18 @@ import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
-import io.greenlang.messaging.spi.runtime.CommandRetry;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.PublishFuture;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -41,10 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,10 +44,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
@@ -64,7 +54,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +71,8 @@ public final class KafkaBroker extends AbstractBroker {
     private static final int PARTITION_CHECK_EVERY = 1024;
 
     private final KafkaSettings settings;
+    private final KafkaCalls calls;
+    private final KafkaClients clients;
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
     private final LogReader reader;
@@ -106,34 +97,11 @@ public final class KafkaBroker extends AbstractBroker {
     public KafkaBroker(BrokerConfig config) {
         super("kafka", config, declaredCapabilities());
         this.settings = new KafkaSettings(config);
-        Map<String, Object> adminProps = new HashMap<>(settings.clientProperties());
-        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin");
-        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis()));
-        Admin a = null;
-        KafkaProducer<byte[], byte[]> p = null;
-        try {
-            a = Admin.create(adminProps);
-            p = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-            this.admin = a;
-            this.producer = p;
-            this.reader = new LogReader(this);
-            describeCluster(settings.requestTimeout());
-        } catch (RuntimeException e) {
-            if (p != null) {
-                p.close(Duration.ZERO);
-            }
-            if (a != null) {
-                a.close(Duration.ZERO);
-            }
-            MessagingException failure = translate("Connecting to " + name(), e);
-            if (failure instanceof MessagingTimeoutException) {
-                throw new ConnectionException("No Kafka broker at " + settings.bootstrapServers() + " answered within "
-                        + settings.requestTimeout() + " (option request-timeout). Check the URL and that the "
-                        + "brokers are up and reachable.", failure.getCause());
-            }
-            throw failure;
-        }
+        this.calls = new KafkaCalls(settings.requestTimeout());
+        this.clients = KafkaClients.connect(settings, calls, name());
+        this.admin = clients.admin();
+        this.producer = clients.producer();
+        this.reader = new LogReader(this);
     }
 
     private static Capabilities declaredCapabilities() {
@@ -157,34 +125,9 @@ public final class KafkaBroker extends AbstractBroker {
                 .build();
     }
 
-    private Map<String, Object> producerProperties() {
-        Map<String, Object> props = new HashMap<>(settings.clientProperties());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-producer");
-        props.put(ProducerConfig.ACKS_CONFIG, settings.acks());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, settings.acks().equals("all") || settings.acks().equals("-1"));
-        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, settings.linger().toMillis()));
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.batchSize());
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes());
-        // the producer refuses a record larger than its whole buffer (32 MiB by default)
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, 2L * maxRecordBytes()));
-        int delivery = (int) Math.min(Integer.MAX_VALUE, settings.deliveryTimeout().toMillis());
-        int request = (int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis());
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(delivery,
-                request + (int) Math.min(Integer.MAX_VALUE / 2, settings.linger().toMillis())));
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, request);
-        settings.clientProperties().forEach(props::put); // pass-through properties win
-        return props;
-    }
-
-    /**
-     * The largest record this backend writes, for the producer's {@code max.request.size} and each topic's
-     * {@code max.message.bytes}: a message within the size limit (counted as its envelope's bytes) gives a value no
-     * larger than the limit and a key no larger either, and headers (a dead letter's exception text is at most
-     * 8192 characters) fit in the 64 KiB left over.
-     */
+    /** See {@link KafkaClients#maxRecordBytes}. */
     int maxRecordBytes() {
-        return (int) Math.min(Integer.MAX_VALUE - 1024, settings.maxMessageSize() * 2 + 64 * 1024);
+        return KafkaClients.maxRecordBytes(settings);
     }
 
     KafkaSettings settings() {
@@ -476,13 +419,9 @@ public final class KafkaBroker extends AbstractBroker {
         });
     }
 
-    /**
-     * Runs {@code step} again while it fails with a retriable error (a topic just created, a leader moving), as
-     * {@link CommandRetry} says, within the request timeout.
-     */
+    /** See {@link KafkaCalls#retrying}. */
     <T> T retrying(String what, java.util.function.Supplier<T> step) {
-        return new CommandRetry(settings.requestTimeout(),
-                e -> e.getCause() instanceof org.apache.kafka.common.errors.RetriableException).run(what, step);
+        return calls.retrying(what, step);
     }
 
     private void setStartOffsets(String groupId, List<String> all, Set<String> bandSet, StartPosition start,
@@ -629,20 +568,7 @@ public final class KafkaBroker extends AbstractBroker {
 
     @Override
     protected Map<String, String> doHealthCheck() {
-        return describeCluster(Duration.ofSeconds(5));
-    }
-
-    private Map<String, String> describeCluster(Duration timeout) {
-        DescribeClusterResult r = admin.describeCluster(new DescribeClusterOptions()
-                .timeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("backend", "kafka");
-        details.put("bootstrap", settings.bootstrapServers());
-        details.put("cluster-id", String.valueOf(await(r.clusterId().toCompletionStage(), "Describing the cluster")));
-        Collection<?> nodes = await(r.nodes().toCompletionStage(), "Describing the cluster");
-        details.put("brokers", Integer.toString(nodes.size()));
-        details.put("security-protocol", settings.securityProtocol());
-        return details;
+        return clients.describeCluster(Duration.ofSeconds(5));
     }
 
     @Override
@@ -650,11 +576,7 @@ public final class KafkaBroker extends AbstractBroker {
         try {
             reader.close();
         } finally {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } finally {
-                admin.close(Duration.ofSeconds(5));
-            }
+            clients.close();
         }
     }
 
@@ -666,49 +588,16 @@ public final class KafkaBroker extends AbstractBroker {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
-    /** Waits for a stage within the request timeout, translating failures. */
+    /** See {@link KafkaCalls#await}. */
     <T> T await(CompletionStage<T> stage, String what) {
-        try {
-            return stage.toCompletableFuture().get(settings.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MessagingException(what + " was interrupted", e);
-        } catch (ExecutionException e) {
-            throw translate(what, e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new MessagingTimeoutException(what + " did not finish within " + settings.requestTimeout(), e);
-        }
+        return calls.await(stage, what);
     }
 
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+    private static Throwable unwrap(Throwable t) {
+        return KafkaErrors.unwrap(t);
     }
 
-    /** A library exception for a kafka-clients failure; messages name no secret (kafka-clients' do not either). */
-    static MessagingException translate(String what, Throwable failure) {
-        Throwable t = unwrap(failure);
-        if (t instanceof MessagingException) {
-            return (MessagingException) t;
-        }
-        String text = what + " failed: " + t.getClass().getSimpleName() + ": " + t.getMessage();
-        if (t instanceof org.apache.kafka.common.errors.AuthenticationException
-                || t instanceof org.apache.kafka.common.errors.AuthorizationException) {
-            return new AuthenticationException(text, t);
-        }
-        if (t instanceof org.apache.kafka.common.errors.TimeoutException
-                || t instanceof java.util.concurrent.TimeoutException) {
-            return new MessagingTimeoutException(text, t);
-        }
-        if (t instanceof org.apache.kafka.common.errors.RetriableException || t instanceof KafkaException
-                && t.getCause() instanceof java.io.IOException) {
-            return new ConnectionException(text, t);
-        }
-        if (t instanceof IllegalArgumentException) {
-            throw (IllegalArgumentException) t;
-        }
-        return new MessagingException(text, t);
+    private static MessagingException translate(String what, Throwable failure) {
+        return KafkaErrors.translate(what, failure);
     }
 }
