@@ -14,12 +14,10 @@ import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
-import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.PublishFuture;
-import io.greenlang.messaging.spi.wire.WireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,25 +30,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Headers;
@@ -67,25 +57,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaBroker extends AbstractBroker {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
-    private static final Duration PARTITION_CACHE_TTL = Duration.ofSeconds(30);
-    private static final int PARTITION_CHECK_EVERY = 1024;
 
     private final KafkaSettings settings;
     private final KafkaCalls calls;
     private final KafkaClients clients;
     private final Admin admin;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaTopics topics;
+    private final PartitionCounts partitionCounts;
+    private final KafkaPublisher publisher;
     private final LogReader reader;
-    private final Map<String, CompletableFuture<Void>> ensured = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Void>> bandsReady = new ConcurrentHashMap<>();
-    private final Map<String, String[]> bandTopicNames = new ConcurrentHashMap<>();
-    private final Map<String, PartitionCount> partitionCounts = new ConcurrentHashMap<>();
-    private final AtomicInteger roundRobin = new AtomicInteger();
     private final Set<KafkaConsumerSource> sources = ConcurrentHashMap.newKeySet();
     private final GroupSessionTimeout sessionTimeouts = new GroupSessionTimeout(this);
-
-    private record PartitionCount(int count, long expiresNanos) {
-    }
 
     /**
      * Connects: creates the clients and checks that the cluster answers.
@@ -100,7 +82,9 @@ public final class KafkaBroker extends AbstractBroker {
         this.calls = new KafkaCalls(settings.requestTimeout());
         this.clients = KafkaClients.connect(settings, calls, name());
         this.admin = clients.admin();
-        this.producer = clients.producer();
+        this.topics = new KafkaTopics(admin, settings);
+        this.partitionCounts = new PartitionCounts(clients.producer()::partitionsFor);
+        this.publisher = new KafkaPublisher(clients.producer(), topics, partitionCounts, calls);
         this.reader = new LogReader(this);
     }
 
@@ -138,234 +122,42 @@ public final class KafkaBroker extends AbstractBroker {
         return admin;
     }
 
-    KafkaProducer<byte[], byte[]> producer() {
-        return producer;
-    }
-
     LogReader reader() {
         return reader;
     }
 
-    // ---------------------------------------------------------------------------------------------- topics
-
-    /** Creates the topic's band topics if they do not exist; completes when they do. */
-    CompletableFuture<Void> ensureBandTopics(String topic) {
-        CompletableFuture<Void> ready = bandsReady.get(topic);
-        if (ready != null && !ready.isCompletedExceptionally()) {
-            return ready;
-        }
-        ready = createBandTopics(topic);
-        bandsReady.put(topic, ready);
-        return ready;
-    }
-
-    private CompletableFuture<Void> createBandTopics(String topic) {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (String t : TopicNames.bandTopics(topic)) {
-            all.add(ensureTopic(t, settings.partitions(), true));
-        }
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
-    }
-
-    /**
-     * Creates a Kafka topic if it does not exist, with the configured replication, retention and append-time
-     * timestamps; remembered for the broker's life, so only the first use costs a round trip.
-     */
+    /** See {@link KafkaTopics#ensureTopic}. */
     CompletableFuture<Void> ensureTopic(String name, int partitions, boolean logAppendTime) {
-        CompletableFuture<Void> f = ensured.get(name);
-        if (f != null && !f.isCompletedExceptionally()) {
-            return f;
-        }
-        CompletableFuture<Void> created = new CompletableFuture<>();
-        CompletableFuture<Void> previous = f == null ? ensured.putIfAbsent(name, created)
-                : (ensured.replace(name, f, created) ? null : ensured.get(name));
-        if (previous != null) {
-            return previous;
-        }
-        Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis()));
-        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes()));
-        if (logAppendTime) {
-            configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
-        }
-        settings.minInsyncReplicas().ifPresent(n -> configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                Integer.toString(n)));
-        NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions), settings.replicationFactor())
-                .configs(configs);
-        admin.createTopics(List.of(topic)).all().toCompletionStage().whenComplete((ok, failure) -> {
-            Throwable cause = unwrap(failure);
-            if (cause == null || cause instanceof TopicExistsException) {
-                awaitLeaders(name, System.nanoTime() + settings.requestTimeout().toNanos(), created);
-            } else {
-                created.completeExceptionally(translate("Creating Kafka topic " + name, cause));
-            }
-        });
-        return created;
-    }
-
-    /**
-     * Completes {@code done} once every partition's leader serves the new topic (answers ListOffsets). A produce
-     * racing the leader's creation of the partition gets NOT_LEADER_OR_FOLLOWER, and the idempotent producer can
-     * then keep failing the batches behind it with OUT_OF_ORDER_SEQUENCE_NUMBER; waiting here avoids that.
-     */
-    private void awaitLeaders(String name, long deadlineNanos, CompletableFuture<Void> done) {
-        admin.describeTopics(List.of(name)).allTopicNames().toCompletionStage()
-                .thenCompose(d -> {
-                    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-                    d.get(name).partitions().forEach(p -> specs.put(new TopicPartition(name, p.partition()),
-                            OffsetSpec.latest()));
-                    return admin.listOffsets(specs).all().toCompletionStage();
-                })
-                .whenComplete((offsets, failure) -> {
-                    Throwable cause = unwrap(failure);
-                    if (cause == null) {
-                        done.complete(null);
-                    } else if (cause instanceof org.apache.kafka.common.errors.RetriableException
-                            && System.nanoTime() - deadlineNanos < 0) {
-                        CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)
-                                .execute(() -> awaitLeaders(name, deadlineNanos, done));
-                    } else {
-                        done.completeExceptionally(translate("Waiting for the leaders of new topic " + name, cause));
-                    }
-                });
+        return topics.ensureTopic(name, partitions, logAppendTime);
     }
 
     /** The partition count of a topic, cached for a while; the topic must exist. */
     int partitionCount(String topic) {
-        return partitionCount(topic, true);
-    }
-
-    /**
-     * As {@link #partitionCount(String)}; with {@code checkAge} false a cached count is taken however old, so that
-     * keyless publishes read the clock only once every {@value #PARTITION_CHECK_EVERY} sends.
-     */
-    private int partitionCount(String topic, boolean checkAge) {
-        PartitionCount c = partitionCounts.get(topic);
-        if (c != null && !checkAge) {
-            return c.count();
-        }
-        long now = System.nanoTime();
-        if (c != null && now - c.expiresNanos() < 0) {
-            return c.count();
-        }
-        List<PartitionInfo> infos = producer.partitionsFor(topic);
-        int n = infos == null || infos.isEmpty() ? 1 : infos.size();
-        partitionCounts.put(topic, new PartitionCount(n, now + PARTITION_CACHE_TTL.toNanos()));
-        return n;
+        return partitionCounts.of(topic);
     }
 
     // ---------------------------------------------------------------------------------------------- publishing
 
     @Override
     protected void doPublish(Message message, PublishFuture<PublishResult> result) {
-        String topic = TopicNames.requireUserTopic(message.topic());
-        byte[] value = WireFormat.encodeWithoutTopic(message); // the Kafka topic names it
-        CompletableFuture<Void> ready = ensureBandTopics(topic);
-        if (!ready.isDone()) {
-            // the first use of a topic waits for its creation on the caller's thread, so that sends keep the
-            // order of the calls (dependent stages of one future would run in reverse order)
-            await(ready, "Creating the topics of " + topic);
-        }
-        if (ready.isCompletedExceptionally()) {
-            ready.whenComplete((ok, failure) -> result.fail(failure));
-            return;
-        }
-        send(message, value, result::settle);
+        publisher.publish(message, result);
     }
 
     @Override
     protected void doPublishAll(List<Message> messages, PublishFuture<List<PublishResult>> all) {
-        Set<String> topics = new HashSet<>();
-        List<byte[]> values = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            topics.add(TopicNames.requireUserTopic(m.topic()));
-            values.add(WireFormat.encodeWithoutTopic(m));
-        }
-        for (String t : topics) {
-            await(ensureBandTopics(t), "Creating the topics of " + t);
-        }
-        // one countdown for the batch rather than a future per message joined by allOf: the producer's network
-        // thread, which runs these callbacks, is the client's busiest
-        int n = messages.size();
-        PublishResult[] results = new PublishResult[n];
-        AtomicInteger pending = new AtomicInteger(n);
-        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            send(messages.get(i), values.get(i), (result, failure) -> {
-                if (failure != null) {
-                    firstFailure.compareAndSet(null, failure);
-                } else {
-                    results[index] = result;
-                }
-                if (pending.decrementAndGet() == 0) { // every send has its outcome: the batch has its own
-                    Throwable t = firstFailure.get();
-                    if (t != null) {
-                        all.fail(t);
-                    } else {
-                        all.succeed(List.of(results));
-                    }
-                }
-            });
-        }
+        publisher.publishAll(messages, all);
     }
 
-    /** Sends one message; {@code outcome} gets its result or its translated failure, exactly once. */
-    private void send(Message message, byte[] value, BiConsumer<PublishResult, MessagingException> outcome) {
-        int band = PriorityBands.of(message.priority());
-        String kafkaTopic = band == PriorityBands.DEFAULT ? message.topic()
-                : bandTopicNames.computeIfAbsent(message.topic(), t -> TopicNames.bandTopics(t).toArray(new String[0]))[band];
-        byte[] key = KafkaRecords.key(message);
-        Integer partition = null;
-        if (key == null) {
-            // keyless messages go round-robin, one by one, so that every member of a group gets work
-            int sequence = roundRobin.getAndIncrement();
-            partition = Math.floorMod(sequence, partitionCount(kafkaTopic, sequence % PARTITION_CHECK_EVERY == 0));
-        }
-        try {
-            producer.send(new ProducerRecord<>(kafkaTopic, partition, null, key, value), (md, e) -> {
-                if (e != null) {
-                    outcome.accept(null, translate("Publishing message " + message.id() + " to " + message.topic(),
-                            e));
-                } else {
-                    outcome.accept(new PublishResult(message.id(), message.topic(),
-                            KafkaRecords.position(band, md.partition(), md.offset())), null);
-                }
-            });
-        } catch (RuntimeException e) {
-            outcome.accept(null, translate("Publishing message " + message.id() + " to " + message.topic(), e));
-        }
-    }
-
-    /** Sends a record of the backend's own (retry, dead letter, marker); completes with its metadata. */
+    /** See {@link KafkaPublisher#sendInternal}. */
     CompletableFuture<RecordMetadata> sendInternal(String topic, Integer partition, byte[] key, byte[] value,
             Headers headers) {
-        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, partition, null, key, value, headers), (md, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(translate("Writing to Kafka topic " + topic, e));
-                } else {
-                    result.complete(md);
-                }
-            });
-        } catch (RuntimeException e) {
-            result.completeExceptionally(translate("Writing to Kafka topic " + topic, e));
-        }
-        return result;
+        return publisher.sendInternal(topic, partition, key, value, headers);
     }
 
-    /** Stores a dead letter in the topic's and group's dead-letter topic. */
+    /** See {@link KafkaPublisher#storeDeadLetter}. */
     CompletableFuture<RecordMetadata> storeDeadLetter(String topic, String group, DeadLetterRequest request,
             Position position) {
-        String dlq = TopicNames.deadLetterTopic(topic, group);
-        byte[] value = WireFormat.encode(request.message());
-        CompletableFuture<Void> ready = ensureTopic(dlq, 1, false);
-        if (!ready.isDone()) {
-            await(ready, "Creating dead-letter topic " + dlq); // keeps the letters in the order they came
-        }
-        return ready.thenCompose(ok -> sendInternal(dlq, 0, KafkaRecords.key(request.message()),
-                value, KafkaRecords.letterHeaders(request, position)));
+        return publisher.storeDeadLetter(topic, group, request, position);
     }
 
     // ---------------------------------------------------------------------------------------------- consuming
@@ -377,7 +169,8 @@ public final class KafkaBroker extends AbstractBroker {
         List<String> bands = TopicNames.bandTopics(topic);
         String retry = TopicNames.retryTopic(topic, group);
         String groupId = TopicNames.groupId(topic, group);
-        await(CompletableFuture.allOf(ensureBandTopics(topic), ensureTopic(retry, settings.partitions(), false)),
+        await(CompletableFuture.allOf(topics.ensureBandTopics(topic),
+                topics.ensureTopic(retry, settings.partitions(), false)),
                 "Creating the topics of " + topic + " for group " + group);
         initializeGroup(groupId, bands, retry, options.startPosition());
         sessionTimeouts.apply(groupId);
@@ -591,13 +384,5 @@ public final class KafkaBroker extends AbstractBroker {
     /** See {@link KafkaCalls#await}. */
     <T> T await(CompletionStage<T> stage, String what) {
         return calls.await(stage, what);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return KafkaErrors.unwrap(t);
-    }
-
-    private static MessagingException translate(String what, Throwable failure) {
-        return KafkaErrors.translate(what, failure);
     }
 }
