@@ -30,7 +30,8 @@ final class KafkaClients implements AutoCloseable {
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    private KafkaClients(KafkaSettings settings, KafkaCalls calls, Admin admin, KafkaProducer<byte[], byte[]> producer) {
+    private KafkaClients(KafkaSettings settings, KafkaCalls calls, Admin admin,
+            KafkaProducer<byte[], byte[]> producer) {
         this.settings = settings;
         this.calls = calls;
         this.admin = admin;

@@ -48,7 +48,8 @@ class KafkaErrorsTest {
     void retriableAndIoFailuresAreConnectionExceptions() {
         MessagingException moving = KafkaErrors.translate("Publishing", new CompletionException(
                 new NotLeaderOrFollowerException("moving")));
-        assertThat(moving).isInstanceOf(ConnectionException.class).hasCauseInstanceOf(NotLeaderOrFollowerException.class);
+        assertThat(moving).isInstanceOf(ConnectionException.class)
+                .hasCauseInstanceOf(NotLeaderOrFollowerException.class);
         assertThat(KafkaErrors.translate("Publishing", new KafkaException("closed", new IOException("reset"))))
                 .isInstanceOf(ConnectionException.class);
     }
