@@ -54,7 +54,7 @@ final class GroupSessionTimeout {
                     broker.admin().incrementalAlterConfigs(Map.of(group, List.of(set))).all().toCompletionStage(),
                     "Setting the session timeout of consumer group " + groupId));
         } catch (MessagingException e) {
-            Throwable cause = KafkaBroker.unwrap(e.getCause() != null ? e.getCause() : e);
+            Throwable cause = KafkaErrors.unwrap(e.getCause() != null ? e.getCause() : e);
             boolean refused = cause instanceof InvalidConfigurationException || cause instanceof InvalidRequestException
                     || cause instanceof AuthorizationException || cause instanceof UnsupportedVersionException;
             if (!refused) {

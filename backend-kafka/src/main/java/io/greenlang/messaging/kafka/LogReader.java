@@ -89,7 +89,7 @@ final class LogReader implements AutoCloseable {
         try {
             return doRead(topic, after, max);
         } catch (RuntimeException e) {
-            throw KafkaBroker.translate("Reading " + topic, e);
+            throw KafkaErrors.translate("Reading " + topic, e);
         } finally {
             lock.unlock();
         }
@@ -293,7 +293,7 @@ final class LogReader implements AutoCloseable {
                     .thenComparingLong(ConsumerRecord::offset));
             return out;
         } catch (RuntimeException e) {
-            throw KafkaBroker.translate("Reading " + topic, e);
+            throw KafkaErrors.translate("Reading " + topic, e);
         } finally {
             lock.unlock();
         }
