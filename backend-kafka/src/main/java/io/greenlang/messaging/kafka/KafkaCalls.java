@@ -1,5 +1,6 @@
 package io.greenlang.messaging.kafka;
 
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.MessagingTimeoutException;
 import io.greenlang.messaging.spi.runtime.CommandRetry;
@@ -42,7 +43,7 @@ final class KafkaCalls {
         } catch (ExecutionException e) {
             throw KafkaErrors.translate(what, e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new MessagingTimeoutException(what + " did not finish within " + requestTimeout, e);
+            throw new MessagingTimeoutException(what + " did not finish within " + Durations.format(requestTimeout), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.greenlang.messaging.kafka;
 
 import io.greenlang.messaging.ConnectionException;
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.MessagingTimeoutException;
 import java.time.Duration;
@@ -66,7 +67,7 @@ final class KafkaClients implements AutoCloseable {
             MessagingException failure = KafkaErrors.translate("Connecting to " + brokerName, e);
             if (failure instanceof MessagingTimeoutException) {
                 throw new ConnectionException("No Kafka broker at " + settings.bootstrapServers() + " answered within "
-                        + settings.requestTimeout() + " (option request-timeout). Check the URL and that the "
+                        + Durations.format(settings.requestTimeout()) + " (option request-timeout). Check the URL and that the "
                         + "brokers are up and reachable.", failure.getCause());
             }
             throw failure;

@@ -1,5 +1,6 @@
 package io.greenlang.messaging.kafka;
 
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
@@ -166,7 +167,7 @@ final class LogReader implements AutoCloseable {
             if (needMore) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new org.apache.kafka.common.errors.TimeoutException("Reading " + topic + " did not finish "
-                            + "within " + timeout);
+                            + "within " + Durations.format(timeout));
                 }
                 List<TopicPartition> full = new ArrayList<>();
                 List<TopicPartition> hungry = new ArrayList<>();
@@ -274,7 +275,7 @@ final class LogReader implements AutoCloseable {
             while (done.size() < active.size()) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new org.apache.kafka.common.errors.TimeoutException("Reading " + topic
-                            + " did not finish within " + timeout);
+                            + " did not finish within " + Durations.format(timeout));
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
