@@ -110,12 +110,13 @@ public final class MemoryBroker extends AbstractBroker {
     protected ConsumerLag doLag(String topic, String group) {
         MemoryTopic t = store.existingTopic(topic);
         if (t == null) {
-            return new ConsumerLag(topic, group, 0, 0);
+            return ConsumerLag.ofMissingGroup(topic, group);
         }
         t.lock.lock();
         try {
             MemoryGroup g = t.existingGroupLocked(group);
-            return g == null ? new ConsumerLag(topic, group, 0, 0) : new ConsumerLag(topic, group, g.backlog(), g.pending());
+            return g == null ? ConsumerLag.ofMissingGroup(topic, group)
+                    : new ConsumerLag(topic, group, g.backlog(), g.pending());
         } finally {
             t.lock.unlock();
         }

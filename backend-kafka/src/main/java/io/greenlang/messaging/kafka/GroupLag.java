@@ -37,8 +37,8 @@ final class GroupLag {
     ConsumerLag of(String topic, String group) {
         String groupId = TopicNames.groupId(topic, group);
         Map<TopicPartition, OffsetAndMetadata> committed = groups.committedOffsets(groupId);
-        if (committed.isEmpty()) {
-            return new ConsumerLag(topic, group, 0, 0);
+        if (committed.isEmpty()) { // a member joining commits the group's start offsets
+            return ConsumerLag.ofMissingGroup(topic, group);
         }
         List<String> topics = new ArrayList<>(TopicNames.bandTopics(topic));
         topics.add(TopicNames.retryTopic(topic, group));

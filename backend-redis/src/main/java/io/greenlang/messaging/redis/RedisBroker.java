@@ -280,6 +280,7 @@ public final class RedisBroker extends AbstractBroker {
         });
         long backlog = 0;
         long pending = 0;
+        boolean exists = false;
         for (int i = 0; i < streams.length; i++) {
             @SuppressWarnings("unchecked")
             List<Object> reply = (List<Object>) replies.get(i);
@@ -287,6 +288,7 @@ public final class RedisBroker extends AbstractBroker {
             if (info == null) {
                 continue;
             }
+            exists = true;
             pending += asLong(info.get("pending"));
             Object lag = info.get("lag");
             if (lag instanceof Long) {
@@ -301,7 +303,7 @@ public final class RedisBroker extends AbstractBroker {
             }
         }
         backlog += (Long) replies.get(streams.length);
-        return new ConsumerLag(topic, group, backlog, pending);
+        return exists ? new ConsumerLag(topic, group, backlog, pending) : ConsumerLag.ofMissingGroup(topic, group);
     }
 
     private static boolean isNoSuchKey(Throwable e) {

@@ -98,6 +98,7 @@ public abstract class ObservabilityContract extends BrokerFeature {
             assertThat(lag.backlog()).as("backlog").isNotNegative();
             assertThat(lag.pending()).as("pending").isNotNegative();
             assertThat(lag.total()).as("backlog + pending").isEqualTo(10);
+            assertThat(lag.groupExists()).as("groupExists of a group a member has joined").isTrue();
         });
         Recorder rec = new Recorder();
         subscribe(options(topic, group).build(), rec);
@@ -107,6 +108,24 @@ public abstract class ObservabilityContract extends BrokerFeature {
             assertThat(lag.backlog()).as("backlog").isZero();
             assertThat(lag.pending()).as("pending").isZero();
         });
+    }
+
+    /**
+     * {@code lag} of a group no member ever joined says so ({@code groupExists()} false, nothing to do), on a topic
+     * with messages and on one that never had any, so that a misspelt group does not look healthy. If it fails,
+     * check that the backend tells a missing group from an idle one.
+     */
+    @Test
+    void required_lagOfAGroupThatDoesNotExistSaysSo() {
+        assumeCapability(Capability.LAG);
+        String topic = topic("lag-missing");
+        createGroupWithoutMembers(topic, group("lag-present"));
+        publishEach(broker(), texts(topic, "lag-missing", 3));
+        for (String t : List.of(topic, topic("lag-never-used"))) {
+            ConsumerLag lag = broker().lag(t, group("lag-absent"));
+            assertThat(lag.groupExists()).as("groupExists of a group no member joined, on %s", t).isFalse();
+            assertThat(lag.total()).as("backlog + pending of a group that does not exist").isZero();
+        }
     }
 
     /**
