@@ -93,142 +93,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     private static final long MAX_BUFFERED_BYTES_PER_PARTITION = 16L * 1024 * 1024;
     static final int MAX_DELAYED = 10_000;
     static final long BAND_HOLD_MILLIS = 1000;
-    private static final long LAG_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
-    private enum State { BUFFERED, LEASED, SETTLING, DONE, LOST }
-
-    /** A fetched record and its lease; the handle of the {@link InboundMessage}s this source returns. */
-    static final class Rec {
-        final Part part;
-        final long offset;
-        final int band;
-        final long timestamp;
-        final String sortId;
-        final long dueMillis;
-        InboundMessage inbound;
-        int bytes; // of the record's value, set before it is buffered
-        State state = State.BUFFERED; // guarded by this
-        boolean handedOver; // to a handler; guarded by this
-        long deadlineNanos; // guarded by this
-        long handedOutNanos;
-
-        Rec(Part part, long offset, int band, long timestamp, String sortId, long dueMillis) {
-            this.part = part;
-            this.offset = offset;
-            this.band = band;
-            this.timestamp = timestamp;
-            this.sortId = sortId;
-            this.dueMillis = dueMillis;
-        }
-
-        synchronized boolean transition(State from, State to) {
-            if (state != from) {
-                return false;
-            }
-            state = to;
-            return true;
-        }
-
-        synchronized State state() {
-            return state;
-        }
-
-        /** Identity, as a record is one lease; see {@link #hashCode}. */
-        @Override
-        public boolean equals(Object o) {
-            return this == o;
-        }
-
-        /** From the offset rather than the identity hash, which the JVM makes slowly, once per record. */
-        @Override
-        public int hashCode() {
-            return Long.hashCode(offset) * 31 + part.tp.partition();
-        }
-
-        @Override
-        public String toString() {
-            return part.tp + "@" + offset;
-        }
-    }
-
-    /** By append time, then id, partition and offset; written out, as it runs for every record handed out. */
-    private static int oldestFirst(Rec a, Rec b) {
-        int c = Long.compare(a.timestamp, b.timestamp);
-        if (c == 0) {
-            c = a.sortId.compareTo(b.sortId);
-        }
-        if (c == 0) {
-            c = Integer.compare(a.part.tp.partition(), b.part.tp.partition());
-        }
-        return c != 0 ? c : Long.compare(a.offset, b.offset);
-    }
-
-    /** A partition's fetched records in offset order, and the bytes of their values. */
-    static final class Buffered {
-        private final ArrayDeque<Rec> records = new ArrayDeque<>();
-        private long bytes;
-
-        void addLast(Rec r) {
-            records.addLast(r);
-            bytes += r.bytes;
-        }
-
-        void addFirst(Rec r) {
-            records.addFirst(r);
-            bytes += r.bytes;
-        }
-
-        Rec peekFirst() {
-            return records.peekFirst();
-        }
-
-        void pollFirst() {
-            Rec r = records.pollFirst();
-            if (r != null) {
-                bytes -= r.bytes;
-            }
-        }
-
-        boolean isEmpty() {
-            return records.isEmpty();
-        }
-
-        int size() {
-            return records.size();
-        }
-
-        long bytes() {
-            return bytes;
-        }
-
-        void clear() {
-            records.clear();
-            bytes = 0;
-        }
-    }
-
-    /** An assigned partition. */
-    static final class Part {
-        final TopicPartition tp;
-        final boolean retry;
-        final int band;
-        final PartitionTracker tracker;
-        final long assignedNanos = System.nanoTime();
-        final Buffered buffered = new Buffered(); // guarded by the source's lock
-        volatile OptionalLong lag = OptionalLong.empty();
-        long lagAskedNanos = assignedNanos - LAG_REFRESH_NANOS; // fetcher thread only
-        boolean paused; // fetcher thread only
-        OffsetAndMetadata lastCommitted; // fetcher thread only
-        volatile boolean gone;
-
-        Part(TopicPartition tp, boolean retry, int band, OffsetAndMetadata committed) {
-            this.tp = tp;
-            this.retry = retry;
-            this.band = band;
-            this.tracker = new PartitionTracker(committed);
-            this.lastCommitted = committed;
-        }
-    }
+    static final long LAG_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final KafkaBroker broker;
     private final SubscriptionOptions options;
@@ -241,16 +106,16 @@ final class KafkaConsumerSource implements ConsumerSource {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // guarded by lock
-    private final Map<TopicPartition, Part> parts = new HashMap<>();
-    private final List<ArrayDeque<Rec>> dueRetries = new ArrayList<>();
-    private final PriorityQueue<Rec> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueMillis));
+    private final Map<TopicPartition, AssignedPartition> parts = new HashMap<>();
+    private final List<ArrayDeque<FetchedRecord>> dueRetries = new ArrayList<>();
+    private final PriorityQueue<FetchedRecord> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueMillis));
     private final BandScheduler scheduler = new BandScheduler();
     private long assignmentVersion;
-    private final List<List<Part>> bandParts = new ArrayList<>();
+    private final List<List<AssignedPartition>> bandParts = new ArrayList<>();
     /** Whether some band partition was assigned recently and may not have been fetched yet. */
     private boolean holding;
 
-    private final Set<Rec> leased = ConcurrentHashMap.newKeySet();
+    private final Set<FetchedRecord> leased = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private volatile boolean closing;
     private volatile boolean commitRequested;
@@ -258,7 +123,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     /** Positions of records whose lease ran out while their handler here still runs (it hangs). */
     private final Set<String> hungHere = ConcurrentHashMap.newKeySet();
     /** Retry records of {@link #hungHere} positions that came back to this member; guarded by lock. */
-    private final List<Rec> heldAside = new ArrayList<>();
+    private final List<FetchedRecord> heldAside = new ArrayList<>();
     private volatile long lastRuntimePollNanos = System.nanoTime();
     private volatile String memberId;
     private volatile Set<TopicPartition> assigned = Set.of();
@@ -358,7 +223,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             while (true) {
                 long nowMillis = System.currentTimeMillis();
                 while (!delayed.isEmpty() && delayed.peek().dueMillis <= nowMillis) {
-                    Rec r = delayed.poll();
+                    FetchedRecord r = delayed.poll();
                     dueRetries.get(r.band).addLast(r);
                 }
                 List<InboundMessage> out = compose(max);
@@ -366,11 +231,10 @@ final class KafkaConsumerSource implements ConsumerSource {
                     long leaseNanos = options.leaseTimeout().toNanos();
                     long handedOut = System.nanoTime();
                     for (InboundMessage m : out) {
-                        Rec r = (Rec) m.handle();
+                        FetchedRecord r = FetchedRecord.of(m);
                         synchronized (r) {
-                            r.state = State.LEASED;
+                            r.state = FetchedRecord.State.LEASED;
                             r.deadlineNanos = handedOut + leaseNanos;
-                            r.handedOutNanos = handedOut;
                         }
                         leased.add(r);
                     }
@@ -406,7 +270,7 @@ final class KafkaConsumerSource implements ConsumerSource {
                 holding |= hiddenAbove[b];
             }
         }
-        Rec[] heads = new Rec[PriorityBands.COUNT];
+        FetchedRecord[] heads = new FetchedRecord[PriorityBands.COUNT];
         BandScheduler.Bands bands = new BandScheduler.Bands() {
             @Override
             public boolean isWaiting(int band) {
@@ -415,7 +279,7 @@ final class KafkaConsumerSource implements ConsumerSource {
 
             @Override
             public int compareOldest(int a, int b) {
-                return oldestFirst(heads[a], heads[b]);
+                return FetchedRecord.oldestFirst(heads[a], heads[b]);
             }
         };
         while (out.size() < max) {
@@ -432,7 +296,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             if (hiddenAbove[high]) {
                 break; // a higher band was not fetched yet: do not serve a lower one in its place
             }
-            Rec chosen = heads[scheduler.next(bands)];
+            FetchedRecord chosen = heads[scheduler.next(bands)];
             take(chosen);
             out.add(chosen.inbound);
         }
@@ -440,22 +304,22 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     /** The oldest record of a band ready to hand out: a due retry first, else the oldest partition head. */
-    private Rec head(int band) {
-        Rec retry = dueRetries.get(band).peekFirst();
+    private FetchedRecord head(int band) {
+        FetchedRecord retry = dueRetries.get(band).peekFirst();
         if (retry != null) {
             return retry;
         }
-        Rec best = null;
-        for (Part p : bandParts.get(band)) {
-            Rec h = p.buffered.peekFirst();
-            if (h != null && (best == null || oldestFirst(h, best) < 0)) {
+        FetchedRecord best = null;
+        for (AssignedPartition p : bandParts.get(band)) {
+            FetchedRecord h = p.buffered.peekFirst();
+            if (h != null && (best == null || FetchedRecord.oldestFirst(h, best) < 0)) {
                 best = h;
             }
         }
         return best;
     }
 
-    private void take(Rec r) {
+    private void take(FetchedRecord r) {
         if (r.part.retry) {
             dueRetries.get(r.band).remove(r);
         } else {
@@ -468,7 +332,7 @@ final class KafkaConsumerSource implements ConsumerSource {
      * shortly after an assignment.
      */
     private boolean hiddenBacklogAbove(int band, long now) {
-        for (Part p : parts.values()) {
+        for (AssignedPartition p : parts.values()) {
             if (!p.retry && p.band > band && p.buffered.isEmpty() && now - p.assignedNanos
                     < TimeUnit.MILLISECONDS.toNanos(BAND_HOLD_MILLIS)) {
                 OptionalLong lag = p.lag;
@@ -483,9 +347,9 @@ final class KafkaConsumerSource implements ConsumerSource {
     /** The lease runs from here; commits list the record as handed out, so a next owner raises its attempt. */
     @Override
     public void handedOver(InboundMessage record) {
-        Rec r = rec(record);
+        FetchedRecord r = FetchedRecord.of(record);
         synchronized (r) {
-            if (r.state != State.LEASED) {
+            if (r.state != FetchedRecord.State.LEASED) {
                 return;
             }
             r.handedOver = true;
@@ -502,8 +366,8 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     @Override
     public void ack(InboundMessage record) {
-        Rec r = rec(record);
-        if (r.transition(State.LEASED, State.DONE)) {
+        FetchedRecord r = FetchedRecord.of(record);
+        if (r.transition(FetchedRecord.State.LEASED, FetchedRecord.State.DONE)) {
             complete(r);
         } else {
             returnedLate(r);
@@ -511,7 +375,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     /** A handler settled a record whose lease had run out: it no longer hangs, so its record may come back here. */
-    private void returnedLate(Rec r) {
+    private void returnedLate(FetchedRecord r) {
         if (hungHere.remove(r.inbound.position().value())) {
             lock.lock();
             try {
@@ -524,8 +388,8 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     @Override
     public void retry(InboundMessage record, Duration delay, Instant firstFailure) {
-        Rec r = rec(record);
-        if (!r.transition(State.LEASED, State.SETTLING)) {
+        FetchedRecord r = FetchedRecord.of(record);
+        if (!r.transition(FetchedRecord.State.LEASED, FetchedRecord.State.SETTLING)) {
             returnedLate(r);
             return;
         }
@@ -535,8 +399,8 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     @Override
     public void deadLetter(InboundMessage record, DeadLetterRequest request) {
-        Rec r = rec(record);
-        if (!r.transition(State.LEASED, State.SETTLING)) {
+        FetchedRecord r = FetchedRecord.of(record);
+        if (!r.transition(FetchedRecord.State.LEASED, FetchedRecord.State.SETTLING)) {
             returnedLate(r);
             return;
         }
@@ -559,9 +423,9 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     @Override
     public boolean extendLease(InboundMessage record, Duration extension) {
-        Rec r = rec(record);
+        FetchedRecord r = FetchedRecord.of(record);
         synchronized (r) {
-            if (r.state != State.LEASED) {
+            if (r.state != FetchedRecord.State.LEASED) {
                 return false;
             }
             r.deadlineNanos = System.nanoTime() + extension.toNanos();
@@ -574,12 +438,12 @@ final class KafkaConsumerSource implements ConsumerSource {
         lock.lock();
         try {
             for (int i = records.size() - 1; i >= 0; i--) {
-                Rec r = rec(records.get(i));
+                FetchedRecord r = FetchedRecord.of(records.get(i));
                 synchronized (r) {
-                    if (r.state != State.LEASED) {
+                    if (r.state != FetchedRecord.State.LEASED) {
                         continue;
                     }
-                    r.state = State.BUFFERED;
+                    r.state = FetchedRecord.State.BUFFERED;
                     r.handedOver = false;
                 }
                 leased.remove(r);
@@ -616,18 +480,14 @@ final class KafkaConsumerSource implements ConsumerSource {
         broker.forget(this);
     }
 
-    private static Rec rec(InboundMessage m) {
-        return (Rec) m.handle();
-    }
-
     /** The record is settled for good: it counts as complete for its partition's committed prefix. */
-    private void complete(Rec r) {
+    private void complete(FetchedRecord r) {
         leased.remove(r);
         r.part.tracker.done(r.offset);
     }
 
-    private void settled(Rec r) {
-        if (r.transition(State.SETTLING, State.DONE)) {
+    private void settled(FetchedRecord r) {
+        if (r.transition(FetchedRecord.State.SETTLING, FetchedRecord.State.DONE)) {
             complete(r);
         }
         lock.lock();
@@ -638,10 +498,10 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
     }
 
-    private void failedSettlement(Rec r) {
+    private void failedSettlement(FetchedRecord r) {
         synchronized (r) {
-            if (r.state == State.SETTLING) {
-                r.state = State.LEASED;
+            if (r.state == FetchedRecord.State.SETTLING) {
+                r.state = FetchedRecord.State.LEASED;
                 r.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(1); // re-published when it runs out
             }
         }
@@ -651,7 +511,7 @@ final class KafkaConsumerSource implements ConsumerSource {
      * Writes the record to the group's retry topic as attempt {@code attempt}, due at {@code dueMillis}, and
      * completes the original once the broker has the copy.
      */
-    private void republish(Rec r, int attempt, long dueMillis, Instant firstFailure, Integer partition) {
+    private void republish(FetchedRecord r, int attempt, long dueMillis, Instant firstFailure, Integer partition) {
         InboundMessage in = r.inbound;
         byte[] value = in.isDecoded() ? WireFormat.encode(in.message()) : in.raw();
         byte[] key = in.isDecoded() ? KafkaRecords.key(in.message()) : null;
@@ -753,9 +613,9 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     private void ingest(ConsumerRecords<byte[], byte[]> records) {
-        List<Rec> ready = new ArrayList<>(records.count());
+        List<FetchedRecord> ready = new ArrayList<>(records.count());
         for (TopicPartition tp : records.partitions()) {
-            Part p;
+            AssignedPartition p;
             lock.lock();
             try {
                 p = parts.get(tp);
@@ -769,7 +629,7 @@ final class KafkaConsumerSource implements ConsumerSource {
                 if (!p.tracker.fetched(cr.offset())) {
                     continue; // completed before a restart or rebalance
                 }
-                Rec r = p.retry ? retryRecord(p, cr) : mainRecord(p, cr);
+                FetchedRecord r = p.retry ? retryRecord(p, cr) : mainRecord(p, cr);
                 r.bytes = Math.max(0, cr.serializedValueSize());
                 ready.add(r);
             }
@@ -777,7 +637,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         lock.lock();
         try {
             long now = System.currentTimeMillis();
-            for (Rec r : ready) {
+            for (FetchedRecord r : ready) {
                 if (r.part.gone) {
                     continue;
                 }
@@ -797,23 +657,23 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
     }
 
-    private Rec mainRecord(Part p, ConsumerRecord<byte[], byte[]> cr) {
+    private FetchedRecord mainRecord(AssignedPartition p, ConsumerRecord<byte[], byte[]> cr) {
         Position position = KafkaRecords.position(p.band, cr.partition(), cr.offset());
         int attempt = HandOvers.next(1, p.tracker.handedOutBefore(cr.offset()));
         try {
             Message m = KafkaRecords.decode(cr.value(), options.topic());
-            Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), m.id(), 0);
+            FetchedRecord r = new FetchedRecord(p, cr.offset(), p.band, cr.timestamp(), m.id(), 0);
             r.inbound = InboundMessage.of(m, position, attempt, null, r);
             return r;
         } catch (PayloadDecodingException e) {
-            Rec r = new Rec(p, cr.offset(), p.band, cr.timestamp(), "", 0);
+            FetchedRecord r = new FetchedRecord(p, cr.offset(), p.band, cr.timestamp(), "", 0);
             r.inbound = InboundMessage.undecodable(cr.value() == null ? new byte[0] : cr.value(), e.getMessage(),
                     position, attempt, r);
             return r;
         }
     }
 
-    private Rec retryRecord(Part p, ConsumerRecord<byte[], byte[]> cr) {
+    private FetchedRecord retryRecord(AssignedPartition p, ConsumerRecord<byte[], byte[]> cr) {
         int attempt = 1;
         long due = 0;
         Instant firstFailure = null;
@@ -830,11 +690,11 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
         try {
             Message m = KafkaRecords.decode(cr.value(), options.topic());
-            Rec r = new Rec(p, cr.offset(), PriorityBands.of(m.priority()), cr.timestamp(), m.id(), due);
+            FetchedRecord r = new FetchedRecord(p, cr.offset(), PriorityBands.of(m.priority()), cr.timestamp(), m.id(), due);
             r.inbound = InboundMessage.of(m, position, attempt, firstFailure, r);
             return r;
         } catch (PayloadDecodingException e) {
-            Rec r = new Rec(p, cr.offset(), PriorityBands.DEFAULT, cr.timestamp(), "", due);
+            FetchedRecord r = new FetchedRecord(p, cr.offset(), PriorityBands.DEFAULT, cr.timestamp(), "", due);
             r.inbound = InboundMessage.undecodable(cr.value() == null ? new byte[0] : cr.value(), e.getMessage(),
                     position, attempt, r);
             return r;
@@ -843,7 +703,7 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     /** Lags for the priority hold, and pausing partitions whose buffer is full. */
     private void updatePartitionStates() {
-        List<Part> snapshot;
+        List<AssignedPartition> snapshot;
         int[] sizes;
         long[] bytes;
         lock.lock();
@@ -852,7 +712,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             sizes = new int[snapshot.size()];
             bytes = new long[snapshot.size()];
             for (int i = 0; i < sizes.length; i++) {
-                Part p = snapshot.get(i);
+                AssignedPartition p = snapshot.get(i);
                 sizes[i] = p.retry ? delayed.size() : p.buffered.size();
                 bytes[i] = p.retry ? 0 : p.buffered.bytes();
             }
@@ -863,7 +723,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         List<TopicPartition> resume = new ArrayList<>();
         long now = System.nanoTime();
         for (int i = 0; i < sizes.length; i++) {
-            Part p = snapshot.get(i);
+            AssignedPartition p = snapshot.get(i);
             int size = sizes[i];
             // only hiddenBacklogAbove reads the lag: of an empty partition during its hold after assignment.
             // currentLag is a round trip to the consumer's network thread, too dear to ask on every poll.
@@ -896,13 +756,13 @@ final class KafkaConsumerSource implements ConsumerSource {
     /** Re-publishes records whose lease ran out, with the attempt raised for those a handler had. */
     private void expireLeases() {
         long now = System.nanoTime();
-        for (Rec r : leased) {
+        for (FetchedRecord r : leased) {
             boolean handedOver;
             synchronized (r) {
-                if (r.state != State.LEASED || now - r.deadlineNanos < 0) {
+                if (r.state != FetchedRecord.State.LEASED || now - r.deadlineNanos < 0) {
                     continue;
                 }
-                r.state = State.SETTLING;
+                r.state = FetchedRecord.State.SETTLING;
                 handedOver = r.handedOver;
             }
             int attempt = HandOvers.next(r.inbound.attempt(), handedOver);
@@ -922,14 +782,14 @@ final class KafkaConsumerSource implements ConsumerSource {
      * here once its handler returned.
      */
     private void moveHeldAside() {
-        List<Rec> move = new ArrayList<>();
+        List<FetchedRecord> move = new ArrayList<>();
         lock.lock();
         try {
             if (heldAside.isEmpty()) {
                 return;
             }
-            for (java.util.Iterator<Rec> it = heldAside.iterator(); it.hasNext();) {
-                Rec r = it.next();
+            for (java.util.Iterator<FetchedRecord> it = heldAside.iterator(); it.hasNext();) {
+                FetchedRecord r = it.next();
                 if (r.part.gone) {
                     it.remove();
                 } else if (!hungHere.contains(r.inbound.position().value())) {
@@ -950,8 +810,8 @@ final class KafkaConsumerSource implements ConsumerSource {
         } finally {
             lock.unlock();
         }
-        for (Rec r : move) {
-            if (r.transition(State.BUFFERED, State.SETTLING)) {
+        for (FetchedRecord r : move) {
+            if (r.transition(FetchedRecord.State.BUFFERED, FetchedRecord.State.SETTLING)) {
                 leased.add(r);
                 Integer partition = retryPartitionNotOwned();
                 if (partition != null) {
@@ -986,7 +846,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
         commitRequested = false;
         nextCommitNanos = now + broker.settings().commitInterval().toNanos();
-        List<Part> snapshot;
+        List<AssignedPartition> snapshot;
         lock.lock();
         try {
             snapshot = new ArrayList<>(parts.values());
@@ -996,9 +856,9 @@ final class KafkaConsumerSource implements ConsumerSource {
         commit(snapshot, sync);
     }
 
-    private void commit(Collection<Part> toCommit, boolean sync) {
+    private void commit(Collection<AssignedPartition> toCommit, boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (Part p : toCommit) {
+        for (AssignedPartition p : toCommit) {
             OffsetAndMetadata point = p.tracker.commitPoint();
             if (point != null && !point.equals(p.lastCommitted)) {
                 offsets.put(p.tp, point);
@@ -1007,7 +867,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         if (offsets.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Part> byTp = new HashMap<>();
+        Map<TopicPartition, AssignedPartition> byTp = new HashMap<>();
         toCommit.forEach(p -> byTp.put(p.tp, p));
         try {
             if (sync) {
@@ -1019,7 +879,7 @@ final class KafkaConsumerSource implements ConsumerSource {
                     if (e != null) {
                         LOG.debug("Committing offsets of {} failed; they are committed again: {}", groupId, e.toString());
                         committed.keySet().forEach(tp -> {
-                            Part p = byTp.get(tp);
+                            AssignedPartition p = byTp.get(tp);
                             if (p != null) {
                                 p.lastCommitted = null;
                             }
@@ -1039,11 +899,11 @@ final class KafkaConsumerSource implements ConsumerSource {
 
     /** On revocation: drop what was buffered, wait for handed-out records (not when closing), commit, forget. */
     private void revoke(Collection<TopicPartition> revoked) {
-        List<Part> gone = new ArrayList<>();
+        List<AssignedPartition> gone = new ArrayList<>();
         lock.lock();
         try {
             for (TopicPartition tp : revoked) {
-                Part p = parts.get(tp);
+                AssignedPartition p = parts.get(tp);
                 if (p != null) {
                     gone.add(p);
                     p.buffered.clear();
@@ -1065,11 +925,11 @@ final class KafkaConsumerSource implements ConsumerSource {
         forget(gone);
     }
 
-    private boolean hasOutstanding(List<Part> gone) {
-        for (Rec r : leased) {
+    private boolean hasOutstanding(List<AssignedPartition> gone) {
+        for (FetchedRecord r : leased) {
             if (gone.contains(r.part)) {
-                State s = r.state();
-                if (s == State.LEASED || s == State.SETTLING) {
+                FetchedRecord.State s = r.state();
+                if (s == FetchedRecord.State.LEASED || s == FetchedRecord.State.SETTLING) {
                     return true;
                 }
             }
@@ -1078,12 +938,12 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     /** Waits, briefly, for retry and dead-letter writes under way, so their originals count as complete. */
-    private void awaitSettling(Collection<Part> of, Duration max) {
+    private void awaitSettling(Collection<AssignedPartition> of, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() - deadline < 0) {
             boolean settling = false;
-            for (Rec r : leased) {
-                if (of.contains(r.part) && r.state() == State.SETTLING) {
+            for (FetchedRecord r : leased) {
+                if (of.contains(r.part) && r.state() == FetchedRecord.State.SETTLING) {
                     settling = true;
                     break;
                 }
@@ -1095,8 +955,8 @@ final class KafkaConsumerSource implements ConsumerSource {
         }
     }
 
-    private void dropRetriesOf(Collection<Part> gone) {
-        for (ArrayDeque<Rec> q : dueRetries) {
+    private void dropRetriesOf(Collection<AssignedPartition> gone) {
+        for (ArrayDeque<FetchedRecord> q : dueRetries) {
             q.removeIf(r -> gone.contains(r.part));
         }
         heldAside.removeIf(r -> gone.contains(r.part));
@@ -1104,10 +964,10 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     /** Forgets partitions; handed-out records of theirs still unsettled are lost to this member. */
-    private void forget(Collection<Part> gone) {
+    private void forget(Collection<AssignedPartition> gone) {
         lock.lock();
         try {
-            for (Part p : gone) {
+            for (AssignedPartition p : gone) {
                 p.gone = true;
                 p.buffered.clear();
                 parts.remove(p.tp);
@@ -1121,14 +981,14 @@ final class KafkaConsumerSource implements ConsumerSource {
         } finally {
             lock.unlock();
         }
-        for (Rec r : leased) {
+        for (FetchedRecord r : leased) {
             if (gone.contains(r.part)) {
                 synchronized (r) {
-                    if (r.state == State.LEASED) {
-                        r.state = State.LOST;
+                    if (r.state == FetchedRecord.State.LEASED) {
+                        r.state = FetchedRecord.State.LOST;
                     }
                 }
-                if (r.state() == State.LOST) {
+                if (r.state() == FetchedRecord.State.LOST) {
                     leased.remove(r);
                 }
             }
@@ -1136,7 +996,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     }
 
     private void forgetAll() {
-        List<Part> all;
+        List<AssignedPartition> all;
         lock.lock();
         try {
             all = new ArrayList<>(parts.values());
@@ -1162,7 +1022,7 @@ final class KafkaConsumerSource implements ConsumerSource {
             for (TopicPartition tp : added) {
                 boolean retry = tp.topic().equals(retryTopic);
                 int band = retry ? PriorityBands.DEFAULT : bandTopics.indexOf(tp.topic());
-                parts.put(tp, new Part(tp, retry, band, committed == null ? null : committed.get(tp)));
+                parts.put(tp, new AssignedPartition(tp, retry, band, committed == null ? null : committed.get(tp)));
             }
             assigned = Set.copyOf(parts.keySet());
             rebuildBandParts();
@@ -1177,7 +1037,7 @@ final class KafkaConsumerSource implements ConsumerSource {
     /** Called with the lock held. */
     private void rebuildBandParts() {
         bandParts.forEach(List::clear);
-        for (Part p : parts.values()) {
+        for (AssignedPartition p : parts.values()) {
             if (!p.retry) {
                 bandParts.get(p.band).add(p);
             }
@@ -1188,7 +1048,7 @@ final class KafkaConsumerSource implements ConsumerSource {
         try {
             stopping = true;
             if (subscribed) {
-                List<Part> all;
+                List<AssignedPartition> all;
                 lock.lock();
                 try {
                     all = new ArrayList<>(parts.values());
@@ -1230,11 +1090,11 @@ final class KafkaConsumerSource implements ConsumerSource {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            List<Part> gone = new ArrayList<>();
+            List<AssignedPartition> gone = new ArrayList<>();
             lock.lock();
             try {
                 for (TopicPartition tp : partitions) {
-                    Part p = parts.get(tp);
+                    AssignedPartition p = parts.get(tp);
                     if (p != null) {
                         gone.add(p);
                     }
@@ -1258,11 +1118,11 @@ final class KafkaConsumerSource implements ConsumerSource {
         lock.lock();
         try {
             int buffered = 0;
-            for (Part p : parts.values()) {
+            for (AssignedPartition p : parts.values()) {
                 buffered += p.buffered.size();
             }
             int due = 0;
-            for (ArrayDeque<Rec> q : dueRetries) {
+            for (ArrayDeque<FetchedRecord> q : dueRetries) {
                 due += q.size();
             }
             return "buffered=" + buffered + ", dueRetries=" + due + ", delayed=" + delayed.size() + ", leased="
