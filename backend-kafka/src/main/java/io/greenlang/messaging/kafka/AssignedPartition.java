@@ -11,9 +11,9 @@ final class AssignedPartition {
     final int band;
     final PartitionTracker tracker;
     final long assignedNanos = System.nanoTime();
-    final PartitionBuffer buffered = new PartitionBuffer(); // guarded by the source's lock
+    final PartitionBuffer buffered = new PartitionBuffer(); // guarded by the lock of OwnedPartitions
     volatile OptionalLong lag = OptionalLong.empty();
-    long lagAskedNanos = assignedNanos - KafkaConsumerSource.LAG_REFRESH_NANOS; // fetcher thread only
+    long lagAskedNanos = assignedNanos - FetchFlowControl.LAG_REFRESH_NANOS; // fetcher thread only
     boolean paused; // fetcher thread only
     OffsetAndMetadata lastCommitted; // fetcher thread only
     volatile boolean gone;

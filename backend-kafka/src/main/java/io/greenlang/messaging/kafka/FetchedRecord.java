@@ -4,7 +4,7 @@ import io.greenlang.messaging.spi.runtime.InboundMessage;
 
 /**
  * A fetched record and its lease; the handle of the {@link InboundMessage}s a {@link KafkaConsumerSource} returns.
- * Its lease fields are guarded by the record itself.
+ * Its lease fields are guarded by the record itself ({@link Leases} changes them).
  */
 final class FetchedRecord {
     /** Where a record is: fetched, leased to the runtime, being written elsewhere, complete, or lost to this member. */
