@@ -2,20 +2,17 @@ package io.greenlang.messaging.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.greenlang.messaging.kafka.KafkaConsumerSource.Buffered;
-import io.greenlang.messaging.kafka.KafkaConsumerSource.Part;
-import io.greenlang.messaging.kafka.KafkaConsumerSource.Rec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** The fetched records of a partition count their bytes, which the consumer pauses the partition by. */
-class BufferedTest {
-    private final Part part = new Part(new TopicPartition("t", 0), false, 1, null);
+class PartitionBufferTest {
+    private final AssignedPartition part = new AssignedPartition(new TopicPartition("t", 0), false, 1, null);
 
     @Test
     void countsTheBytesOfWhatItHolds() {
-        Buffered b = new Buffered();
-        Rec first = rec(0, 100);
+        PartitionBuffer b = new PartitionBuffer();
+        FetchedRecord first = rec(0, 100);
         b.addLast(first);
         b.addLast(rec(1, 250));
         assertThat(b.size()).isEqualTo(2);
@@ -36,13 +33,13 @@ class BufferedTest {
 
     @Test
     void recordsAreEqualOnlyToThemselves() {
-        Rec a = rec(7, 10);
-        Rec b = rec(7, 10);
+        FetchedRecord a = rec(7, 10);
+        FetchedRecord b = rec(7, 10);
         assertThat(a).isEqualTo(a).isNotEqualTo(b).hasSameHashCodeAs(b);
     }
 
-    private Rec rec(long offset, int bytes) {
-        Rec r = new Rec(part, offset, 1, 0, "id-" + offset, 0);
+    private FetchedRecord rec(long offset, int bytes) {
+        FetchedRecord r = new FetchedRecord(part, offset, 1, 0, "id-" + offset, 0);
         r.bytes = bytes;
         return r;
     }
