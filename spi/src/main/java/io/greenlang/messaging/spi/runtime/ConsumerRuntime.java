@@ -19,15 +19,12 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -55,11 +52,8 @@ public final class ConsumerRuntime implements Subscription {
     private static final int MAX_BATCH = 512;
     private static final long ERROR_PAUSE_MILLIS = 500;
     /** Watches every subscription's handlers for hung ones; daemon, so it never keeps a JVM alive. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "greenlang-handler-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            r -> RuntimeThreads.daemon(r, "greenlang-handler-watchdog"));
 
     private final SubscriptionOptions options;
     private final MessageHandler handler;
@@ -67,7 +61,7 @@ public final class ConsumerRuntime implements Subscription {
     private final BrokerMetrics metrics;
     private final Codecs codecs;
     private final Consumer<ConsumerRuntime> onClosed;
-    private final Semaphore permits;
+    private final InFlightLimit limit;
     private final List<BlockingQueue<InboundMessage>> lanes;
     /** With concurrency 1: the fetched batch the poller works through itself. */
     private volatile InlineBatch inline = InlineBatch.EMPTY;
@@ -77,13 +71,10 @@ public final class ConsumerRuntime implements Subscription {
     private volatile boolean stalled;
     private final List<Thread> workers = new ArrayList<>();
     private final Thread poller;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final StopSignal stop = new StopSignal();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger roundRobin = new AtomicInteger();
-    private volatile boolean active = true;
-    private volatile boolean abandoned; // the grace period ran out and running handlers were interrupted
 
     /**
      * Creates a runtime; call {@link #start()} to begin.
@@ -98,7 +89,7 @@ public final class ConsumerRuntime implements Subscription {
         this.metrics = metrics;
         this.codecs = codecs;
         this.onClosed = onClosed;
-        this.permits = new Semaphore(options.maxInFlight());
+        this.limit = new InFlightLimit(options.maxInFlight());
         this.handlers = new RunningHandlers(options.concurrency());
         this.leaseNanos = options.leaseTimeout().toNanos();
         String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
@@ -112,12 +103,9 @@ public final class ConsumerRuntime implements Subscription {
         for (int i = 0; i < lanes.size(); i++) {
             BlockingQueue<InboundMessage> lane = lanes.get(i);
             int slot = i;
-            Thread t = new Thread(() -> work(lane, slot), "greenlang-worker-" + i + "-" + name);
-            t.setDaemon(true);
-            workers.add(t);
+            workers.add(RuntimeThreads.daemon(() -> work(lane, slot), "greenlang-worker-" + i + "-" + name));
         }
-        poller = new Thread(this::pollLoop, "greenlang-poller-" + name);
-        poller.setDaemon(true);
+        poller = RuntimeThreads.daemon(this::pollLoop, "greenlang-poller-" + name);
     }
 
     /** Starts the poller and the workers. */
@@ -145,12 +133,12 @@ public final class ConsumerRuntime implements Subscription {
 
     @Override
     public boolean isActive() {
-        return active;
+        return stop.isActive();
     }
 
     @Override
     public int inFlight() {
-        return options.maxInFlight() - permits.availablePermits();
+        return limit.inFlight();
     }
 
     /** How many handlers are running right now. */
@@ -169,12 +157,8 @@ public final class ConsumerRuntime implements Subscription {
 
     @Override
     public CompletionStage<Void> closeAsync() {
-        if (closing.compareAndSet(false, true)) {
-            active = false;
-            stopping.countDown();
-            Thread closer = new Thread(this::shutdown, "greenlang-closer-" + options.topic() + "/" + options.group());
-            closer.setDaemon(true);
-            closer.start();
+        if (stop.raise()) {
+            RuntimeThreads.startDaemon(this::shutdown, "greenlang-closer-" + options.topic() + "/" + options.group());
         }
         return closed.copy();
     }
@@ -186,15 +170,15 @@ public final class ConsumerRuntime implements Subscription {
     }
 
     private void pollLoop() {
-        while (active) {
+        while (stop.isActive()) {
             if (stalled) {
                 if (handlers.stalled(System.nanoTime())) {
-                    pause(POLL_TIMEOUT.toMillis()); // every handler hangs: fetch nothing until one returns
+                    stop.await(POLL_TIMEOUT); // every handler hangs: fetch nothing until one returns
                     continue;
                 }
                 stalled = false;
             }
-            int wanted = acquirePermits();
+            int wanted = limit.acquireBatch(MAX_BATCH, POLL_TIMEOUT);
             if (wanted == 0) {
                 continue;
             }
@@ -202,27 +186,27 @@ public final class ConsumerRuntime implements Subscription {
             try {
                 batch = source.poll(wanted, POLL_TIMEOUT);
             } catch (InterruptedException e) {
-                permits.release(wanted);
+                limit.release(wanted);
                 break;
             } catch (RuntimeException e) {
-                permits.release(wanted);
+                limit.release(wanted);
                 LOG.warn("Fetching from {} for group {} failed; retrying in {} ms: {}", options.topic(),
                         options.group(), ERROR_PAUSE_MILLIS, e.toString());
-                pause(ERROR_PAUSE_MILLIS);
+                stop.await(Duration.ofMillis(ERROR_PAUSE_MILLIS));
                 continue;
             }
-            permits.release(wanted - batch.size());
+            limit.release(wanted - batch.size());
             Instant now = batch.isEmpty() ? null : Instant.now();
             InboundMessage[] admitted = lanes.isEmpty() ? new InboundMessage[batch.size()] : null;
             int count = 0;
             for (int i = 0; i < batch.size(); i++) {
-                if (!active) {
+                if (!stop.isActive()) {
                     List<InboundMessage> rest = new ArrayList<>(batch.subList(i, batch.size()));
                     for (int k = 0; k < count; k++) {
                         rest.add(admitted[k]);
                     }
                     source.release(rest);
-                    permits.release(rest.size());
+                    limit.release(rest.size());
                     count = 0;
                     break;
                 }
@@ -250,9 +234,9 @@ public final class ConsumerRuntime implements Subscription {
             if (record == null) {
                 return;
             }
-            if (!active) {
+            if (!stop.isActive()) {
                 source.release(List.of(record));
-                permits.release();
+                limit.release();
                 continue;
             }
             handle(record, 0);
@@ -265,7 +249,7 @@ public final class ConsumerRuntime implements Subscription {
      */
     private void watchHandlers() {
         try {
-            if (!active || !handlers.stalled(System.nanoTime())) {
+            if (!stop.isActive() || !handlers.stalled(System.nanoTime())) {
                 return;
             }
             int released = releaseUnstarted();
@@ -275,9 +259,8 @@ public final class ConsumerRuntime implements Subscription {
                         + "nothing until one returns, and gives up {} message(s) it had not started; the hung "
                         + "handlers' messages go to other members", options.topic(), options.group(),
                         options.consumerName(), handlers.slots(), options.leaseTimeout(), released);
-                Thread t = new Thread(source::stalled, "greenlang-stalled-" + options.topic() + "/" + options.group());
-                t.setDaemon(true);
-                t.start();
+                RuntimeThreads.startDaemon(source::stalled, "greenlang-stalled-" + options.topic() + "/"
+                        + options.group());
             }
         } catch (RuntimeException e) {
             LOG.warn("Giving up the messages of stalled member {}/{}/{} failed: {}", options.topic(), options.group(),
@@ -294,26 +277,9 @@ public final class ConsumerRuntime implements Subscription {
         }
         if (!unstarted.isEmpty()) {
             source.release(unstarted);
-            permits.release(unstarted.size());
+            limit.release(unstarted.size());
         }
         return unstarted.size();
-    }
-
-    private int acquirePermits() {
-        try {
-            if (!permits.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-        int extra = Math.min(permits.availablePermits(), MAX_BATCH - 1);
-        int got = 1;
-        if (extra > 0 && permits.tryAcquire(extra)) {
-            got += extra;
-        }
-        return got;
     }
 
     /** Settles records that must not reach a handler; returns whether this one may. */
@@ -333,7 +299,7 @@ public final class ConsumerRuntime implements Subscription {
             try {
                 settleExpired(record);
             } finally {
-                permits.release();
+                limit.release();
             }
             return false;
         }
@@ -378,7 +344,7 @@ public final class ConsumerRuntime implements Subscription {
         try {
             deadLetter(record, message, reason, attempts, firstFailure, exceptionClass, text);
         } finally {
-            permits.release();
+            limit.release();
         }
     }
 
@@ -409,14 +375,14 @@ public final class ConsumerRuntime implements Subscription {
                 return;
             }
             if (record == null) {
-                if (!active) {
+                if (!stop.isActive()) {
                     return;
                 }
                 continue;
             }
-            if (!active) {
+            if (!stop.isActive()) {
                 source.release(List.of(record));
-                permits.release();
+                limit.release();
                 continue;
             }
             handle(record, slot);
@@ -445,7 +411,7 @@ public final class ConsumerRuntime implements Subscription {
                     metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), started), started);
                 }
                 Throwable thrown = invoke(delivery, record, slot, started);
-                if (thrown != null && abandoned) {
+                if (thrown != null && stop.isAbandoned()) {
                     // failed after close interrupted it at the end of the grace period: not the message's fault,
                     // so it goes back without spending an attempt
                     source.release(List.of(record));
@@ -482,14 +448,14 @@ public final class ConsumerRuntime implements Subscription {
                     return;
                 }
                 source.extendLease(record, backoff.plus(options.leaseTimeout()));
-                if (awaitStop(backoff)) {
+                if (stop.await(backoff)) {
                     source.release(List.of(record));
                     return;
                 }
                 attempt++;
             }
         } finally {
-            permits.release();
+            limit.release();
         }
     }
 
@@ -543,39 +509,25 @@ public final class ConsumerRuntime implements Subscription {
     }
 
 
-    /** Waits up to {@code d}; returns whether the subscription began closing meanwhile. */
-    private boolean awaitStop(Duration d) {
-        try {
-            return stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
-    private void pause(long millis) {
-        awaitStop(Duration.ofMillis(millis));
-    }
-
     private void shutdown() {
         try {
             long deadline = System.nanoTime() + options.shutdownGracePeriod().toNanos();
             // the poller leaves after its current batch, or after its current handler with concurrency 1
-            joinQuietly(poller, Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL_TIMEOUT.toNanos() * 2)));
+            RuntimeThreads.joinQuietly(poller, Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL_TIMEOUT.toNanos() * 2)));
             releaseUnstarted(); // a poller that is still in a handler leaves the rest of its batch here
             ScheduledFuture<?> w = watch;
             if (w != null) {
                 w.cancel(false);
             }
             for (Thread worker : workers) {
-                joinQuietly(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                RuntimeThreads.joinQuietly(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             if (inFlight() > 0) {
                 LOG.warn("Subscription {}/{} closed with {} handler(s) still running after the grace period of {}; "
                         + "interrupting them: a message whose handler stops is handed back, one whose handler keeps "
                         + "running is delivered again when its lease expires", options.topic(),
                         options.group(), inFlight(), options.shutdownGracePeriod());
-                abandoned = true;
+                stop.abandon();
                 workers.forEach(Thread::interrupt);
                 poller.interrupt();
             }
@@ -588,48 +540,9 @@ public final class ConsumerRuntime implements Subscription {
         }
     }
 
-    private static void joinQuietly(Thread t, Duration max) {
-        try {
-            t.join(Math.max(1, max.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public String toString() {
         return "Subscription{" + options.topic() + "/" + options.group() + "/" + options.consumerName()
-                + (active ? "" : ", closed") + "}";
-    }
-
-    /**
-     * A batch the poller runs itself (concurrency 1): it takes records one by one, and closing or stalling may take
-     * the rest from another thread; one atomic counter decides who takes each record.
-     */
-    private static final class InlineBatch {
-        static final InlineBatch EMPTY = new InlineBatch(new InboundMessage[0], 0);
-
-        private final InboundMessage[] records;
-        private final int size;
-        private final AtomicInteger next = new AtomicInteger();
-
-        InlineBatch(InboundMessage[] records, int size) {
-            this.records = records;
-            this.size = size;
-        }
-
-        /** The next record, or {@code null} if none is left. */
-        InboundMessage take() {
-            int i = next.getAndIncrement();
-            return i < size ? records[i] : null;
-        }
-
-        /** Takes every record not taken yet. */
-        void takeRest(List<InboundMessage> into) {
-            int from = next.getAndSet(size);
-            for (int i = from; i < size; i++) {
-                into.add(records[i]);
-            }
-        }
+                + (stop.isActive() ? "" : ", closed") + "}";
     }
 }
