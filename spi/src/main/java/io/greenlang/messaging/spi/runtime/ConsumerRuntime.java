@@ -1,21 +1,17 @@
 package io.greenlang.messaging.spi.runtime;
 
-import io.greenlang.messaging.DeadLetterReason;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessageHandler;
-import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.RetryPolicy;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.metrics.BrokerMetrics;
-import io.greenlang.messaging.spi.provenance.Provenance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -62,6 +57,8 @@ public final class ConsumerRuntime implements Subscription {
     private final Codecs codecs;
     private final Consumer<ConsumerRuntime> onClosed;
     private final InFlightLimit limit;
+    private final Settlement settlement;
+    private final Admission admission;
     private final List<BlockingQueue<InboundMessage>> lanes;
     /** With concurrency 1: the fetched batch the poller works through itself. */
     private volatile InlineBatch inline = InlineBatch.EMPTY;
@@ -90,6 +87,8 @@ public final class ConsumerRuntime implements Subscription {
         this.codecs = codecs;
         this.onClosed = onClosed;
         this.limit = new InFlightLimit(options.maxInFlight());
+        this.settlement = new Settlement(options, source, metrics);
+        this.admission = new Admission(options, codecs, settlement, limit);
         this.handlers = new RunningHandlers(options.concurrency());
         this.leaseNanos = options.leaseTimeout().toNanos();
         String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
@@ -211,7 +210,7 @@ public final class ConsumerRuntime implements Subscription {
                     break;
                 }
                 InboundMessage record = batch.get(i);
-                if (admit(record, now)) {
+                if (admission.admit(record, now)) {
                     if (admitted != null) {
                         admitted[count++] = record;
                     } else {
@@ -282,80 +281,6 @@ public final class ConsumerRuntime implements Subscription {
         return unstarted.size();
     }
 
-    /** Settles records that must not reach a handler; returns whether this one may. */
-    private boolean admit(InboundMessage record, Instant now) {
-        if (!record.isDecoded()) {
-            Message raw = Message.builder(options.topic())
-                    .payload(record.raw())
-                    .header("greenlang.original-position", record.position().value())
-                    .header("greenlang.decode-error", record.decodeError())
-                    .build();
-            deadLetterAndRelease(record, raw, DeadLetterReason.UNDECODABLE, record.attempt() - 1, null,
-                    Optional.of(PayloadDecodingException.class.getName()), record.decodeError());
-            return false;
-        }
-        Message message = record.message();
-        if (isExpired(message, now)) {
-            try {
-                settleExpired(record);
-            } finally {
-                limit.release();
-            }
-            return false;
-        }
-        int maxAttempts = options.retryPolicy().maxAttempts();
-        if (record.attempt() > maxAttempts) {
-            // every allowed attempt went to a handler whose lease ran out (it hung, or its member died)
-            deadLetterAndRelease(record, message, DeadLetterReason.RETRIES_EXHAUSTED, record.attempt() - 1,
-                    record.firstFailure(), Optional.empty(), "every allowed attempt (" + maxAttempts + ") was handed to "
-                            + "a handler that did not settle it within its lease: it hung, or its member died");
-            return false;
-        }
-        if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
-            deadLetterAndRelease(record, message, DeadLetterReason.TAMPERED, record.attempt() - 1, null, Optional.empty(),
-                    "provenance hash " + message.provenanceHash().orElse("(none)")
-                            + " does not match the message's fields");
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean isExpired(Message message, Instant now) {
-        return message.expiresAt().isPresent() && message.isExpired(now);
-    }
-
-    /**
-     * The one expiry policy, whether a record expired before it was dispatched or while it waited for a handler:
-     * counted, then dead-lettered or acknowledged as the options say. The caller releases the record's permit.
-     */
-    private void settleExpired(InboundMessage record) {
-        metrics.expired();
-        if (options.deadLetterExpired()) {
-            Message message = record.message();
-            deadLetter(record, message, DeadLetterReason.EXPIRED, record.attempt() - 1, null, Optional.empty(),
-                    "expired at " + message.expiresAt().orElseThrow());
-        } else {
-            source.ack(record);
-        }
-    }
-
-    private void deadLetterAndRelease(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
-            Instant firstFailure, Optional<String> exceptionClass, String text) {
-        try {
-            deadLetter(record, message, reason, attempts, firstFailure, exceptionClass, text);
-        } finally {
-            limit.release();
-        }
-    }
-
-    private void deadLetter(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
-            Instant firstFailure, Optional<String> exceptionClass, String text) {
-        Instant now = Instant.now();
-        source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempts,
-                firstFailure != null ? firstFailure : now, now, exceptionClass, text));
-        metrics.deadLettered();
-    }
-
     private void dispatch(InboundMessage record) {
         int lane;
         if (options.ordered() && record.message().key().isPresent()) {
@@ -396,13 +321,12 @@ public final class ConsumerRuntime implements Subscription {
     private void handle(InboundMessage record, int slot) {
         try {
             Message message = record.message();
-            if (isExpired(message, Instant.now())) { // it expired while it waited for a worker
-                settleExpired(record);
+            if (Admission.isExpired(message, Instant.now())) { // it expired while it waited for a worker
+                settlement.expired(record);
                 return;
             }
             int attempt = record.attempt();
             Instant firstFailure = record.firstFailure();
-            RetryPolicy policy = options.retryPolicy();
             while (true) {
                 RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt, slot);
                 metrics.delivered();
@@ -422,31 +346,19 @@ public final class ConsumerRuntime implements Subscription {
                     return;
                 }
                 if (outcome instanceof RuntimeDelivery.Acked) {
-                    settleAck(record);
+                    settlement.ack(record);
                     return;
                 }
                 Throwable failure = ((RuntimeDelivery.Failed) outcome).cause();
-                metrics.failed();
                 Instant now = Instant.now();
                 if (firstFailure == null) {
                     firstFailure = now;
                 }
-                if (!policy.shouldRetry(attempt, failure)) {
-                    boolean retryable = policy.isRetryable(failure);
-                    DeadLetterReason reason = failure instanceof PayloadDecodingException
-                            ? DeadLetterReason.UNDECODABLE
-                            : retryable ? DeadLetterReason.RETRIES_EXHAUSTED : DeadLetterReason.NON_RETRYABLE;
-                    source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempt,
-                            firstFailure, now, Optional.of(failure.getClass().getName()), describe(failure)));
-                    metrics.deadLettered();
+                Duration backoff = settlement.failed(record, attempt, firstFailure, now, failure);
+                if (backoff == null) {
                     return;
                 }
-                metrics.retried();
-                Duration backoff = policy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                if (!options.ordered()) {
-                    source.retry(record, backoff, firstFailure);
-                    return;
-                }
+                // ordered: the retry waits in place, extending the lease, and holds back only this lane
                 source.extendLease(record, backoff.plus(options.leaseTimeout()));
                 if (stop.await(backoff)) {
                     source.release(List.of(record));
@@ -491,23 +403,12 @@ public final class ConsumerRuntime implements Subscription {
     }
 
     void settleAck(InboundMessage record) {
-        source.ack(record);
-        metrics.acked();
+        settlement.ack(record);
     }
 
     void settleRejected(InboundMessage record, int attempt, String reason) {
-        Instant now = Instant.now();
-        Instant first = record.firstFailure() != null ? record.firstFailure() : now;
-        source.deadLetter(record, new DeadLetterRequest(record.message(), options.group(), DeadLetterReason.REJECTED,
-                attempt, first, now, Optional.empty(), reason));
-        metrics.deadLettered();
+        settlement.rejected(record, attempt, reason);
     }
-
-    private static String describe(Throwable t) {
-        String text = t.getMessage();
-        return text != null ? text : t.getClass().getSimpleName();
-    }
-
 
     private void shutdown() {
         try {
