@@ -1,6 +1,5 @@
 package io.greenlang.messaging.spi.runtime;
 
-import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessageHandler;
 import io.greenlang.messaging.RetryPolicy;
 import io.greenlang.messaging.Subscription;
@@ -10,17 +9,13 @@ import io.greenlang.messaging.spi.metrics.BrokerMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,27 +46,23 @@ public final class ConsumerRuntime implements Subscription {
             r -> RuntimeThreads.daemon(r, "greenlang-handler-watchdog"));
 
     private final SubscriptionOptions options;
-    private final MessageHandler handler;
     private final ConsumerSource source;
-    private final BrokerMetrics metrics;
     private final Codecs codecs;
     private final Consumer<ConsumerRuntime> onClosed;
     private final InFlightLimit limit;
     private final Settlement settlement;
     private final Admission admission;
-    private final List<BlockingQueue<InboundMessage>> lanes;
+    private final HandlerRunner runner;
+    private final WorkerLanes lanes;
     /** With concurrency 1: the fetched batch the poller works through itself. */
     private volatile InlineBatch inline = InlineBatch.EMPTY;
     private final RunningHandlers handlers;
     private final long leaseNanos;
     private volatile ScheduledFuture<?> watch;
     private volatile boolean stalled;
-    private final List<Thread> workers = new ArrayList<>();
     private final Thread poller;
     private final StopSignal stop = new StopSignal();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicInteger roundRobin = new AtomicInteger();
 
     /**
      * Creates a runtime; call {@link #start()} to begin.
@@ -81,9 +72,7 @@ public final class ConsumerRuntime implements Subscription {
     public ConsumerRuntime(SubscriptionOptions options, MessageHandler handler, ConsumerSource source,
             BrokerMetrics metrics, Codecs codecs, Consumer<ConsumerRuntime> onClosed) {
         this.options = options;
-        this.handler = handler;
         this.source = source;
-        this.metrics = metrics;
         this.codecs = codecs;
         this.onClosed = onClosed;
         this.limit = new InFlightLimit(options.maxInFlight());
@@ -92,24 +81,14 @@ public final class ConsumerRuntime implements Subscription {
         this.handlers = new RunningHandlers(options.concurrency());
         this.leaseNanos = options.leaseTimeout().toNanos();
         String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
-        int concurrency = options.concurrency();
-        List<BlockingQueue<InboundMessage>> queues = new ArrayList<>();
-        BlockingQueue<InboundMessage> shared = new LinkedBlockingQueue<>();
-        for (int i = 0; concurrency > 1 && i < concurrency; i++) {
-            queues.add(options.ordered() ? new LinkedBlockingQueue<>() : shared);
-        }
-        lanes = List.copyOf(queues);
-        for (int i = 0; i < lanes.size(); i++) {
-            BlockingQueue<InboundMessage> lane = lanes.get(i);
-            int slot = i;
-            workers.add(RuntimeThreads.daemon(() -> work(lane, slot), "greenlang-worker-" + i + "-" + name));
-        }
+        this.runner = new HandlerRunner(this, options, handler, source, metrics, settlement, handlers, limit, stop);
+        this.lanes = new WorkerLanes(options, name, runner, stop);
         poller = RuntimeThreads.daemon(this::pollLoop, "greenlang-poller-" + name);
     }
 
     /** Starts the poller and the workers. */
     public ConsumerRuntime start() {
-        workers.forEach(Thread::start);
+        lanes.start();
         poller.start();
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(leaseNanos / 10,
                 TimeUnit.SECONDS.toNanos(1)));
@@ -142,7 +121,7 @@ public final class ConsumerRuntime implements Subscription {
 
     /** How many handlers are running right now. */
     public int runningHandlers() {
-        return running.get();
+        return runner.running();
     }
 
     @Override
@@ -165,7 +144,7 @@ public final class ConsumerRuntime implements Subscription {
     /** Whether the calling thread is one of this subscription's: its poller or a worker running handlers. */
     boolean runsOnCurrentThread() {
         Thread current = Thread.currentThread();
-        return current == poller || workers.contains(current);
+        return current == poller || lanes.runsOn(current);
     }
 
     private void pollLoop() {
@@ -196,7 +175,7 @@ public final class ConsumerRuntime implements Subscription {
             }
             limit.release(wanted - batch.size());
             Instant now = batch.isEmpty() ? null : Instant.now();
-            InboundMessage[] admitted = lanes.isEmpty() ? new InboundMessage[batch.size()] : null;
+            InboundMessage[] admitted = !lanes.hasWorkers() ? new InboundMessage[batch.size()] : null;
             int count = 0;
             for (int i = 0; i < batch.size(); i++) {
                 if (!stop.isActive()) {
@@ -214,11 +193,11 @@ public final class ConsumerRuntime implements Subscription {
                     if (admitted != null) {
                         admitted[count++] = record;
                     } else {
-                        dispatch(record);
+                        lanes.dispatch(record);
                     }
                 }
             }
-            if (lanes.isEmpty()) {
+            if (!lanes.hasWorkers()) {
                 runInline(new InlineBatch(admitted, count));
                 flushQuietly();
             }
@@ -233,12 +212,7 @@ public final class ConsumerRuntime implements Subscription {
             if (record == null) {
                 return;
             }
-            if (!stop.isActive()) {
-                source.release(List.of(record));
-                limit.release();
-                continue;
-            }
-            handle(record, 0);
+            runner.runOrRelease(record, 0);
         }
     }
 
@@ -271,104 +245,12 @@ public final class ConsumerRuntime implements Subscription {
     private int releaseUnstarted() {
         List<InboundMessage> unstarted = new ArrayList<>();
         inline.takeRest(unstarted);
-        for (BlockingQueue<InboundMessage> lane : new LinkedHashSet<>(lanes)) {
-            lane.drainTo(unstarted);
-        }
+        lanes.takeQueued(unstarted);
         if (!unstarted.isEmpty()) {
             source.release(unstarted);
             limit.release(unstarted.size());
         }
         return unstarted.size();
-    }
-
-    private void dispatch(InboundMessage record) {
-        int lane;
-        if (options.ordered() && record.message().key().isPresent()) {
-            lane = Math.floorMod(record.message().key().get().hashCode(), lanes.size());
-        } else {
-            lane = Math.floorMod(roundRobin.getAndIncrement(), lanes.size());
-        }
-        lanes.get(lane).add(record);
-    }
-
-    private void work(BlockingQueue<InboundMessage> lane, int slot) {
-        while (true) {
-            InboundMessage record;
-            try {
-                record = lane.poll(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (record == null) {
-                if (!stop.isActive()) {
-                    return;
-                }
-                continue;
-            }
-            if (!stop.isActive()) {
-                source.release(List.of(record));
-                limit.release();
-                continue;
-            }
-            handle(record, slot);
-        }
-    }
-
-    /**
-     * Runs the handler in handler slot {@code slot}, and again in place for ordered retries; always returns the
-     * record's permit.
-     */
-    private void handle(InboundMessage record, int slot) {
-        try {
-            Message message = record.message();
-            if (Admission.isExpired(message, Instant.now())) { // it expired while it waited for a worker
-                settlement.expired(record);
-                return;
-            }
-            int attempt = record.attempt();
-            Instant firstFailure = record.firstFailure();
-            while (true) {
-                RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt, slot);
-                metrics.delivered();
-                long started = System.nanoTime(); // one clock reading for the latency, its window and the lease
-                if (attempt == 1) {
-                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), started), started);
-                }
-                Throwable thrown = invoke(delivery, record, slot, started);
-                if (thrown != null && stop.isAbandoned()) {
-                    // failed after close interrupted it at the end of the grace period: not the message's fault,
-                    // so it goes back without spending an attempt
-                    source.release(List.of(record));
-                    return;
-                }
-                RuntimeDelivery.Outcome outcome = delivery.finish(thrown);
-                if (outcome == null) {
-                    return;
-                }
-                if (outcome instanceof RuntimeDelivery.Acked) {
-                    settlement.ack(record);
-                    return;
-                }
-                Throwable failure = ((RuntimeDelivery.Failed) outcome).cause();
-                Instant now = Instant.now();
-                if (firstFailure == null) {
-                    firstFailure = now;
-                }
-                Duration backoff = settlement.failed(record, attempt, firstFailure, now, failure);
-                if (backoff == null) {
-                    return;
-                }
-                // ordered: the retry waits in place, extending the lease, and holds back only this lane
-                source.extendLease(record, backoff.plus(options.leaseTimeout()));
-                if (stop.await(backoff)) {
-                    source.release(List.of(record));
-                    return;
-                }
-                attempt++;
-            }
-        } finally {
-            limit.release();
-        }
     }
 
     private void flushQuietly() {
@@ -380,26 +262,9 @@ public final class ConsumerRuntime implements Subscription {
         }
     }
 
-    private Throwable invoke(RuntimeDelivery delivery, InboundMessage record, int slot, long startedNanos) {
-        source.handedOver(record);
-        running.incrementAndGet();
-        handlers.started(slot, startedNanos + leaseNanos);
-        try {
-            handler.handle(delivery);
-            return null;
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable t) {
-            return t;
-        } finally {
-            handlers.finished(slot);
-            running.decrementAndGet();
-        }
-    }
-
     /** The source confirmed an extension of the lease of the handler in {@code slot}. */
     void leaseExtended(int slot, Duration extension) {
-        handlers.extended(slot, System.nanoTime() + extension.toNanos());
+        runner.leaseExtended(slot, extension);
     }
 
     void settleAck(InboundMessage record) {
@@ -420,16 +285,14 @@ public final class ConsumerRuntime implements Subscription {
             if (w != null) {
                 w.cancel(false);
             }
-            for (Thread worker : workers) {
-                RuntimeThreads.joinQuietly(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            }
+            lanes.join(deadline);
             if (inFlight() > 0) {
                 LOG.warn("Subscription {}/{} closed with {} handler(s) still running after the grace period of {}; "
                         + "interrupting them: a message whose handler stops is handed back, one whose handler keeps "
                         + "running is delivered again when its lease expires", options.topic(),
                         options.group(), inFlight(), options.shutdownGracePeriod());
                 stop.abandon();
-                workers.forEach(Thread::interrupt);
+                lanes.interrupt();
                 poller.interrupt();
             }
             source.close();
