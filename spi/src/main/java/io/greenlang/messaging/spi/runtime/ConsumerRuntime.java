@@ -1,34 +1,16 @@
 package io.greenlang.messaging.spi.runtime;
 
-import io.greenlang.messaging.DeadLetterReason;
-import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessageHandler;
-import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.RetryPolicy;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import io.greenlang.messaging.spi.codec.Codecs;
 import io.greenlang.messaging.spi.metrics.BrokerMetrics;
-import io.greenlang.messaging.spi.provenance.Provenance;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,42 +30,27 @@ import org.slf4j.LoggerFactory;
  * its lease ran out is hung: its record goes to another member. While every handler slot is hung the member is
  * stalled: it fetches nothing, releases the records it had fetched and not started, and tells the source
  * ({@link ConsumerSource#stalled}), so that other members get them; it fetches again once a handler returns.
+ *
+ * <p>This class puts the parts together, starts them and stops them in order: {@link FetchLoop} (the poller),
+ * {@link Admission} (screening), {@link WorkerLanes} (workers and per-key ordering), {@link HandlerRunner} (running
+ * the handler), {@link Settlement} (ack, retry, dead letter), {@link StallWatch} (hung handlers), with the shared
+ * {@link InFlightLimit} and {@link StopSignal}.
  */
 public final class ConsumerRuntime implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    private static final int MAX_BATCH = 512;
-    private static final long ERROR_PAUSE_MILLIS = 500;
-    /** Watches every subscription's handlers for hung ones; daemon, so it never keeps a JVM alive. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "greenlang-handler-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final SubscriptionOptions options;
-    private final MessageHandler handler;
     private final ConsumerSource source;
-    private final BrokerMetrics metrics;
     private final Codecs codecs;
     private final Consumer<ConsumerRuntime> onClosed;
-    private final Semaphore permits;
-    private final List<BlockingQueue<InboundMessage>> lanes;
-    /** With concurrency 1: the fetched batch the poller works through itself. */
-    private volatile InlineBatch inline = InlineBatch.EMPTY;
-    private final RunningHandlers handlers;
-    private final long leaseNanos;
-    private volatile ScheduledFuture<?> watch;
-    private volatile boolean stalled;
-    private final List<Thread> workers = new ArrayList<>();
-    private final Thread poller;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final StopSignal stop = new StopSignal();
+    private final InFlightLimit limit;
+    private final Settlement settlement;
+    private final HandlerRunner runner;
+    private final WorkerLanes lanes;
+    private final StallWatch stallWatch;
+    private final FetchLoop fetchLoop;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicInteger roundRobin = new AtomicInteger();
-    private volatile boolean active = true;
-    private volatile boolean abandoned; // the grace period ran out and running handlers were interrupted
 
     /**
      * Creates a runtime; call {@link #start()} to begin.
@@ -93,40 +60,25 @@ public final class ConsumerRuntime implements Subscription {
     public ConsumerRuntime(SubscriptionOptions options, MessageHandler handler, ConsumerSource source,
             BrokerMetrics metrics, Codecs codecs, Consumer<ConsumerRuntime> onClosed) {
         this.options = options;
-        this.handler = handler;
         this.source = source;
-        this.metrics = metrics;
         this.codecs = codecs;
         this.onClosed = onClosed;
-        this.permits = new Semaphore(options.maxInFlight());
-        this.handlers = new RunningHandlers(options.concurrency());
-        this.leaseNanos = options.leaseTimeout().toNanos();
         String name = options.topic() + "/" + options.group() + "/" + options.consumerName();
-        int concurrency = options.concurrency();
-        List<BlockingQueue<InboundMessage>> queues = new ArrayList<>();
-        BlockingQueue<InboundMessage> shared = new LinkedBlockingQueue<>();
-        for (int i = 0; concurrency > 1 && i < concurrency; i++) {
-            queues.add(options.ordered() ? new LinkedBlockingQueue<>() : shared);
-        }
-        lanes = List.copyOf(queues);
-        for (int i = 0; i < lanes.size(); i++) {
-            BlockingQueue<InboundMessage> lane = lanes.get(i);
-            int slot = i;
-            Thread t = new Thread(() -> work(lane, slot), "greenlang-worker-" + i + "-" + name);
-            t.setDaemon(true);
-            workers.add(t);
-        }
-        poller = new Thread(this::pollLoop, "greenlang-poller-" + name);
-        poller.setDaemon(true);
+        RunningHandlers handlers = new RunningHandlers(options.concurrency());
+        limit = new InFlightLimit(options.maxInFlight());
+        settlement = new Settlement(options, source, metrics);
+        runner = new HandlerRunner(this, options, handler, source, metrics, settlement, handlers, limit, stop);
+        lanes = new WorkerLanes(options, name, runner, stop);
+        stallWatch = new StallWatch(options, handlers, source, stop, this::releaseUnstarted);
+        fetchLoop = new FetchLoop(name, options, source, limit, new Admission(options, codecs, settlement, limit),
+                lanes, runner, stallWatch, stop);
     }
 
-    /** Starts the poller and the workers. */
+    /** Starts the workers, the poller and the watch for hung handlers. */
     public ConsumerRuntime start() {
-        workers.forEach(Thread::start);
-        poller.start();
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(leaseNanos / 10,
-                TimeUnit.SECONDS.toNanos(1)));
-        watch = WATCHDOG.scheduleAtFixedRate(this::watchHandlers, period, period, TimeUnit.NANOSECONDS);
+        lanes.start();
+        fetchLoop.start();
+        stallWatch.start();
         return this;
     }
 
@@ -135,27 +87,19 @@ public final class ConsumerRuntime implements Subscription {
         return options;
     }
 
-    Codecs codecs() {
-        return codecs;
-    }
-
-    ConsumerSource source() {
-        return source;
-    }
-
     @Override
     public boolean isActive() {
-        return active;
+        return stop.isActive();
     }
 
     @Override
     public int inFlight() {
-        return options.maxInFlight() - permits.availablePermits();
+        return limit.inFlight();
     }
 
     /** How many handlers are running right now. */
     public int runningHandlers() {
-        return running.get();
+        return runner.running();
     }
 
     @Override
@@ -169,12 +113,8 @@ public final class ConsumerRuntime implements Subscription {
 
     @Override
     public CompletionStage<Void> closeAsync() {
-        if (closing.compareAndSet(false, true)) {
-            active = false;
-            stopping.countDown();
-            Thread closer = new Thread(this::shutdown, "greenlang-closer-" + options.topic() + "/" + options.group());
-            closer.setDaemon(true);
-            closer.start();
+        if (stop.raise()) {
+            RuntimeThreads.startDaemon(this::shutdown, "greenlang-closer-" + options.topic() + "/" + options.group());
         }
         return closed.copy();
     }
@@ -182,402 +122,64 @@ public final class ConsumerRuntime implements Subscription {
     /** Whether the calling thread is one of this subscription's: its poller or a worker running handlers. */
     boolean runsOnCurrentThread() {
         Thread current = Thread.currentThread();
-        return current == poller || workers.contains(current);
+        return fetchLoop.runsOn(current) || lanes.runsOn(current);
     }
 
-    private void pollLoop() {
-        while (active) {
-            if (stalled) {
-                if (handlers.stalled(System.nanoTime())) {
-                    pause(POLL_TIMEOUT.toMillis()); // every handler hangs: fetch nothing until one returns
-                    continue;
-                }
-                stalled = false;
-            }
-            int wanted = acquirePermits();
-            if (wanted == 0) {
-                continue;
-            }
-            List<InboundMessage> batch;
-            try {
-                batch = source.poll(wanted, POLL_TIMEOUT);
-            } catch (InterruptedException e) {
-                permits.release(wanted);
-                break;
-            } catch (RuntimeException e) {
-                permits.release(wanted);
-                LOG.warn("Fetching from {} for group {} failed; retrying in {} ms: {}", options.topic(),
-                        options.group(), ERROR_PAUSE_MILLIS, e.toString());
-                pause(ERROR_PAUSE_MILLIS);
-                continue;
-            }
-            permits.release(wanted - batch.size());
-            Instant now = batch.isEmpty() ? null : Instant.now();
-            InboundMessage[] admitted = lanes.isEmpty() ? new InboundMessage[batch.size()] : null;
-            int count = 0;
-            for (int i = 0; i < batch.size(); i++) {
-                if (!active) {
-                    List<InboundMessage> rest = new ArrayList<>(batch.subList(i, batch.size()));
-                    for (int k = 0; k < count; k++) {
-                        rest.add(admitted[k]);
-                    }
-                    source.release(rest);
-                    permits.release(rest.size());
-                    count = 0;
-                    break;
-                }
-                InboundMessage record = batch.get(i);
-                if (admit(record, now)) {
-                    if (admitted != null) {
-                        admitted[count++] = record;
-                    } else {
-                        dispatch(record);
-                    }
-                }
-            }
-            if (lanes.isEmpty()) {
-                runInline(new InlineBatch(admitted, count));
-                flushQuietly();
-            }
-        }
+    // what a RuntimeDelivery asks of the subscription it belongs to
+
+    Codecs codecs() {
+        return codecs;
     }
 
-    /** With concurrency 1: runs the batch's records on the poller, unless closing or stalling took them. */
-    private void runInline(InlineBatch batch) {
-        inline = batch;
-        while (true) {
-            InboundMessage record = batch.take();
-            if (record == null) {
-                return;
-            }
-            if (!active) {
-                source.release(List.of(record));
-                permits.release();
-                continue;
-            }
-            handle(record, 0);
-        }
+    ConsumerSource source() {
+        return source;
     }
 
-    /**
-     * Marks the member stalled while every handler slot holds a hung handler, and then releases what it fetched
-     * and did not start (again on every tick, in case the poller was dispatching).
-     */
-    private void watchHandlers() {
-        try {
-            if (!active || !handlers.stalled(System.nanoTime())) {
-                return;
-            }
-            int released = releaseUnstarted();
-            if (!stalled) {
-                stalled = true;
-                LOG.warn("Every handler of {}/{}/{} ({}) is still running after its lease of {}: the member takes "
-                        + "nothing until one returns, and gives up {} message(s) it had not started; the hung "
-                        + "handlers' messages go to other members", options.topic(), options.group(),
-                        options.consumerName(), handlers.slots(), options.leaseTimeout(), released);
-                Thread t = new Thread(source::stalled, "greenlang-stalled-" + options.topic() + "/" + options.group());
-                t.setDaemon(true);
-                t.start();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Giving up the messages of stalled member {}/{}/{} failed: {}", options.topic(), options.group(),
-                    options.consumerName(), e.toString());
-        }
+    /** The source confirmed an extension of the lease of the handler in {@code slot}. */
+    void leaseExtended(int slot, Duration extension) {
+        runner.leaseExtended(slot, extension);
+    }
+
+    void settleAck(InboundMessage record) {
+        settlement.ack(record);
+    }
+
+    void settleRejected(InboundMessage record, int attempt, String reason) {
+        settlement.rejected(record, attempt, reason);
     }
 
     /** Hands back every record fetched and not started; returns how many. */
     private int releaseUnstarted() {
         List<InboundMessage> unstarted = new ArrayList<>();
-        inline.takeRest(unstarted);
-        for (BlockingQueue<InboundMessage> lane : new LinkedHashSet<>(lanes)) {
-            lane.drainTo(unstarted);
-        }
+        fetchLoop.takeUnstarted(unstarted);
+        lanes.takeQueued(unstarted);
         if (!unstarted.isEmpty()) {
             source.release(unstarted);
-            permits.release(unstarted.size());
+            limit.release(unstarted.size());
         }
         return unstarted.size();
     }
 
-    private int acquirePermits() {
-        try {
-            if (!permits.tryAcquire(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-        int extra = Math.min(permits.availablePermits(), MAX_BATCH - 1);
-        int got = 1;
-        if (extra > 0 && permits.tryAcquire(extra)) {
-            got += extra;
-        }
-        return got;
-    }
-
-    /** Settles records that must not reach a handler; returns whether this one may. */
-    private boolean admit(InboundMessage record, Instant now) {
-        if (!record.isDecoded()) {
-            Message raw = Message.builder(options.topic())
-                    .payload(record.raw())
-                    .header("greenlang.original-position", record.position().value())
-                    .header("greenlang.decode-error", record.decodeError())
-                    .build();
-            deadLetterAndRelease(record, raw, DeadLetterReason.UNDECODABLE, record.attempt() - 1, null,
-                    Optional.of(PayloadDecodingException.class.getName()), record.decodeError());
-            return false;
-        }
-        Message message = record.message();
-        if (isExpired(message, now)) {
-            try {
-                settleExpired(record);
-            } finally {
-                permits.release();
-            }
-            return false;
-        }
-        int maxAttempts = options.retryPolicy().maxAttempts();
-        if (record.attempt() > maxAttempts) {
-            // every allowed attempt went to a handler whose lease ran out (it hung, or its member died)
-            deadLetterAndRelease(record, message, DeadLetterReason.RETRIES_EXHAUSTED, record.attempt() - 1,
-                    record.firstFailure(), Optional.empty(), "every allowed attempt (" + maxAttempts + ") was handed to "
-                            + "a handler that did not settle it within its lease: it hung, or its member died");
-            return false;
-        }
-        if (options.verifyProvenance() && !Provenance.verify(message, codecs)) {
-            deadLetterAndRelease(record, message, DeadLetterReason.TAMPERED, record.attempt() - 1, null, Optional.empty(),
-                    "provenance hash " + message.provenanceHash().orElse("(none)")
-                            + " does not match the message's fields");
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean isExpired(Message message, Instant now) {
-        return message.expiresAt().isPresent() && message.isExpired(now);
-    }
-
     /**
-     * The one expiry policy, whether a record expired before it was dispatched or while it waited for a handler:
-     * counted, then dead-lettered or acknowledged as the options say. The caller releases the record's permit.
+     * Stops the parts in order within the grace period: the poller, the records not started, the watch, the workers;
+     * then interrupts the handlers still running, and closes the source.
      */
-    private void settleExpired(InboundMessage record) {
-        metrics.expired();
-        if (options.deadLetterExpired()) {
-            Message message = record.message();
-            deadLetter(record, message, DeadLetterReason.EXPIRED, record.attempt() - 1, null, Optional.empty(),
-                    "expired at " + message.expiresAt().orElseThrow());
-        } else {
-            source.ack(record);
-        }
-    }
-
-    private void deadLetterAndRelease(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
-            Instant firstFailure, Optional<String> exceptionClass, String text) {
-        try {
-            deadLetter(record, message, reason, attempts, firstFailure, exceptionClass, text);
-        } finally {
-            permits.release();
-        }
-    }
-
-    private void deadLetter(InboundMessage record, Message message, DeadLetterReason reason, int attempts,
-            Instant firstFailure, Optional<String> exceptionClass, String text) {
-        Instant now = Instant.now();
-        source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempts,
-                firstFailure != null ? firstFailure : now, now, exceptionClass, text));
-        metrics.deadLettered();
-    }
-
-    private void dispatch(InboundMessage record) {
-        int lane;
-        if (options.ordered() && record.message().key().isPresent()) {
-            lane = Math.floorMod(record.message().key().get().hashCode(), lanes.size());
-        } else {
-            lane = Math.floorMod(roundRobin.getAndIncrement(), lanes.size());
-        }
-        lanes.get(lane).add(record);
-    }
-
-    private void work(BlockingQueue<InboundMessage> lane, int slot) {
-        while (true) {
-            InboundMessage record;
-            try {
-                record = lane.poll(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (record == null) {
-                if (!active) {
-                    return;
-                }
-                continue;
-            }
-            if (!active) {
-                source.release(List.of(record));
-                permits.release();
-                continue;
-            }
-            handle(record, slot);
-        }
-    }
-
-    /**
-     * Runs the handler in handler slot {@code slot}, and again in place for ordered retries; always returns the
-     * record's permit.
-     */
-    private void handle(InboundMessage record, int slot) {
-        try {
-            Message message = record.message();
-            if (isExpired(message, Instant.now())) { // it expired while it waited for a worker
-                settleExpired(record);
-                return;
-            }
-            int attempt = record.attempt();
-            Instant firstFailure = record.firstFailure();
-            RetryPolicy policy = options.retryPolicy();
-            while (true) {
-                RuntimeDelivery delivery = new RuntimeDelivery(this, record, attempt, slot);
-                metrics.delivered();
-                long started = System.nanoTime(); // one clock reading for the latency, its window and the lease
-                if (attempt == 1) {
-                    metrics.endToEndLatency(EndToEndLatency.nanosSince(message.createdAt(), started), started);
-                }
-                Throwable thrown = invoke(delivery, record, slot, started);
-                if (thrown != null && abandoned) {
-                    // failed after close interrupted it at the end of the grace period: not the message's fault,
-                    // so it goes back without spending an attempt
-                    source.release(List.of(record));
-                    return;
-                }
-                RuntimeDelivery.Outcome outcome = delivery.finish(thrown);
-                if (outcome == null) {
-                    return;
-                }
-                if (outcome instanceof RuntimeDelivery.Acked) {
-                    settleAck(record);
-                    return;
-                }
-                Throwable failure = ((RuntimeDelivery.Failed) outcome).cause();
-                metrics.failed();
-                Instant now = Instant.now();
-                if (firstFailure == null) {
-                    firstFailure = now;
-                }
-                if (!policy.shouldRetry(attempt, failure)) {
-                    boolean retryable = policy.isRetryable(failure);
-                    DeadLetterReason reason = failure instanceof PayloadDecodingException
-                            ? DeadLetterReason.UNDECODABLE
-                            : retryable ? DeadLetterReason.RETRIES_EXHAUSTED : DeadLetterReason.NON_RETRYABLE;
-                    source.deadLetter(record, new DeadLetterRequest(message, options.group(), reason, attempt,
-                            firstFailure, now, Optional.of(failure.getClass().getName()), describe(failure)));
-                    metrics.deadLettered();
-                    return;
-                }
-                metrics.retried();
-                Duration backoff = policy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                if (!options.ordered()) {
-                    source.retry(record, backoff, firstFailure);
-                    return;
-                }
-                source.extendLease(record, backoff.plus(options.leaseTimeout()));
-                if (awaitStop(backoff)) {
-                    source.release(List.of(record));
-                    return;
-                }
-                attempt++;
-            }
-        } finally {
-            permits.release();
-        }
-    }
-
-    private void flushQuietly() {
-        try {
-            source.flush();
-        } catch (RuntimeException e) {
-            LOG.warn("Flushing settlements of {}/{} failed; they are retried on the next flush: {}", options.topic(),
-                    options.group(), e.toString());
-        }
-    }
-
-    private Throwable invoke(RuntimeDelivery delivery, InboundMessage record, int slot, long startedNanos) {
-        source.handedOver(record);
-        running.incrementAndGet();
-        handlers.started(slot, startedNanos + leaseNanos);
-        try {
-            handler.handle(delivery);
-            return null;
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable t) {
-            return t;
-        } finally {
-            handlers.finished(slot);
-            running.decrementAndGet();
-        }
-    }
-
-    /** The source confirmed an extension of the lease of the handler in {@code slot}. */
-    void leaseExtended(int slot, Duration extension) {
-        handlers.extended(slot, System.nanoTime() + extension.toNanos());
-    }
-
-    void settleAck(InboundMessage record) {
-        source.ack(record);
-        metrics.acked();
-    }
-
-    void settleRejected(InboundMessage record, int attempt, String reason) {
-        Instant now = Instant.now();
-        Instant first = record.firstFailure() != null ? record.firstFailure() : now;
-        source.deadLetter(record, new DeadLetterRequest(record.message(), options.group(), DeadLetterReason.REJECTED,
-                attempt, first, now, Optional.empty(), reason));
-        metrics.deadLettered();
-    }
-
-    private static String describe(Throwable t) {
-        String text = t.getMessage();
-        return text != null ? text : t.getClass().getSimpleName();
-    }
-
-
-    /** Waits up to {@code d}; returns whether the subscription began closing meanwhile. */
-    private boolean awaitStop(Duration d) {
-        try {
-            return stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
-    private void pause(long millis) {
-        awaitStop(Duration.ofMillis(millis));
-    }
-
     private void shutdown() {
         try {
             long deadline = System.nanoTime() + options.shutdownGracePeriod().toNanos();
             // the poller leaves after its current batch, or after its current handler with concurrency 1
-            joinQuietly(poller, Duration.ofNanos(Math.max(deadline - System.nanoTime(), POLL_TIMEOUT.toNanos() * 2)));
+            fetchLoop.join(deadline);
             releaseUnstarted(); // a poller that is still in a handler leaves the rest of its batch here
-            ScheduledFuture<?> w = watch;
-            if (w != null) {
-                w.cancel(false);
-            }
-            for (Thread worker : workers) {
-                joinQuietly(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            }
+            stallWatch.cancel();
+            lanes.join(deadline);
             if (inFlight() > 0) {
                 LOG.warn("Subscription {}/{} closed with {} handler(s) still running after the grace period of {}; "
                         + "interrupting them: a message whose handler stops is handed back, one whose handler keeps "
                         + "running is delivered again when its lease expires", options.topic(),
                         options.group(), inFlight(), options.shutdownGracePeriod());
-                abandoned = true;
-                workers.forEach(Thread::interrupt);
-                poller.interrupt();
+                stop.abandon();
+                lanes.interrupt();
+                fetchLoop.interrupt();
             }
             source.close();
         } catch (RuntimeException e) {
@@ -588,48 +190,9 @@ public final class ConsumerRuntime implements Subscription {
         }
     }
 
-    private static void joinQuietly(Thread t, Duration max) {
-        try {
-            t.join(Math.max(1, max.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public String toString() {
         return "Subscription{" + options.topic() + "/" + options.group() + "/" + options.consumerName()
-                + (active ? "" : ", closed") + "}";
-    }
-
-    /**
-     * A batch the poller runs itself (concurrency 1): it takes records one by one, and closing or stalling may take
-     * the rest from another thread; one atomic counter decides who takes each record.
-     */
-    private static final class InlineBatch {
-        static final InlineBatch EMPTY = new InlineBatch(new InboundMessage[0], 0);
-
-        private final InboundMessage[] records;
-        private final int size;
-        private final AtomicInteger next = new AtomicInteger();
-
-        InlineBatch(InboundMessage[] records, int size) {
-            this.records = records;
-            this.size = size;
-        }
-
-        /** The next record, or {@code null} if none is left. */
-        InboundMessage take() {
-            int i = next.getAndIncrement();
-            return i < size ? records[i] : null;
-        }
-
-        /** Takes every record not taken yet. */
-        void takeRest(List<InboundMessage> into) {
-            int from = next.getAndSet(size);
-            for (int i = from; i < size; i++) {
-                into.add(records[i]);
-            }
-        }
+                + (stop.isActive() ? "" : ", closed") + "}";
     }
 }
