@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * One hand-over of a message to a handler. A delivery is settled exactly once: by the handler returning
  * (acknowledged), throwing (failed: retried or dead-lettered by the retry policy), or by calling one of the
- * settling methods below first, in which case the return or throw that follows changes nothing.
+ * settling methods below ({@link #ack}, {@link #deadLetter}, {@link #release}) first, in which case the return or throw that follows changes nothing.
  *
  * <p>Methods are thread-safe, so a handler may hand a delivery to another thread, but the subscription
  * counts the message in flight until the handler returns.
@@ -39,6 +39,14 @@ public interface Delivery {
 
     /** Dead-letters now with reason {@link DeadLetterReason#REJECTED}. Has no effect on a settled delivery. */
     void deadLetter(String reason);
+
+    /**
+     * Hands the message back without a verdict and without spending an attempt: it is delivered again, to this
+     * member or another, with its attempt unchanged where the backend can keep it. For a handler that took a
+     * message it cannot take care of now, such as one whose output went away. Has no effect on a settled
+     * delivery; the handler's return or throw that follows changes nothing.
+     */
+    void release();
 
     /**
      * Keeps the message with this member for {@code extension} from now, for handlers that run longer than

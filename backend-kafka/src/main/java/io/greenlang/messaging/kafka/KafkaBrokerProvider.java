@@ -33,7 +33,7 @@ import java.util.Set;
  *       <td></td><td>TLS, as in kafka-clients</td></tr>
  *   <tr><td>{@code consumer-mode}</td><td>{@code classic}</td><td>only {@code classic}: consumer groups (the
  *       KIP-848 {@code consumer} group protocol, {@code group.protocol=consumer}) with per-message acknowledgement on
- *       top of offsets, as opposed to share groups, which are not offered (see the README)</td></tr>
+ *       top of offsets, as opposed to share groups, which are not offered (see docs/backend-kafka.md)</td></tr>
  *   <tr><td>{@code request-timeout}</td><td>30s</td><td>client request timeout, and how long blocking calls
  *       wait</td></tr>
  *   <tr><td>{@code delivery-timeout}</td><td>2m</td><td>how long the producer keeps retrying a send</td></tr>

@@ -121,7 +121,7 @@ final class KafkaSettings {
         if (!mode.equals("classic")) {
             throw new ConfigurationException("Option '" + CONSUMER_MODE + "' of " + redactedUrl + " is '" + mode
                     + "'; only 'classic' (consumer groups with per-message acknowledgement on top of offsets) is "
-                    + "offered. Share groups (KIP-932) are not: see the Kafka section of the README for why.");
+                    + "offered. Share groups (KIP-932) are not: see docs/backend-kafka.md for why.");
         }
         this.requestTimeout = positive(config, REQUEST_TIMEOUT, config.durationOption(REQUEST_TIMEOUT,
                 Duration.ofSeconds(30)));

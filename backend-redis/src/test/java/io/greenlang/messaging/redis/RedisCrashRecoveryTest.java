@@ -176,7 +176,7 @@ class RedisCrashRecoveryTest {
             broker.publishAll(held);
             child.awaitLine("START " + held.get(0).id(), Duration.ofSeconds(60));
             // a hand-over counts once Redis has recorded it (after 50 ms of handling); a member killed sooner
-            // redelivers the message with its attempt unchanged, as the README says
+            // redelivers the message with its attempt unchanged, as docs/delivery-semantics.md says
             TestSupport.await("the child's hand-over to be recorded in the pending list", Duration.ofSeconds(30))
                     .until(() -> raw.sync().xpending("glm:{" + topic + "}:b1", "g", Range.create("-", "+"),
                             Limit.from(10)).stream().anyMatch(p -> p.getRedeliveryCount() >= 2));

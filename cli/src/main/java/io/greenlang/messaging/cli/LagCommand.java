@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = {
             "Prints how far a group is behind on a topic.",
             "Backlog: not yet handed to any member, retries waiting included; pending: handed out, not yet "
-                    + "acknowledged; and their total."
+                    + "acknowledged; and their total. Exit code 1 when the group does not exist (no member joined it)."
         })
 final class LagCommand extends BaseCommand {
     @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic.")
@@ -34,13 +34,21 @@ final class LagCommand extends BaseCommand {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("topic", lag.topic());
                 fields.put("group", lag.group());
+                fields.put("groupExists", lag.groupExists());
                 fields.put("backlog", lag.backlog());
                 fields.put("pending", lag.pending());
                 fields.put("total", lag.total());
                 out().println(Json.object(fields));
-            } else {
+            } else if (lag.groupExists()) {
                 out().println(lag.topic() + "/" + lag.group() + ": backlog " + lag.backlog() + ", pending "
                         + lag.pending() + ", total " + lag.total());
+            }
+            out().flush();
+            if (!lag.groupExists()) {
+                err().println("glm: group " + group + " does not exist on topic " + topic + ": no member has joined "
+                        + "it. Check the names, or start a member: glm consume -t " + topic + " -g " + group);
+                err().flush();
+                return Main.ERROR;
             }
             out().flush();
             return 0;

@@ -1,9 +1,14 @@
 package io.greenlang.messaging.cli;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -73,7 +78,19 @@ public final class Main implements Callable<Integer> {
     /** Runs {@code glm} and exits. */
     public static void main(String[] args) {
         Logging.configure(args);
-        System.exit(commandLine(new Main()).execute(args));
+        CommandLine cl = commandLine(new Main());
+        cl.setOut(standardOutput());
+        System.exit(cl.execute(args));
+    }
+
+    /**
+     * Standard output as UTF-8 (JSON's encoding, whatever the locale) over the file descriptor itself, not over
+     * {@link System#out}: a {@link java.io.PrintStream} swallows write errors, so a writer on top of it could never
+     * tell that the reader of a pipe went away ({@link PrintWriter#checkError()} would stay false).
+     */
+    private static PrintWriter standardOutput() {
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8)), true);
     }
 
     /**

@@ -142,7 +142,24 @@ class DlqLagHealthCommandTest {
 
         Cli.Result json = Cli.run("lag", "--url", url, "-t", "metrics", "-g", "dashboards", "--json");
         assertThat(JSON.readTree(json.out())).isEqualTo(JSON.readTree(
-                "{\"topic\":\"metrics\",\"group\":\"dashboards\",\"backlog\":2,\"pending\":0,\"total\":2}"));
+                "{\"topic\":\"metrics\",\"group\":\"dashboards\",\"groupExists\":true,\"backlog\":2,\"pending\":0,"
+                        + "\"total\":2}"));
+    }
+
+    @Test
+    @DisplayName("lag of a group no member joined says it does not exist, exit code 1")
+    void lagOfAMissingGroup() throws Exception {
+        broker.publish(Message.builder("metrics").text("1").build());
+
+        Cli.Result text = Cli.run("lag", "--url", url, "-t", "metrics", "-g", "dashbaords");
+        assertThat(text.exitCode()).as(text.toString()).isEqualTo(1);
+        assertThat(text.out()).isEmpty();
+        assertThat(text.errLines()).containsExactly("glm: group dashbaords does not exist on topic metrics: no member "
+                + "has joined it. Check the names, or start a member: glm consume -t metrics -g dashbaords");
+
+        Cli.Result json = Cli.run("lag", "--url", url, "-t", "metrics", "-g", "dashbaords", "--json");
+        assertThat(json.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(json.out()).get("groupExists").asBoolean()).isFalse();
     }
 
     @Test

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
 import io.greenlang.messaging.Broker;
+import io.greenlang.messaging.Capability;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.Subscription;
 
@@ -67,5 +69,37 @@ public abstract class AcknowledgementContract extends BrokerFeature {
         String marker = publishMarkerAndAwait(broker(), topic, second);
         assertThat(second.ids()).as("hand-overs after the restart").containsExactly(marker);
         assertThat(first.ids()).containsExactlyInAnyOrderElementsOf(ids(published));
+    }
+
+    /**
+     * A handler that releases its delivery ({@code Delivery.release()}) gets the message again with the same
+     * attempt, and the release settles the delivery: the handler's return does not acknowledge it, nothing is
+     * retried or dead-lettered, and after the second hand-over (acknowledged) nothing comes again. If it fails,
+     * check that the runtime hands a released record back to its source without raising the attempt.
+     */
+    @Test
+    void required_releasedDeliveryComesBackWithTheSameAttempt() {
+        String topic = topic("release");
+        String group = group("release");
+        AtomicBoolean released = new AtomicBoolean();
+        AtomicBoolean settledByRelease = new AtomicBoolean();
+        Recorder rec = new Recorder(d -> {
+            if (released.compareAndSet(false, true)) {
+                d.release();
+                settledByRelease.set(d.isSettled());
+            }
+        });
+        subscribe(options(topic, group).build(), rec);
+        Message m = text(topic, "released once");
+        broker().publish(m);
+        timeouts().await("the released message to come again").until(() -> rec.count(m.id()) == 2);
+        publishMarkerAndAwait(broker(), topic, rec);
+
+        assertThat(settledByRelease).as("isSettled() after release()").isTrue();
+        assertThat(rec.entries(m.id())).extracting(Recorder.Entry::attempt)
+                .as("attempts of the released hand-over and the one after it").containsExactly(1, 1);
+        if (supports(Capability.DEAD_LETTER_QUEUE)) {
+            assertThat(broker().deadLetters(topic, group).count()).as("dead letters").isZero();
+        }
     }
 }

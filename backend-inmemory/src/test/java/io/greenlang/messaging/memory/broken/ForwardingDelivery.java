@@ -63,6 +63,11 @@ public class ForwardingDelivery implements Delivery {
     }
 
     @Override
+    public void release() {
+        delegate.release();
+    }
+
+    @Override
     public boolean extendLease(Duration extension) {
         return delegate.extendLease(extension);
     }

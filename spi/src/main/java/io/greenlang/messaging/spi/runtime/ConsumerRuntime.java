@@ -1,5 +1,6 @@
 package io.greenlang.messaging.spi.runtime;
 
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessageHandler;
 import io.greenlang.messaging.RetryPolicy;
 import io.greenlang.messaging.Subscription;
@@ -148,6 +149,10 @@ public final class ConsumerRuntime implements Subscription {
         settlement.rejected(record, attempt, reason);
     }
 
+    void settleReleased(InboundMessage record) {
+        source.release(List.of(record));
+    }
+
     /** Hands back every record fetched and not started; returns how many. */
     private int releaseUnstarted() {
         List<InboundMessage> unstarted = new ArrayList<>();
@@ -176,7 +181,7 @@ public final class ConsumerRuntime implements Subscription {
                 LOG.warn("Subscription {}/{} closed with {} handler(s) still running after the grace period of {}; "
                         + "interrupting them: a message whose handler stops is handed back, one whose handler keeps "
                         + "running is delivered again when its lease expires", options.topic(),
-                        options.group(), inFlight(), options.shutdownGracePeriod());
+                        options.group(), inFlight(), Durations.format(options.shutdownGracePeriod()));
                 stop.abandon();
                 lanes.interrupt();
                 fetchLoop.interrupt();

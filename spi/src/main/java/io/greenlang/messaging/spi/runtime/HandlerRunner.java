@@ -92,7 +92,9 @@ final class HandlerRunner {
                 if (thrown != null && stop.isAbandoned()) {
                     // failed after close interrupted it at the end of the grace period: not the message's fault,
                     // so it goes back without spending an attempt
-                    source.release(List.of(record));
+                    if (delivery.abandon()) {
+                        source.release(List.of(record));
+                    }
                     return;
                 }
                 RuntimeDelivery.Outcome outcome = delivery.finish(thrown);

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 final class RuntimeDelivery implements Delivery {
     /** What the handler asked for before it returned. */
-    sealed interface Outcome permits Acked, Rejected, Failed {
+    sealed interface Outcome permits Acked, Rejected, Released, Failed {
     }
 
     record Acked() implements Outcome {
@@ -24,10 +24,14 @@ final class RuntimeDelivery implements Delivery {
     record Rejected(String reason) implements Outcome {
     }
 
+    record Released() implements Outcome {
+    }
+
     record Failed(Throwable cause) implements Outcome {
     }
 
     private static final Acked ACKED = new Acked();
+    private static final Released RELEASED = new Released();
     private static final VarHandle OUTCOME;
     private static final VarHandle FINISHED;
 
@@ -111,6 +115,13 @@ final class RuntimeDelivery implements Delivery {
     }
 
     @Override
+    public void release() {
+        if (!finished && OUTCOME.compareAndSet(this, null, RELEASED)) {
+            runtime.settleReleased(record);
+        }
+    }
+
+    @Override
     public boolean extendLease(Duration extension) {
         Objects.requireNonNull(extension, "extension");
         if (extension.isNegative() || extension.isZero()) {
@@ -126,7 +137,7 @@ final class RuntimeDelivery implements Delivery {
     @Override
     public boolean isSettled() {
         Outcome o = outcome;
-        return finished || o instanceof Acked || o instanceof Rejected;
+        return finished || o != null && !(o instanceof Failed);
     }
 
     /**
@@ -143,6 +154,16 @@ final class RuntimeDelivery implements Delivery {
             return proposed;
         }
         return previous instanceof Failed ? previous : null;
+    }
+
+    /**
+     * Called by the runtime when close interrupted the handler and it stopped: fixes the outcome as released and
+     * returns whether the runtime must hand the record back, that is, unless the handler had settled it.
+     */
+    boolean abandon() {
+        Outcome previous = (Outcome) OUTCOME.getAndSet(this, RELEASED);
+        FINISHED.setRelease(this, true);
+        return previous == null || previous instanceof Failed;
     }
 
     @Override
