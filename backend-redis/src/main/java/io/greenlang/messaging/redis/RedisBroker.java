@@ -73,6 +73,7 @@ public final class RedisBroker extends AbstractBroker {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final Keys keys;
+    private final TrimThreshold trimThreshold;
     private final RedisPublisher publisher;
     private final Map<String, String> details;
     private final RedisCalls calls;
@@ -91,7 +92,8 @@ public final class RedisBroker extends AbstractBroker {
         this.keys = new Keys(settings.keyPrefix());
         this.reader = new LogReader(keys, commands, calls);
         this.lag = new GroupLag(keys, commands, calls);
-        this.publisher = new RedisPublisher(connection, keys, settings, errors, clients.scheduler(),
+        this.trimThreshold = new TrimThreshold(settings.retention());
+        this.publisher = new RedisPublisher(connection, keys, settings, trimThreshold, errors, clients.scheduler(),
                 clients.timer());
         Map<String, String> d = new LinkedHashMap<>();
         d.put("backend", "redis");
@@ -218,8 +220,7 @@ public final class RedisBroker extends AbstractBroker {
 
     /** The MINID threshold scripts use for retry streams; {@code 0} trims nothing. */
     byte[] minIdArgument() {
-        byte[] t = publisher.trimThreshold();
-        return t != null ? t : Fields.bytes("0");
+        return trimThreshold.scriptArgument();
     }
 
     void checkOpen() {
