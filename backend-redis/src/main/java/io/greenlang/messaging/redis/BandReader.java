@@ -1,6 +1,5 @@
 package io.greenlang.messaging.redis;
 
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
@@ -24,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class BandReader {
     /** Streams in the order a read names them: the retry stream, then the bands, highest first. */
-    private static final int[] READ_ORDER = {RedisConsumerSource.RETRY, 2, 1, 0};
+    private static final int[] READ_ORDER = {GroupMembership.RETRY, 2, 1, 0};
 
     private final RedisBroker broker;
     private final RedisClusterAsyncCommands<byte[], byte[]> reader;
@@ -152,7 +151,7 @@ final class BandReader {
             if (h == null) {
                 continue;
             }
-            if (stream == RedisConsumerSource.RETRY) {
+            if (stream == GroupMembership.RETRY) {
                 retries.add(h);
             } else {
                 buffer.addLast(h);

@@ -1,6 +1,5 @@
 package io.greenlang.messaging.redis;
 
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.ByteArrayOutputStream;
@@ -74,7 +73,7 @@ final class DelayedRetries {
     /** Fires the script that moves due retries to the retry stream; a refusal is logged, not thrown. */
     private void moveDue() {
         Script.MOVE_DUE.run(commands, ScriptOutputType.INTEGER,
-                new byte[][] {member.delayKey(), member.stream(RedisConsumerSource.RETRY)}, MOVE_BATCH_ARG,
+                new byte[][] {member.delayKey(), member.stream(GroupMembership.RETRY)}, MOVE_BATCH_ARG,
                 broker.minIdArgument(), Fields.bytes(Long.toString(System.currentTimeMillis())))
                 .whenComplete((moved, e) -> {
                     if (e != null && !RedisErrors.isConnectionProblem(e)) {

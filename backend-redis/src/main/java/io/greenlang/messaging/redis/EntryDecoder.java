@@ -3,7 +3,6 @@ package io.greenlang.messaging.redis;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.StreamMessage;
 import java.time.Instant;
@@ -52,7 +51,7 @@ final class EntryDecoder {
         Position position;
         Instant firstFailure = null;
         String problem = null;
-        if (stream == RedisConsumerSource.RETRY) {
+        if (stream == GroupMembership.RETRY) {
             String p = Fields.getString(body, Fields.POSITION);
             position = p == null || p.isEmpty() ? new Position("retry:" + m.getId()) : new Position(p);
             try {

@@ -2,7 +2,6 @@ package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.spi.priority.BandScheduler;
 import io.greenlang.messaging.spi.priority.PriorityBands;
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.function.Consumer;
  * chooses such a band, until the next read has fetched it. So a lower band is never handed out in place of a higher
  * band whose entries are still in Redis.
  *
- * <p>Stream indexes are those of {@link RedisConsumerSource}: the bands, then the retry stream. Not thread-safe: used
+ * <p>Stream indexes are those of {@link GroupMembership}: the bands, then the retry stream. Not thread-safe: used
  * under the source's lock.
  */
 final class FetchBuffer implements BandScheduler.Bands {
@@ -75,7 +74,7 @@ final class FetchBuffer implements BandScheduler.Bands {
             counts[b] = Math.max(0, scheduler.mostServed(handOuts, above) - held);
             above = more[b] || above == Long.MAX_VALUE ? Long.MAX_VALUE : above + held;
         }
-        counts[RedisConsumerSource.RETRY] = Math.max(0, handOuts - size);
+        counts[GroupMembership.RETRY] = Math.max(0, handOuts - size);
         return counts;
     }
 

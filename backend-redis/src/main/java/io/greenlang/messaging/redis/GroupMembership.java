@@ -13,10 +13,13 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Who one member is in Redis, and its joining and leaving: the names of its topic, group and consumer, the keys of
- * the streams it reads (the band streams, then the group's retry stream, indexed as {@link RedisConsumerSource}
- * says), of the group's delay set and of its dead-letter stream. Immutable apart from what it asks of Redis.
+ * the streams it reads (the band streams, then the group's retry stream at index {@link #RETRY}), of the group's
+ * delay set and of its dead-letter stream. Immutable apart from what it asks of Redis.
  */
 final class GroupMembership {
+    /** Index of the group's retry stream among the member's streams; 0, 1 and 2 are the bands. */
+    static final int RETRY = PriorityBands.COUNT;
+
     private final RedisBroker broker;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final String topic;
@@ -40,7 +43,7 @@ final class GroupMembership {
         for (int b = 0; b < PriorityBands.COUNT; b++) {
             streams[b] = keys.band(topic, b);
         }
-        streams[RedisConsumerSource.RETRY] = keys.retry(topic, groupName);
+        streams[RETRY] = keys.retry(topic, groupName);
         this.delayKey = keys.delay(topic, groupName);
         this.deadLetterKey = keys.deadLetters(topic, groupName);
     }
@@ -65,7 +68,7 @@ final class GroupMembership {
         return consumer;
     }
 
-    /** The key of stream {@code index}: a band, or {@link RedisConsumerSource#RETRY}. */
+    /** The key of stream {@code index}: a band, or {@link #RETRY}. */
     byte[] stream(int index) {
         return streams[index];
     }
@@ -85,7 +88,7 @@ final class GroupMembership {
      * @throws IllegalStateException if it is none of this member's streams
      */
     int streamIndex(byte[] key) {
-        for (int s = 0; s <= RedisConsumerSource.RETRY; s++) {
+        for (int s = 0; s <= RETRY; s++) {
             if (streams[s] == key || Arrays.equals(streams[s], key)) {
                 return s;
             }
@@ -101,8 +104,8 @@ final class GroupMembership {
     void join(String start) {
         broker.call("create group '" + groupName + "' on topic '" + topic + "'", () -> {
             List<CompletableFuture<String>> creates = new ArrayList<>();
-            for (int s = 0; s <= RedisConsumerSource.RETRY; s++) {
-                String id = s == RedisConsumerSource.RETRY ? "0" : start;
+            for (int s = 0; s <= RETRY; s++) {
+                String id = s == RETRY ? "0" : start;
                 creates.add(commands.xgroupCreate(XReadArgs.StreamOffset.from(streams[s], id), group,
                         XGroupCreateArgs.Builder.mkstream()).toCompletableFuture()
                         .exceptionally(e -> {

@@ -1,6 +1,5 @@
 package io.greenlang.messaging.redis;
 
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.MessagingException;
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.greenlang.messaging.redis;
 
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -68,7 +67,7 @@ final class PendingRecovery {
     /** Re-reads this member's own pending entries, page by page, skipping those it holds already. */
     private void recover(int max) throws InterruptedException {
         List<Integer> open = new ArrayList<>();
-        for (int s = 0; s <= RedisConsumerSource.RETRY; s++) {
+        for (int s = 0; s <= GroupMembership.RETRY; s++) {
             if (cursor[s] != null) {
                 open.add(s);
             }

@@ -6,35 +6,21 @@ import io.greenlang.messaging.Capability;
 import io.greenlang.messaging.ConsumerLag;
 import io.greenlang.messaging.DeadLetterQueue;
 import io.greenlang.messaging.Message;
-import io.greenlang.messaging.MessagingException;
-import io.greenlang.messaging.PayloadDecodingException;
 import io.greenlang.messaging.Position;
 import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.SubscriptionOptions;
-import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.AbstractBroker;
-import io.greenlang.messaging.spi.runtime.CommandRetry;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.PublishFuture;
-import io.greenlang.messaging.spi.wire.WireFormat;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A broker on Redis Streams, standalone or Redis Cluster, through Lettuce. Create it with
@@ -59,9 +45,6 @@ import org.slf4j.LoggerFactory;
  * connection for its blocking reads.
  */
 public final class RedisBroker extends AbstractBroker {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
-    private static final int LAG_COUNT_CAP = 100_000;
-
     /** What this backend provides, and how. */
     static final Capabilities CAPABILITIES = Capabilities.builder()
             .emulated(Capability.RETRY_WITH_BACKOFF, "retries wait in a sorted set per group, scored by due time, "
@@ -90,9 +73,12 @@ public final class RedisBroker extends AbstractBroker {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final Keys keys;
+    private final TrimThreshold trimThreshold;
     private final RedisPublisher publisher;
     private final Map<String, String> details;
-    private final CommandRetry retry;
+    private final RedisCalls calls;
+    private final LogReader reader;
+    private final GroupLag lag;
 
     private RedisBroker(BrokerConfig config, RedisSettings settings, RedisErrors errors, RedisClients clients,
             StatefulConnection<byte[], byte[]> connection) {
@@ -102,9 +88,12 @@ public final class RedisBroker extends AbstractBroker {
         this.clients = clients;
         this.connection = connection;
         this.commands = RedisClients.async(connection);
-        this.retry = new CommandRetry(settings.commandTimeout(), e -> e instanceof NotApplied);
+        this.calls = new RedisCalls(settings, errors, this::isClosed);
         this.keys = new Keys(settings.keyPrefix());
-        this.publisher = new RedisPublisher(connection, keys, settings, errors, clients.scheduler(),
+        this.reader = new LogReader(keys, commands, calls);
+        this.lag = new GroupLag(keys, commands, calls);
+        this.trimThreshold = new TrimThreshold(settings.retention());
+        this.publisher = new RedisPublisher(connection, keys, settings, trimThreshold, errors, clients.scheduler(),
                 clients.timer());
         Map<String, String> d = new LinkedHashMap<>();
         d.put("backend", "redis");
@@ -169,85 +158,7 @@ public final class RedisBroker extends AbstractBroker {
 
     @Override
     protected List<RecordedMessage> doRead(String topic, Position after, int max) {
-        Positions.StreamPosition cursor = after.isBeginning() ? null : Positions.parse(after);
-        byte[][] streams = new byte[PriorityBands.COUNT][];
-        for (int b = 0; b < PriorityBands.COUNT; b++) {
-            streams[b] = keys.band(topic, b);
-        }
-        List<RecordedMessage> out = new ArrayList<>();
-        String what = "read topic '" + topic + "'";
-        while (out.size() < max) {
-            int want = max - out.size();
-            Positions.StreamPosition from = cursor;
-            List<List<StreamMessage<byte[], byte[]>>> pages = call(what, () -> {
-                List<CompletableFuture<List<StreamMessage<byte[], byte[]>>>> fs = new ArrayList<>();
-                for (int b = 0; b < PriorityBands.COUNT; b++) {
-                    fs.add(commands.xrange(streams[b], lowerBound(from, b), Limit.from(want)).toCompletableFuture());
-                }
-                return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]))
-                        .thenApply(v -> fs.stream().map(CompletableFuture::join).toList());
-            });
-            List<Positions.StreamPosition> positions = new ArrayList<>();
-            Map<Positions.StreamPosition, StreamMessage<byte[], byte[]>> entries = new LinkedHashMap<>();
-            Positions.StreamPosition bound = null;
-            for (int b = 0; b < PriorityBands.COUNT; b++) {
-                List<StreamMessage<byte[], byte[]>> page = pages.get(b);
-                for (StreamMessage<byte[], byte[]> m : page) {
-                    long[] id = Positions.entryId(m.getId());
-                    Positions.StreamPosition p = new Positions.StreamPosition(b, id[0], id[1]);
-                    positions.add(p);
-                    entries.put(p, m);
-                }
-                if (page.size() == want) { // this band may have more: nothing after its last entry is certain
-                    long[] id = Positions.entryId(page.get(page.size() - 1).getId());
-                    Positions.StreamPosition last = new Positions.StreamPosition(b, id[0], id[1]);
-                    bound = bound == null || last.compareTo(bound) < 0 ? last : bound;
-                }
-            }
-            if (positions.isEmpty()) {
-                break;
-            }
-            positions.sort(Positions.StreamPosition::compareTo);
-            Positions.StreamPosition examined = null;
-            for (Positions.StreamPosition p : positions) {
-                if (out.size() == max || (bound != null && p.compareTo(bound) > 0)) {
-                    break;
-                }
-                examined = p;
-                StreamMessage<byte[], byte[]> m = entries.get(p);
-                byte[] envelope = m.getBody() == null ? null : Fields.get(m.getBody(), Fields.MESSAGE);
-                if (envelope == null) {
-                    LOG.debug("Skipping entry {} of {} while reading: it has no field 'm'", m.getId(), topic);
-                    continue;
-                }
-                try {
-                    out.add(new RecordedMessage(WireFormat.decode(envelope, topic), Positions.of(p.band(), m.getId())));
-                } catch (PayloadDecodingException e) {
-                    LOG.debug("Skipping entry {} of {} while reading: {}", m.getId(), topic, e.getMessage());
-                }
-            }
-            if (bound == null) {
-                break; // every band was read to its end
-            }
-            cursor = examined;
-        }
-        return List.copyOf(out);
-    }
-
-    /** Where band {@code band} continues after {@code cursor} in log order (time, band, sequence). */
-    private static Range<String> lowerBound(Positions.StreamPosition cursor, int band) {
-        if (cursor == null) {
-            return Range.unbounded();
-        }
-        Range.Boundary<String> lower;
-        if (band == cursor.band()) {
-            lower = Range.Boundary.excluding(cursor.entryId());
-        } else if (band > cursor.band()) {
-            lower = Range.Boundary.including(cursor.millis() + "-0");
-        } else {
-            lower = Range.Boundary.including((cursor.millis() + 1) + "-0");
-        }
-        return Range.from(lower, Range.Boundary.unbounded());
+        return reader.read(topic, after, max);
     }
 
     // ------------------------------------------------------------------------------------------ inspecting
@@ -257,96 +168,10 @@ public final class RedisBroker extends AbstractBroker {
         return new RedisDeadLetterQueue(this, topic, group);
     }
 
-    /**
-     * Backlog: the sum of {@code XINFO GROUPS} {@code lag} over the band streams and the group's retry stream,
-     * plus the retries waiting in the delay set. Where Redis cannot tell the lag (after deletions inside the
-     * unread range), the entries after the group's last delivered id are counted, up to 100 000 per stream.
-     * Pending: the sum of {@code pending} over the same streams.
-     */
+    /** See {@link GroupLag}. */
     @Override
     protected ConsumerLag doLag(String topic, String group) {
-        String what = "measure the lag of group '" + group + "' on topic '" + topic + "'";
-        byte[][] streams = {keys.band(topic, 0), keys.band(topic, 1), keys.band(topic, 2), keys.retry(topic, group)};
-        byte[] delayKey = keys.delay(topic, group);
-        List<Object> replies = call(what, () -> {
-            List<CompletableFuture<?>> fs = new ArrayList<>();
-            for (byte[] s : streams) {
-                fs.add(commands.xinfoGroups(s).toCompletableFuture()
-                        .exceptionally(e -> isNoSuchKey(e) ? List.of() : rethrow(e)));
-            }
-            fs.add(commands.zcard(delayKey).toCompletableFuture());
-            return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]))
-                    .thenApply(v -> fs.stream().map(f -> (Object) f.join()).toList());
-        });
-        long backlog = 0;
-        long pending = 0;
-        boolean exists = false;
-        for (int i = 0; i < streams.length; i++) {
-            @SuppressWarnings("unchecked")
-            List<Object> reply = (List<Object>) replies.get(i);
-            Map<String, Object> info = groupInfo(reply, group);
-            if (info == null) {
-                continue;
-            }
-            exists = true;
-            pending += asLong(info.get("pending"));
-            Object lag = info.get("lag");
-            if (lag instanceof Long) {
-                backlog += (Long) lag;
-            } else {
-                Object last = info.get("last-delivered-id");
-                String lastId = last instanceof byte[] ? Keys.string((byte[]) last) : String.valueOf(last);
-                byte[] stream = streams[i];
-                backlog += call(what, () -> commands.xrange(stream,
-                        Range.from(Range.Boundary.excluding(lastId), Range.Boundary.unbounded()),
-                        Limit.from(LAG_COUNT_CAP)).toCompletableFuture()).size();
-            }
-        }
-        backlog += (Long) replies.get(streams.length);
-        return exists ? new ConsumerLag(topic, group, backlog, pending) : ConsumerLag.ofMissingGroup(topic, group);
-    }
-
-    private static boolean isNoSuchKey(Throwable e) {
-        return String.valueOf(RedisErrors.unwrap(e).getMessage()).contains("no such key");
-    }
-
-    private static <T> T rethrow(Throwable e) {
-        Throwable t = RedisErrors.unwrap(e);
-        if (t instanceof RuntimeException) {
-            throw (RuntimeException) t;
-        }
-        throw new IllegalStateException(t);
-    }
-
-    /** The fields of {@code group} in an {@code XINFO GROUPS} reply, or {@code null}. */
-    static Map<String, Object> groupInfo(List<Object> reply, String group) {
-        for (Object g : reply) {
-            if (!(g instanceof List)) {
-                continue;
-            }
-            List<?> fields = (List<?>) g;
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                Object k = fields.get(i);
-                map.put(k instanceof byte[] ? Keys.string((byte[]) k) : String.valueOf(k), fields.get(i + 1));
-            }
-            Object name = map.get("name");
-            String n = name instanceof byte[] ? Keys.string((byte[]) name) : String.valueOf(name);
-            if (n.equals(group)) {
-                return map;
-            }
-        }
-        return null;
-    }
-
-    private static long asLong(Object o) {
-        if (o instanceof Long) {
-            return (Long) o;
-        }
-        if (o instanceof byte[]) {
-            return Long.parseLong(Keys.string((byte[]) o));
-        }
-        return o == null ? 0 : Long.parseLong(o.toString());
+        return lag.of(topic, group);
     }
 
     /** {@code PING}; details name the server version, mode, endpoints, TLS and user, never a secret. */
@@ -395,80 +220,21 @@ public final class RedisBroker extends AbstractBroker {
 
     /** The MINID threshold scripts use for retry streams; {@code 0} trims nothing. */
     byte[] minIdArgument() {
-        byte[] t = publisher.trimThreshold();
-        return t != null ? t : Fields.bytes("0");
+        return trimThreshold.scriptArgument();
     }
 
     void checkOpen() {
         ensureOpen();
     }
 
-    /**
-     * Waits for a command, at most the command timeout and a second, and translates its failure.
-     *
-     * @throws MessagingException on failure, timeout or interruption
-     */
+    /** Waits for a command and translates its failure, as {@link RedisCalls#await} says. */
     <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(false);
-            throw new MessagingException("Interrupted while waiting for Redis to " + what, e);
-        } catch (ExecutionException e) {
-            throw errors.translate(e.getCause(), what);
-        } catch (TimeoutException e) {
-            throw errors.translate(new io.lettuce.core.RedisCommandTimeoutException("no reply within "
-                    + settings.commandTimeout()), what);
-        }
+        return calls.await(future, what);
     }
 
-    /**
-     * Runs a command (or a pipeline of them) and waits for it. A command Redis did not run because the
-     * connection was down, the server was loading or the cluster was reconfiguring is sent again as
-     * {@link CommandRetry} says, until the command timeout has passed; any other failure is translated at once.
-     *
-     * @throws MessagingException on failure, timeout or interruption
-     */
+    /** Runs a command, sending it again if Redis did not run it, as {@link RedisCalls#call} says. */
     <T> T call(String what, Supplier<? extends CompletableFuture<T>> command) {
-        try {
-            return retry.run(what, () -> attempt(what, command));
-        } catch (NotApplied e) {
-            throw errors.translate(e.getCause(), what);
-        }
-    }
-
-    private <T> T attempt(String what, Supplier<? extends CompletableFuture<T>> command) {
-        CompletableFuture<T> f;
-        try {
-            f = command.get();
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        try {
-            return f.get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(false);
-            throw new MessagingException("Interrupted while waiting for Redis to " + what, e);
-        } catch (ExecutionException e) {
-            if (RedisErrors.outcome(e.getCause()) == RedisErrors.Outcome.NOT_APPLIED_TRANSIENT && !isClosed()) {
-                throw new NotApplied(e.getCause());
-            }
-            throw errors.translate(e.getCause(), what);
-        } catch (TimeoutException e) {
-            throw errors.translate(new io.lettuce.core.RedisCommandTimeoutException("no reply within "
-                    + settings.commandTimeout()), what);
-        }
-    }
-
-    /** A command Redis did not run: safe to send again. Carries Lettuce's failure, translated if retries run out. */
-    private static final class NotApplied extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        NotApplied(Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
-        }
+        return calls.call(what, command);
     }
 
     private String serverVersion() {

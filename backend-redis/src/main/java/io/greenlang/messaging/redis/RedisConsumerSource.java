@@ -1,11 +1,8 @@
 package io.greenlang.messaging.redis;
 
-import io.greenlang.messaging.Message;
 import io.greenlang.messaging.MessagingException;
-import io.greenlang.messaging.Position;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.SubscriptionOptions;
-import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.runtime.ConsumerSource;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.runtime.InboundMessage;
@@ -19,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +73,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisConsumerSource implements ConsumerSource {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConsumerSource.class);
-    /** Index of the group's retry stream among the member's streams; 0, 1 and 2 are the bands. */
-    static final int RETRY = PriorityBands.COUNT;
 
     private final RedisBroker broker;
     private final GroupMembership member;
@@ -348,65 +342,5 @@ final class RedisConsumerSource implements ConsumerSource {
     @Override
     public String toString() {
         return "RedisConsumerSource{" + member + "}";
-    }
-
-
-    /** A fetched entry: where it is, what it holds, and whether it has been settled. */
-    static final class Handle {
-        final int stream;
-        final String id;
-        final byte[] envelope;
-        final Message message;
-        final byte[] raw;
-        final String decodeError;
-        final int attempt;
-        final Position position;
-        final Instant firstFailure;
-        final String key;
-        /** The time (ms) of its original entry, for the fairness rule's "oldest". */
-        final long age;
-        /** Its delivery count in the group's pending list when fetched: 1 plus its earlier hand-overs. */
-        final long deliveries;
-        final AtomicBoolean settled = new AtomicBoolean();
-        volatile long fetchedNanos = System.nanoTime();
-        /** When it was handed to a handler ({@link System#nanoTime()}), or 0. */
-        volatile long startedNanos;
-        /** Whether the hand-over was written to Redis ({@link Script#MARK}). */
-        volatile boolean marked;
-
-        Handle(int stream, String id, byte[] envelope, Message message, byte[] raw, String decodeError, int attempt,
-                Position position, Instant firstFailure, long deliveries) {
-            this.stream = stream;
-            this.id = id;
-            this.envelope = envelope;
-            this.message = message;
-            this.raw = raw;
-            this.decodeError = decodeError;
-            this.attempt = attempt;
-            this.position = position;
-            this.firstFailure = firstFailure;
-            this.deliveries = deliveries;
-            this.key = stream + ":" + id;
-            this.age = ageOf(position, id);
-        }
-
-        /** The band it is served from: its message's, or its stream's. */
-        int band() {
-            if (message != null) {
-                return PriorityBands.of(message.priority());
-            }
-            return stream == RETRY ? 0 : stream;
-        }
-
-        private static long ageOf(Position position, String id) {
-            String v = position.value();
-            long millis = Positions.leadingMillis(v, v.indexOf(':') + 1); // band:ms-seq
-            return millis >= 0 ? millis : Positions.leadingMillis(id, 0);
-        }
-
-        @Override
-        public String toString() {
-            return "Handle{" + key + ", attempt " + attempt + "}";
-        }
     }
 }

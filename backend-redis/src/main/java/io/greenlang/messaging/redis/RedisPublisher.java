@@ -34,13 +34,9 @@ import java.util.concurrent.TimeUnit;
  * Appends messages to their band streams: one {@code XADD} per message with field {@code m} holding the
  * envelope. A batch is written to the connection in one go and flushed once: a pipeline, one round trip.
  *
- * <p>Retention rides on the appends: an {@code XADD} carries {@code MINID ~ now-retention} (or
- * {@code MAXLEN ~ n} with option {@code max-length}) when it is the first to its stream in a new second (the
- * threshold moves once a second) or the {@value #TRIM_EVERY}th since the stream's last trim. Redis spends about
- * as much on the trim clause as on storing a small entry, and with one threshold a second a trim on every
- * append finds nothing new to remove; the count keeps trimming ahead of any append rate, as one trim removes
- * up to 10,000 entries ({@code ~}'s default limit). A stream so holds up to about {@value #TRIM_EVERY} entries
- * more than {@code MAXLEN ~ n} alone would leave.
+ * <p>Retention rides on the appends: an {@code XADD} carries {@code MINID ~ now-retention} (see
+ * {@link TrimThreshold}), or {@code MAXLEN ~ n} with option {@code max-length}, when its stream's
+ * {@link TrimSchedule} says so: the first append in a new second, and every {@value TrimSchedule#TRIM_EVERY}th.
  *
  * <p>No duplicates made by the client. The connection rejects commands while disconnected and fails the ones
  * in flight at a disconnect instead of re-sending them (see {@link RedisClients}). So:
@@ -60,7 +56,6 @@ final class RedisPublisher {
     private static final long MAX_PAUSE_MILLIS = 500;
     private static final byte[] APPROXIMATELY = {'~'};
     private static final byte[] NEW_ID = {'*'};
-    static final int TRIM_EVERY = 100;
     /** Topics whose stream keys and trim schedules are kept; beyond that the cache starts over. */
     private static final int CACHED_TOPICS = 1024;
 
@@ -72,14 +67,15 @@ final class RedisPublisher {
     private final ScheduledExecutorService scheduler;
     private final Timer timer;
     private final Map<String, BandKeys> bandKeys = new ConcurrentHashMap<>();
-    private volatile TrimThreshold lastThreshold;
+    private final TrimThreshold trimThreshold;
 
-    RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings, RedisErrors errors,
-            ScheduledExecutorService scheduler, Timer timer) {
+    RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings,
+            TrimThreshold trimThreshold, RedisErrors errors, ScheduledExecutorService scheduler, Timer timer) {
         this.connection = connection;
         this.commands = RedisClients.async(connection);
         this.keys = keys;
         this.settings = settings;
+        this.trimThreshold = trimThreshold;
         this.errors = errors;
         this.scheduler = scheduler;
         this.timer = timer;
@@ -130,7 +126,7 @@ final class RedisPublisher {
 
     private void appendIfVersion(Message message, long expected, int band, byte[][] streams, byte[] envelope,
             CompletableFuture<PublishResult> result, long deadlineNanos, long pauseMillis) {
-        byte[] trim = trimThreshold();
+        byte[] trim = trimThreshold.minId();
         String keyword = settings.maxLength() > 0 ? "MAXLEN" : trim != null ? "MINID" : "";
         byte[] threshold = settings.maxLength() > 0 ? Fields.bytes(Long.toString(settings.maxLength()))
                 : trim != null ? trim : new byte[0];
@@ -179,7 +175,7 @@ final class RedisPublisher {
 
     private void send(Batch batch, int[] indices, long pauseMillis) {
         long now = System.currentTimeMillis();
-        byte[] minId = trimThreshold(now);
+        byte[] minId = trimThreshold.minId(now);
         boolean trimming = settings.maxLength() > 0 || minId != null;
         List<AsyncCommand<byte[], byte[], String>> commands = new ArrayList<>(indices.length);
         // runs of consecutive appends to one stream ask its trim schedule once, not once per message
@@ -192,9 +188,8 @@ final class RedisPublisher {
             }
             int firstTrim = trimming ? topic.trims()[band].firstTrim(now / 1000, end - start) : -1;
             for (int k = start; k < end; k++) {
-                int offset = k - start;
-                boolean trim = firstTrim >= 0 && offset >= firstTrim && (offset - firstTrim) % TRIM_EVERY == 0;
-                commands.add(xadd(topic.keys()[band], trim, minId, batch.envelopes[indices[k]]));
+                commands.add(xadd(topic.keys()[band], TrimSchedule.trims(firstTrim, k - start), minId,
+                        batch.envelopes[indices[k]]));
             }
         }
         Timeout expiry = timer.newTimeout(t -> expire(commands), settings.commandTimeout().toNanos(),
@@ -360,58 +355,8 @@ final class RedisPublisher {
                 + "')";
     }
 
-    /**
-     * The {@code MINID} threshold for the retention, or {@code null} if nothing is to be trimmed. It is
-     * worked out once a second, which keeps entries at most a second longer than the retention (on top of
-     * the slack of {@code ~}).
-     */
-    byte[] trimThreshold() {
-        return trimThreshold(System.currentTimeMillis());
-    }
-
-    private byte[] trimThreshold(long now) {
-        long retention = settings.retention().toMillis();
-        long threshold = now - retention;
-        if (retention <= 0 || threshold <= 0) {
-            return null;
-        }
-        TrimThreshold cached = lastThreshold;
-        long second = now / 1000;
-        if (cached == null || cached.second() != second) {
-            cached = new TrimThreshold(second, Fields.bytes(Long.toString(threshold)));
-            lastThreshold = cached;
-        }
-        return cached.threshold();
-    }
-
     /** The band stream keys of one topic, and when each is next trimmed. */
     private record BandKeys(String topic, byte[][] keys, TrimSchedule[] trims) {
-    }
-
-    /** Which appends to one stream carry the trim clause (see the class comment). */
-    static final class TrimSchedule {
-        private long trimmedInSecond = Long.MIN_VALUE;
-        private int appendsSinceTrim;
-
-        /**
-         * Of {@code appends} consecutive appends made in {@code second}, the offset of the first to carry the
-         * clause, or -1 for none; after it, every {@value RedisPublisher#TRIM_EVERY}th carries it too.
-         */
-        synchronized int firstTrim(long second, int appends) {
-            int first = second == trimmedInSecond ? TRIM_EVERY - 1 - appendsSinceTrim : 0;
-            if (first >= appends) {
-                appendsSinceTrim += appends;
-                return -1;
-            }
-            int last = first + (appends - 1 - first) / TRIM_EVERY * TRIM_EVERY;
-            trimmedInSecond = second;
-            appendsSinceTrim = appends - 1 - last;
-            return first;
-        }
-    }
-
-    /** A {@code MINID} threshold and the second it was worked out in. */
-    private record TrimThreshold(long second, byte[] threshold) {
     }
 
     /** One publish call: its messages, what they became, and its outcome. */

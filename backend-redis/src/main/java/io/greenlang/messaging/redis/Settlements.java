@@ -1,7 +1,6 @@
 package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.MessagingException;
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.greenlang.messaging.spi.runtime.DeadLetterFields;
 import io.greenlang.messaging.spi.runtime.DeadLetterRequest;
 import io.greenlang.messaging.spi.wire.WireFormat;
@@ -100,14 +99,14 @@ final class Settlements {
         byte[] first = h.firstFailure == null ? new byte[0] : Fields.bytes(Fields.instant(h.firstFailure));
         byte[] minId = broker.minIdArgument();
         send("hand back entry " + h.id, () -> Script.REQUEUE.run(commands, ScriptOutputType.INTEGER,
-                new byte[][] {member.stream(h.stream), member.stream(RedisConsumerSource.RETRY)}, member.group(),
+                new byte[][] {member.stream(h.stream), member.stream(GroupMembership.RETRY)}, member.group(),
                 member.consumer(), Fields.bytes(h.id), deleteFlag(h), minId, h.envelope,
                 Fields.bytes(Integer.toString(h.attempt)), Fields.bytes(h.position.value()), first));
     }
 
     /** The scripts' flag to delete the entry once settled: set for the retry stream, which only this group reads. */
     static byte[] deleteFlag(Handle h) {
-        return Fields.bytes(h.stream == RedisConsumerSource.RETRY ? "1" : "0");
+        return Fields.bytes(h.stream == GroupMembership.RETRY ? "1" : "0");
     }
 
     private static void addField(List<byte[]> args, String name, byte[] value) {
@@ -169,7 +168,7 @@ final class Settlements {
             for (Map.Entry<Integer, List<String>> e : ids.entrySet()) {
                 byte[] key = member.stream(e.getKey());
                 String[] list = e.getValue().toArray(new String[0]);
-                boolean delete = e.getKey() == RedisConsumerSource.RETRY;
+                boolean delete = e.getKey() == GroupMembership.RETRY;
                 send(new Op("acknowledge " + list.length + " entries", () -> {
                     CompletableFuture<Long> ack = commands.xack(key, member.group(), list).toCompletableFuture();
                     return delete ? ack.thenCombine(commands.xdel(key, list).toCompletableFuture(), Long::sum) : ack;

@@ -1,6 +1,5 @@
 package io.greenlang.messaging.redis;
 
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -66,13 +65,13 @@ final class TakeOver {
         byte[] leaseMillis = Fields.bytes(Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leaseNanos))));
         byte[] count = Fields.bytes(Integer.toString(max));
         List<CompletableFuture<List<Object>>> claims = new ArrayList<>();
-        for (int s = 0; s <= RedisConsumerSource.RETRY; s++) {
+        for (int s = 0; s <= GroupMembership.RETRY; s++) {
             claims.add(Script.CLAIM.run(commands, ScriptOutputType.MULTI, new byte[][] {member.stream(s)},
                     member.group(), member.consumer(), leaseMillis, Fields.bytes(cursor[s]), count));
         }
         String what = "claim entries idle longer than the lease in group '" + member.groupName() + "'";
         boolean complete = true;
-        for (int s = 0; s <= RedisConsumerSource.RETRY; s++) {
+        for (int s = 0; s <= GroupMembership.RETRY; s++) {
             Claimed claimed = Claimed.of(member.stream(s), replies.await(claims.get(s), what));
             cursor[s] = claimed.next().isEmpty() ? "-" : claimed.next();
             complete &= claimed.next().isEmpty();

@@ -3,7 +3,6 @@ package io.greenlang.messaging.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenlang.messaging.Message;
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.StreamMessage;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Stream entries as a member fetches them, turned into handles without a server. */
 class EntryDecoderTest {
-    private static final int RETRY = RedisConsumerSource.RETRY;
+    private static final int RETRY = GroupMembership.RETRY;
     private final Keys keys = new Keys("glm");
     private final List<Handle> acknowledged = new ArrayList<>();
     private final EntryDecoder decoder = new EntryDecoder("orders",

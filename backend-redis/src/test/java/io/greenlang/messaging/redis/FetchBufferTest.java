@@ -3,7 +3,6 @@ package io.greenlang.messaging.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenlang.messaging.Message;
-import io.greenlang.messaging.redis.RedisConsumerSource.Handle;
 import io.greenlang.messaging.spi.priority.PriorityBands;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The read plan and hand-out order of a member's buffer, against streams simulated in memory. */
 class FetchBufferTest {
-    private static final int RETRY = RedisConsumerSource.RETRY;
+    private static final int RETRY = GroupMembership.RETRY;
     private long clock = 1_700_000_000_000L;
     private long sequence;
 
