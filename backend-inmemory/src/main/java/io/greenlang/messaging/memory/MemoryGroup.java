@@ -183,16 +183,28 @@ final class MemoryGroup implements BandScheduler.Bands {
     }
 
     /**
-     * Puts tickets back at the front of their bands, in log order among themselves, so that a key's messages that
-     * were released, expired or passed over together keep their order for whoever takes them next.
+     * Puts tickets back near the front of their bands, each before every later entry of its band and after the
+     * earlier ones already back there, so that a key's messages that return at different times (released,
+     * expired, passed over) keep log order for whoever takes them next. Only what came back sits before a
+     * band's unfetched entries, so the walk is short.
      */
     private void returnToFront(List<Ticket> tickets) {
-        if (tickets.size() > 1) {
-            tickets.sort(Comparator.comparingLong(t -> t.entry().offset()));
+        if (tickets.size() > 1) { // latest first: each then goes straight to the front, past nothing it returned
+            tickets.sort(Comparator.comparingLong((Ticket t) -> t.entry().offset()).reversed());
         }
-        for (int i = tickets.size() - 1; i >= 0; i--) {
-            Ticket t = tickets.get(i);
-            band(t.entry()).addFirst(t);
+        for (Ticket t : tickets) {
+            ArrayDeque<Ticket> band = band(t.entry());
+            ArrayDeque<Ticket> earlier = null;
+            while (!band.isEmpty() && band.peekFirst().entry().offset() < t.entry().offset()) {
+                if (earlier == null) {
+                    earlier = new ArrayDeque<>();
+                }
+                earlier.push(band.pollFirst());
+            }
+            band.addFirst(t);
+            while (earlier != null && !earlier.isEmpty()) {
+                band.addFirst(earlier.pop());
+            }
             waiting++;
         }
     }

@@ -1,7 +1,9 @@
 package io.greenlang.messaging.patterns;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
+import io.greenlang.messaging.Durations;
 import io.greenlang.messaging.MessagingException;
 
 /**
@@ -17,7 +19,8 @@ public class CircuitOpenException extends MessagingException {
 
     public CircuitOpenException(String breaker, CircuitBreaker.State state, Duration retryAfter) {
         super("Circuit breaker '" + breaker + "' is " + state + " and refused the call"
-                + (retryAfter.isZero() ? "; its trial calls are taken" : "; it allows a trial call in " + retryAfter)
+                + (retryAfter.isZero() ? "; its trial calls are taken" : "; it allows a trial call in "
+                        + Durations.format(retryAfter.truncatedTo(ChronoUnit.MILLIS)))
                 + ".");
         this.breaker = breaker;
         this.state = state;

@@ -128,7 +128,7 @@ class CircuitBreakerTest {
                     e -> {
                         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
                         assertThat(e.breaker()).isEqualTo("test");
-                        assertThat(e.getMessage()).contains("test").contains("OPEN").contains("PT3S");
+                        assertThat(e.getMessage()).contains("test").contains("OPEN").contains("trial call in 3s");
                     });
             assertThat(b.callAsync(() -> CompletableFuture.completedFuture(calls.incrementAndGet())).toCompletableFuture())
                     .isCompletedExceptionally();
