@@ -10,16 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.function.Supplier;
 
 /**
  * A consumer group: what it still has to deliver (by priority band), what waits for a retry, what is leased
@@ -57,13 +55,8 @@ final class MemoryGroup implements BandScheduler.Bands {
     private final PriorityQueue<Ticket> delayed = new PriorityQueue<>(Comparator.comparingLong(Ticket::dueNanos));
     private final LeaseTable leased = new LeaseTable();
     private final ConcurrentLinkedQueue<Lease> settlements = new ConcurrentLinkedQueue<>();
-    private final Map<String, DeadEntry> dead = new LinkedHashMap<>();
-    private long deadSequence;
+    private final DeadLetterStore dead = new DeadLetterStore();
     private long nextReapNanos;
-
-    /** A dead letter with the log entry it came from, so replay keeps its position. */
-    record DeadEntry(DeadLetter letter, Entry entry) {
-    }
 
     MemoryGroup(MemoryTopic topic, String name) {
         this.topic = topic;
@@ -263,8 +256,7 @@ final class MemoryGroup implements BandScheduler.Bands {
                     delayed.add(new Ticket(lease.entry, lease.attempt + 1, lease.nextFirstFailure, lease.dueNanos));
                     break;
                 case DEAD_LETTER:
-                    String id = Long.toString(++deadSequence);
-                    dead.put(id, new DeadEntry(lease.letter.withId(id), lease.entry));
+                    dead.add(lease.letter, lease.entry);
                     break;
                 case RELEASE:
                     if (released == null) {
@@ -320,72 +312,41 @@ final class MemoryGroup implements BandScheduler.Bands {
         }
     }
 
-    // ---- dead letters (take the lock themselves)
+    // ---- dead letters (take the lock themselves, and apply queued settlements first)
 
     long deadCount() {
-        topic.lock.lock();
-        try {
-            applySettlements(System.nanoTime());
-            return dead.size();
-        } finally {
-            topic.lock.unlock();
-        }
+        return withSettlementsApplied(dead::count);
     }
 
     List<DeadLetter> deadLetters(int max) {
-        topic.lock.lock();
-        try {
-            applySettlements(System.nanoTime());
-            List<DeadLetter> out = new ArrayList<>(Math.min(max, dead.size()));
-            for (DeadEntry d : dead.values()) {
-                if (out.size() == max) {
-                    break;
-                }
-                out.add(d.letter());
-            }
-            return Collections.unmodifiableList(out);
-        } finally {
-            topic.lock.unlock();
-        }
+        return withSettlementsApplied(() -> dead.list(max));
     }
 
     boolean replay(String id) {
-        topic.lock.lock();
-        try {
-            applySettlements(System.nanoTime());
-            DeadEntry d = dead.remove(id);
-            if (d == null) {
-                return false;
-            }
-            enqueueNew(d.entry());
-            return true;
-        } finally {
-            topic.lock.unlock();
-        }
+        return withSettlementsApplied(() -> {
+            Optional<Entry> entry = dead.remove(id);
+            entry.ifPresent(this::enqueueNew);
+            return entry.isPresent();
+        });
     }
 
     int replay(int max) {
-        topic.lock.lock();
-        try {
-            applySettlements(System.nanoTime());
-            int n = 0;
-            for (Iterator<DeadEntry> it = dead.values().iterator(); it.hasNext() && n < max; n++) {
-                enqueueNew(it.next().entry());
-                it.remove();
-            }
-            return n;
-        } finally {
-            topic.lock.unlock();
-        }
+        return withSettlementsApplied(() -> {
+            List<Entry> entries = dead.removeOldest(max);
+            entries.forEach(this::enqueueNew);
+            return entries.size();
+        });
     }
 
     long purge() {
+        return withSettlementsApplied(dead::clear);
+    }
+
+    private <T> T withSettlementsApplied(Supplier<T> action) {
         topic.lock.lock();
         try {
             applySettlements(System.nanoTime());
-            long n = dead.size();
-            dead.clear();
-            return n;
+            return action.get();
         } finally {
             topic.lock.unlock();
         }
