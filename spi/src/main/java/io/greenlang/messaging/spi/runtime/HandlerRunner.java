@@ -75,7 +75,7 @@ final class HandlerRunner {
     private void run(InboundMessage record, int slot) {
         try {
             Message message = record.message();
-            if (Admission.isExpired(message, Instant.now())) { // it expired while it waited for a worker
+            if (Admission.hasExpired(message)) { // it expired while it waited for a worker
                 settlement.expired(record);
                 return;
             }
