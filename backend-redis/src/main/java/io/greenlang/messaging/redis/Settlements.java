@@ -155,10 +155,13 @@ final class Settlements {
      * @throws MessagingException if it waited and a settlement failed
      */
     void sendOwed() throws InterruptedException {
-        Op op;
-        while ((op = redo.poll()) != null) {
-            send(op);
+        // each owed settlement once per call: while the connection is down, Lettuce can fail a command at once, and
+        // the failure puts it back on the queue being drained (a close spun here until the JVM was killed)
+        List<Op> owed = new ArrayList<>();
+        for (Op op = redo.poll(); op != null; op = redo.poll()) {
+            owed.add(op);
         }
+        owed.forEach(this::send);
         if (!acks.isEmpty()) {
             Map<Integer, List<String>> ids = new HashMap<>();
             Handle h;

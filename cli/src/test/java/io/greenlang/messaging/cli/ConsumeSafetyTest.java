@@ -62,6 +62,29 @@ class ConsumeSafetyTest {
     }
 
     @Test
+    @DisplayName("dlq list | head -1: exit code 1 once standard output is closed")
+    void closedPipeFailsDlqList() throws Exception {
+        String topic = "dlq-pipe-" + UUID.randomUUID();
+        try (Broker broker = Brokers.connect(redis.url())) {
+            broker.publishAll(texts(topic, 300, "x".repeat(200)));
+        }
+        Cli.Result rejected = Cli.run("consume", "--url", redis.url(), "-t", topic, "-g", "g", "--max", "300",
+                "--reject", "for the pipe test");
+        assertThat(rejected.exitCode()).as(rejected.toString()).isZero();
+
+        // 300 letters of some 900 bytes: more than a pipe holds
+        Process glm = ChildGlm.start("dlq", "list", "--url", redis.url(), "-t", topic, "-g", "g", "--max", "300");
+        BufferedReader out = new BufferedReader(new InputStreamReader(glm.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).contains("\"reason\":\"REJECTED\"");
+        glm.getInputStream().close();
+
+        assertThat(glm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = new String(glm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(glm.exitValue()).as(err).isEqualTo(1);
+        assertThat(err).contains("standard output was closed before every dead letter was listed");
+    }
+
+    @Test
     @DisplayName("--timeout counts from the join: three waiting messages arrive though joining takes longer")
     void timeoutStartsOnceTheMemberHasJoined() throws Exception {
         String topic = "join-" + UUID.randomUUID();
@@ -104,15 +127,21 @@ class ConsumeSafetyTest {
             try (Broker broker = Brokers.connect(own.url())) {
                 broker.publishAll(texts(topic, 5, ""));
             }
-            Process glm = ChildGlm.start("consume", "--url", own.url(), "-t", topic, "-g", "g", "--timeout", "3s");
+            // a short command timeout: closing against a stopped server waits for its commands to time out
+            Process glm = ChildGlm.start("consume", "--url", own.url(), "-t", topic, "-g", "g", "--timeout", "3s",
+                    "--option", "command-timeout=2s");
             BufferedReader out = new BufferedReader(new InputStreamReader(glm.getInputStream(), StandardCharsets.UTF_8));
             for (int i = 0; i < 5; i++) {
                 assertThat(out.readLine()).as("line %d", i).isNotNull();
             }
             own.kill();
 
-            assertThat(glm.waitFor(60, TimeUnit.SECONDS)).as("glm stops after its idle timeout").isTrue();
+            boolean exited = glm.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                glm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
             String err = new String(glm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(exited).as("glm stops after its idle timeout; its standard error:%n%s", err).isTrue();
             assertThat(err.lines()).as(err).isNotEmpty()
                     .allSatisfy(line -> assertThat(line).matches("(glm: |consume: |Consumed ).*"));
         }
