@@ -2,6 +2,7 @@ package io.greenlang.messaging.redis;
 
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.ConfigurationException;
+import io.greenlang.messaging.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,8 +167,9 @@ record RedisSettings(
         Duration commandTimeout = positive(config, COMMAND_TIMEOUT, Duration.ofSeconds(10));
         Duration blockTimeout = positive(config, BLOCK_TIMEOUT, Duration.ofSeconds(1));
         if (blockTimeout.compareTo(commandTimeout) >= 0) {
-            throw new ConfigurationException("Option " + BLOCK_TIMEOUT + " (" + blockTimeout + ") of "
-                    + config.redactedUrl() + " must be shorter than " + COMMAND_TIMEOUT + " (" + commandTimeout + ").");
+            throw new ConfigurationException("Option " + BLOCK_TIMEOUT + " (" + Durations.format(blockTimeout) + ") of "
+                    + config.redactedUrl() + " must be shorter than " + COMMAND_TIMEOUT + " ("
+                    + Durations.format(commandTimeout) + ").");
         }
         String prefix = config.option(KEY_PREFIX).orElse("glm");
         if (!prefix.matches("[A-Za-z0-9._:-]{1,64}")) {
