@@ -1,5 +1,6 @@
 package io.greenlang.messaging.benchmarks;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +75,12 @@ final class ReportTable {
             return bytes / 1024 + " KiB";
         }
         return bytes + " B";
+    }
+
+    /** A duration as whole seconds ({@code 2 s}) where it is one, else in milliseconds ({@code 500 ms}). */
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     private static String number(double v, String unit) {
