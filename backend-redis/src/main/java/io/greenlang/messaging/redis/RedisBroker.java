@@ -18,6 +18,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -97,8 +98,12 @@ public final class RedisBroker extends AbstractBroker {
                 clients.timer());
         Map<String, String> d = new LinkedHashMap<>();
         d.put("backend", "redis");
-        d.put("mode", settings.mode() == RedisSettings.Mode.CLUSTER ? "cluster" : "standalone");
+        d.put("mode", settings.mode().name().toLowerCase(Locale.ROOT));
         d.put("endpoints", settings.endpointsForMessages());
+        settings.sentinel().ifPresent(s -> d.put("master-name", s.master()));
+        if (settings.replicaAcks().enabled()) {
+            d.put("replica-acks", Integer.toString(settings.replicaAcks().count()));
+        }
         d.put("tls", Boolean.toString(settings.tls()));
         d.put("user", settings.userForMessages());
         d.put("server", serverVersion());
@@ -178,7 +183,12 @@ public final class RedisBroker extends AbstractBroker {
     @Override
     protected Map<String, String> doHealthCheck() {
         await(commands.ping().toCompletableFuture(), "check its health (PING)"); // no retry: report what is
-        return details;
+        if (settings.mode() != RedisSettings.Mode.SENTINEL) {
+            return details;
+        }
+        Map<String, String> withMaster = new LinkedHashMap<>(details);
+        withMaster.put("master", currentMaster());
+        return withMaster;
     }
 
     @Override
@@ -235,6 +245,20 @@ public final class RedisBroker extends AbstractBroker {
     /** Runs a command, sending it again if Redis did not run it, as {@link RedisCalls#call} says. */
     <T> T call(String what, Supplier<? extends CompletableFuture<T>> command) {
         return calls.call(what, command);
+    }
+
+    /**
+     * The address of the server this broker's connection is on, as that server sees it ({@code laddr} of
+     * {@code CLIENT INFO}): after a failover, the promoted replica's.
+     */
+    private String currentMaster() {
+        try {
+            String info = await(commands.clientInfo().toCompletableFuture(), "name the master it is on (CLIENT INFO)");
+            return Arrays.stream(info.trim().split(" ")).filter(f -> f.startsWith("laddr="))
+                    .map(f -> f.substring("laddr=".length())).findFirst().orElse("unknown");
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getClass().getSimpleName() + ")";
+        }
     }
 
     private String serverVersion() {

@@ -6,8 +6,8 @@ import io.greenlang.messaging.BrokerProvider;
 import java.util.Set;
 
 /**
- * Provides brokers on Redis Streams for {@code redis://}, {@code rediss://} (TLS) and {@code redis-cluster://}
- * URLs, through Lettuce.
+ * Provides brokers on Redis Streams for {@code redis://}, {@code rediss://} (TLS), {@code redis-cluster://} and
+ * {@code redis-sentinel://} (or {@code rediss-sentinel://}) URLs, through Lettuce.
  *
  * <h2>URLs</h2>
  * <ul>
@@ -15,6 +15,11 @@ import java.util.Set;
  *   <li>{@code rediss://...}: the same over TLS.</li>
  *   <li>{@code redis-cluster://[user:password@]host1:port1,host2:port2,...}: Redis Cluster, found from any of the
  *       seed nodes; add option {@code tls=true} for TLS.</li>
+ *   <li>{@code redis-sentinel://[user:password@]s1:26379,s2:26379[/database]?master=NAME}: the master that Redis
+ *       Sentinel monitors as {@code NAME}, found through any of the sentinels (port 26379 by default) and followed
+ *       through failovers; {@code rediss-sentinel://...} for TLS to the sentinels and the data nodes. The user and
+ *       password are the data nodes'; the sentinels' are options {@code sentinel.username} and
+ *       {@code sentinel.password} (none by default).</li>
  * </ul>
  * The user and password may also come from options {@code username} and {@code password}, or from
  * {@code GREENLANG_MESSAGING_USERNAME} and {@code GREENLANG_MESSAGING_PASSWORD} with
@@ -38,6 +43,13 @@ import java.util.Set;
  *       none fails with {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown)</td></tr>
  *   <tr><td>{@code block-timeout}</td><td>{@code 1s}</td><td>longest {@code XREADGROUP BLOCK} of a subscription;
  *       the consumer runtime asks for 100 ms</td></tr>
+ *   <tr><td>{@code replica-acks}</td><td>{@code 0}</td><td>a publish is confirmed only once this many replicas
+ *       have it ({@code WAIT n timeout} after each pipeline); fewer in time fails the publish with
+ *       {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown). See docs/high-availability.md</td></tr>
+ *   <tr><td>{@code replica-ack-timeout}</td><td>{@code 1s}</td><td>how long a publish waits for those replicas;
+ *       shorter than {@code command-timeout}</td></tr>
+ *   <tr><td>{@code master}, {@code sentinel.username}, {@code sentinel.password}</td><td>none</td><td>for
+ *       {@code redis-sentinel://}: the monitored master's name, and the sentinels' credentials</td></tr>
  *   <tr><td>{@code tls}</td><td>{@code false}</td><td>TLS for {@code redis-cluster://} (and {@code redis://})</td></tr>
  *   <tr><td>{@code tls.verify-peer}</td><td>{@code full}</td><td>{@code full} (chain and host name), {@code ca}
  *       (chain only) or {@code none}</td></tr>
@@ -58,7 +70,7 @@ import java.util.Set;
 public final class RedisBrokerProvider implements BrokerProvider {
     @Override
     public Set<String> schemes() {
-        return Set.of("redis", "rediss", "redis-cluster");
+        return Set.of("redis", "rediss", "redis-cluster", "redis-sentinel", "rediss-sentinel");
     }
 
     @Override

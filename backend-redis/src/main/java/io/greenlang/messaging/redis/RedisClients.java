@@ -28,11 +28,12 @@ import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Lettuce client ({@link RedisClient} or {@link RedisClusterClient}) with its own threads, configured
+ * One Lettuce client ({@link RedisClient}, also for Sentinel, or {@link RedisClusterClient}) with its own threads, configured
  * from {@link RedisSettings}, and the connections made from it. Thread-safe.
  *
  * <p>Choices that matter for correctness, all set here:
@@ -88,7 +89,7 @@ final class RedisClients implements AutoCloseable {
                             .build())
                     .build());
         } else {
-            this.uri = uris.get(0);
+            this.uri = settings.mode() == RedisSettings.Mode.SENTINEL ? sentinelUri() : uris.get(0);
             this.cluster = null;
             this.standalone = RedisClient.create(resources, uri);
             standalone.setOptions(options);
@@ -197,11 +198,32 @@ final class RedisClients implements AutoCloseable {
     }
 
     private RedisURI uri(RedisSettings.HostAndPort endpoint) {
-        RedisURI.Builder b = RedisURI.builder()
-                .withHost(endpoint.host())
-                .withPort(endpoint.port())
-                .withTimeout(settings.commandTimeout())
-                .withDatabase(settings.database());
+        RedisURI.Builder b = RedisURI.builder().withHost(endpoint.host()).withPort(endpoint.port());
+        tls(b);
+        credentials(b, settings.username(), settings.password());
+        return b.withTimeout(settings.commandTimeout()).withDatabase(settings.database()).build();
+    }
+
+    /**
+     * The master as the sentinels name it: Lettuce asks them for its address on every connect and reconnect, so
+     * a connection lost in a failover comes back on the promoted replica.
+     */
+    private RedisURI sentinelUri() {
+        RedisSettings.Sentinel sentinel = settings.sentinel().orElseThrow();
+        RedisURI.Builder b = RedisURI.builder().withSentinelMasterId(sentinel.master());
+        for (RedisSettings.HostAndPort endpoint : settings.endpoints()) {
+            RedisURI.Builder s = RedisURI.builder().withHost(endpoint.host()).withPort(endpoint.port())
+                    .withTimeout(settings.connectTimeout());
+            tls(s);
+            credentials(s, sentinel.username(), sentinel.password());
+            b.withSentinel(s.build());
+        }
+        tls(b);
+        credentials(b, settings.username(), settings.password());
+        return b.withTimeout(settings.commandTimeout()).withDatabase(settings.database()).build();
+    }
+
+    private void tls(RedisURI.Builder b) {
         if (settings.tls()) {
             b.withSsl(true).withVerifyPeer(switch (settings.verifyPeer()) {
                 case FULL -> SslVerifyMode.FULL;
@@ -209,15 +231,16 @@ final class RedisClients implements AutoCloseable {
                 case NONE -> SslVerifyMode.NONE;
             });
         }
-        if (settings.password().isPresent()) {
-            char[] password = settings.password().get().toCharArray();
-            if (settings.username().isPresent()) {
-                b.withAuthentication(settings.username().get(), password);
+    }
+
+    private static void credentials(RedisURI.Builder b, Optional<String> username, Optional<String> password) {
+        if (password.isPresent()) {
+            if (username.isPresent()) {
+                b.withAuthentication(username.get(), password.get().toCharArray());
             } else {
-                b.withPassword(password);
+                b.withPassword(password.get().toCharArray());
             }
         }
-        return b.build();
     }
 
     private SslOptions sslOptions() {

@@ -49,7 +49,10 @@ import java.util.concurrent.TimeUnit;
  *       {@link io.greenlang.messaging.MessagingTimeoutException} saying so, and the caller decides whether to
  *       publish again (at-least-once for the producer).</li>
  * </ul>
- * Thread-safe; never blocks.
+ * With option {@code replica-acks}, a {@code WAIT} follows each pipeline (see {@link ReplicationWait}), and a
+ * publish is confirmed only once enough replicas have it; too few fails it as an unknown outcome, not sent again.
+ *
+ * <p>Thread-safe; never blocks.
  */
 final class RedisPublisher {
     private static final long FIRST_PAUSE_MILLIS = 20;
@@ -68,6 +71,7 @@ final class RedisPublisher {
     private final Timer timer;
     private final Map<String, BandKeys> bandKeys = new ConcurrentHashMap<>();
     private final TrimThreshold trimThreshold;
+    private final ReplicationWait replication;
 
     RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings,
             TrimThreshold trimThreshold, RedisErrors errors, ScheduledExecutorService scheduler, Timer timer) {
@@ -79,6 +83,7 @@ final class RedisPublisher {
         this.errors = errors;
         this.scheduler = scheduler;
         this.timer = timer;
+        this.replication = new ReplicationWait(connection, settings.replicaAcks());
     }
 
     /** Stores the messages in order; completes with one result per message, or fails. */
@@ -143,7 +148,23 @@ final class RedisPublisher {
             if (failure == null) {
                 String value = Keys.string((byte[]) reply.get(1));
                 if (Long.valueOf(1).equals(reply.get(0))) {
-                    result.complete(new PublishResult(message.id(), message.topic(), Positions.of(band, value)));
+                    PublishResult stored = new PublishResult(message.id(), message.topic(), Positions.of(band, value));
+                    if (!replication.enabled()) {
+                        result.complete(stored);
+                        return;
+                    }
+                    List<AsyncCommand<byte[], byte[], Long>> waits = replication.dispatchAfter(List.of(streams[band]));
+                    Timeout expiry = timer.newTimeout(t -> expire(waits), settings.commandTimeout().toNanos(),
+                            TimeUnit.NANOSECONDS);
+                    whenAllComplete(waits, () -> {
+                        expiry.cancel();
+                        RuntimeException unconfirmed = unconfirmed(waits, what);
+                        if (unconfirmed != null) {
+                            result.completeExceptionally(unconfirmed);
+                        } else {
+                            result.complete(stored);
+                        }
+                    });
                 } else {
                     result.completeExceptionally(new VersionConflictException(message.topic(), expected,
                             Long.parseLong(value)));
@@ -178,6 +199,7 @@ final class RedisPublisher {
         byte[] minId = trimThreshold.minId(now);
         boolean trimming = settings.maxLength() > 0 || minId != null;
         List<AsyncCommand<byte[], byte[], String>> commands = new ArrayList<>(indices.length);
+        List<byte[]> streams = replication.enabled() ? new ArrayList<>(1) : null;
         // runs of consecutive appends to one stream ask its trim schedule once, not once per message
         for (int start = 0, end; start < indices.length; start = end) {
             BandKeys topic = batch.topics[indices[start]];
@@ -187,13 +209,14 @@ final class RedisPublisher {
                 end++;
             }
             int firstTrim = trimming ? topic.trims()[band].firstTrim(now / 1000, end - start) : -1;
+            if (streams != null) {
+                streams.add(topic.keys()[band]);
+            }
             for (int k = start; k < end; k++) {
                 commands.add(xadd(topic.keys()[band], TrimSchedule.trims(firstTrim, k - start), minId,
                         batch.envelopes[indices[k]]));
             }
         }
-        Timeout expiry = timer.newTimeout(t -> expire(commands), settings.commandTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
         try {
             if (commands.size() == 1) {
                 connection.dispatch(commands.get(0));
@@ -207,9 +230,13 @@ final class RedisPublisher {
                 c.completeExceptionally(e);
             }
         }
-        whenAllComplete(commands, () -> {
+        List<AsyncCommand<byte[], byte[], Long>> waits = streams == null ? List.of() : replication.dispatchAfter(streams);
+        List<AsyncCommand<byte[], byte[], ?>> all = new ArrayList<>(commands);
+        all.addAll(waits);
+        Timeout expiry = timer.newTimeout(t -> expire(all), settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        whenAllComplete(all, () -> {
             expiry.cancel();
-            settle(batch, indices, commands, pauseMillis);
+            settle(batch, indices, commands, waits, pauseMillis);
         });
     }
 
@@ -227,11 +254,11 @@ final class RedisPublisher {
     }
 
     /** Fails the commands still without a reply after {@code command-timeout}, as Lettuce's own timeout would. */
-    private void expire(List<AsyncCommand<byte[], byte[], String>> commands) {
+    private void expire(List<? extends AsyncCommand<byte[], byte[], ?>> commands) {
         Runnable fail = () -> {
             RedisCommandTimeoutException timeout = new RedisCommandTimeoutException("Command timed out after "
                     + settings.commandTimeout());
-            for (AsyncCommand<byte[], byte[], String> c : commands) {
+            for (AsyncCommand<byte[], byte[], ?> c : commands) {
                 c.completeExceptionally(timeout); // no effect on a command that completed meanwhile
             }
         };
@@ -248,10 +275,10 @@ final class RedisPublisher {
      * spread over cluster nodes, or failed at a disconnect, may complete in another order, and then the rest
      * is waited for as well.
      */
-    private static void whenAllComplete(List<AsyncCommand<byte[], byte[], String>> commands, Runnable action) {
+    private static void whenAllComplete(List<? extends AsyncCommand<byte[], byte[], ?>> commands, Runnable action) {
         commands.get(commands.size() - 1).whenComplete((ignored, failure) -> {
             List<CompletableFuture<?>> pending = new ArrayList<>(0);
-            for (AsyncCommand<byte[], byte[], String> c : commands) {
+            for (AsyncCommand<byte[], byte[], ?> c : commands) {
                 if (!c.isDone()) {
                     pending.add(c);
                 }
@@ -284,16 +311,18 @@ final class RedisPublisher {
     }
 
     private void settle(Batch batch, int[] indices, List<AsyncCommand<byte[], byte[], String>> commands,
-            long pauseMillis) {
+            List<AsyncCommand<byte[], byte[], Long>> waits, long pauseMillis) {
         Throwable refused = null;
         Throwable unknown = null;
         Throwable transientFailure = null;
         int[] again = new int[indices.length];
         int retries = 0;
+        boolean stored = false;
         for (int k = 0; k < indices.length; k++) {
             int i = indices[k];
             AsyncCommand<byte[], byte[], String> c = commands.get(k);
             if (!c.isCompletedExceptionally()) {
+                stored = true;
                 batch.results[i] = new PublishResult(batch.messages.get(i).id(), batch.messages.get(i).topic(),
                         Positions.of(batch.bands[i], c.join()));
                 continue;
@@ -312,6 +341,13 @@ final class RedisPublisher {
             }
         }
         String what = describe(batch.messages);
+        if (stored && refused == null && unknown == null && !waits.isEmpty()) {
+            RuntimeException unconfirmed = unconfirmed(waits, what);
+            if (unconfirmed != null) {
+                batch.result.completeExceptionally(unconfirmed);
+                return;
+            }
+        }
         if (refused != null) {
             batch.result.completeExceptionally(errors.translate(refused, what));
         } else if (unknown != null) {
@@ -331,6 +367,19 @@ final class RedisPublisher {
         } else {
             batch.result.complete(List.of(batch.results));
         }
+    }
+
+    /** The publish's failure if its {@code WAIT}s failed or counted too few replicas; {@code null} if confirmed. */
+    private RuntimeException unconfirmed(List<AsyncCommand<byte[], byte[], Long>> waits, String what) {
+        for (AsyncCommand<byte[], byte[], Long> wait : waits) {
+            if (wait.isCompletedExceptionally()) {
+                return unknownOutcome(RedisErrors.unwrap(wait.handle((v, e) -> e).join()), what);
+            }
+        }
+        String shortfall = replication.shortfall(waits);
+        return shortfall == null ? null
+                : new io.greenlang.messaging.MessagingTimeoutException("Could not " + what + " with "
+                        + settings.replicaAcks().count() + " replica acknowledgement(s): " + shortfall);
     }
 
     private RuntimeException unknownOutcome(Throwable failure, String what) {

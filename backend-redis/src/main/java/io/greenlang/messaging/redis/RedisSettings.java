@@ -35,7 +35,9 @@ record RedisSettings(
         Duration blockTimeout,
         String keyPrefix,
         Duration retention,
-        long maxLength) {
+        long maxLength,
+        Optional<Sentinel> sentinel,
+        ReplicaAcks replicaAcks) {
 
     static final String CONNECT_TIMEOUT = "connect-timeout";
     static final String COMMAND_TIMEOUT = "command-timeout";
@@ -52,17 +54,49 @@ record RedisSettings(
     static final String TLS_CLIENT_CERT = "tls.client-cert";
     static final String TLS_CLIENT_KEY = "tls.client-key";
     static final String TLS_CLIENT_KEY_PASSWORD = "tls.client-key-password";
+    static final String MASTER = "master";
+    static final String SENTINEL_USERNAME = "sentinel.username";
+    static final String SENTINEL_PASSWORD = "sentinel.password";
+    static final String REPLICA_ACKS = "replica-acks";
+    static final String REPLICA_ACK_TIMEOUT = "replica-ack-timeout";
     /** Every option above: what the provider declares it reads. */
     static final Set<String> OPTIONS = Set.of(CONNECT_TIMEOUT, COMMAND_TIMEOUT, BLOCK_TIMEOUT, KEY_PREFIX, MAX_LENGTH,
             USERNAME, PASSWORD, TLS, TLS_VERIFY_PEER, TLS_TRUST_CERT, TLS_TRUST_STORE, TLS_TRUST_STORE_PASSWORD,
-            TLS_CLIENT_CERT, TLS_CLIENT_KEY, TLS_CLIENT_KEY_PASSWORD);
+            TLS_CLIENT_CERT, TLS_CLIENT_KEY, TLS_CLIENT_KEY_PASSWORD, MASTER, SENTINEL_USERNAME, SENTINEL_PASSWORD,
+            REPLICA_ACKS, REPLICA_ACK_TIMEOUT);
 
     static final int DEFAULT_PORT = 6379;
+    static final int DEFAULT_SENTINEL_PORT = 26379;
 
-    /** Standalone server or Redis Cluster. */
+    /** Standalone server, Redis Cluster, or a master found through Redis Sentinel. */
     enum Mode {
         STANDALONE,
-        CLUSTER
+        CLUSTER,
+        SENTINEL
+    }
+
+    /**
+     * How to find the master through the sentinels ({@link #endpoints()}): the name they monitor it under, and
+     * the sentinels' own credentials, which may differ from the data nodes'.
+     */
+    record Sentinel(String master, Optional<String> username, Optional<String> password) {
+        @Override
+        public String toString() {
+            return "Sentinel{master=" + master + ", user=" + username.orElse("(none)") + ", password="
+                    + (password.isPresent() ? "***" : "(none)") + "}";
+        }
+    }
+
+    /**
+     * Replication a publish waits for: confirmed only once {@code count} replicas have it ({@code WAIT count
+     * timeout}); 0 confirms on the master's reply alone.
+     */
+    record ReplicaAcks(int count, Duration timeout) {
+        static final ReplicaAcks NONE = new ReplicaAcks(0, Duration.ZERO);
+
+        boolean enabled() {
+            return count > 0;
+        }
     }
 
     /** How much of the server's certificate is checked. */
@@ -105,21 +139,31 @@ record RedisSettings(
                 mode = Mode.CLUSTER;
                 tls = config.booleanOption(TLS, false);
                 break;
+            case "redis-sentinel":
+                mode = Mode.SENTINEL;
+                tls = config.booleanOption(TLS, false);
+                break;
+            case "rediss-sentinel":
+                mode = Mode.SENTINEL;
+                tls = true;
+                break;
             default:
-                throw new ConfigurationException("The Redis backend handles redis://, rediss:// and redis-cluster:// URLs, not "
-                        + scheme + "://.");
+                throw new ConfigurationException("The Redis backend handles redis://, rediss://, redis-cluster://, "
+                        + "redis-sentinel:// and rediss-sentinel:// URLs, not " + scheme + "://.");
         }
+        int defaultPort = mode == Mode.SENTINEL ? DEFAULT_SENTINEL_PORT : DEFAULT_PORT;
         List<HostAndPort> endpoints = new ArrayList<>();
         for (String host : config.hosts()) {
-            endpoints.add(parseHost(config, host));
+            endpoints.add(parseHost(config, host, defaultPort));
         }
         if (endpoints.isEmpty()) {
-            endpoints.add(new HostAndPort("localhost", DEFAULT_PORT));
+            endpoints.add(new HostAndPort("localhost", defaultPort));
         }
         if (mode == Mode.STANDALONE && endpoints.size() > 1) {
             throw new ConfigurationException("URL " + config.redactedUrl() + " names " + endpoints.size()
                     + " hosts; a " + scheme + ":// URL names one server. For Redis Cluster write redis-cluster://"
-                    + String.join(",", config.hosts()) + ".");
+                    + String.join(",", config.hosts()) + "; for sentinels, redis-sentinel://"
+                    + String.join(",", config.hosts()) + "?master=NAME.");
         }
         int database = 0;
         if (!config.path().isEmpty()) {
@@ -183,13 +227,62 @@ record RedisSettings(
         return new RedisSettings(mode, List.copyOf(endpoints), database, username, password, tls, verify, trustCert,
                 trustStore, config.option(TLS_TRUST_STORE_PASSWORD), clientCert, clientKey,
                 config.option(TLS_CLIENT_KEY_PASSWORD), connectTimeout, commandTimeout, blockTimeout, prefix,
-                config.retention(), maxLength);
+                config.retention(), maxLength, sentinel(config, mode), replicaAcks(config, commandTimeout));
+    }
+
+    private static Optional<Sentinel> sentinel(BrokerConfig config, Mode mode) {
+        Optional<String> master = config.option(MASTER).map(String::trim);
+        if (mode != Mode.SENTINEL) {
+            for (String option : List.of(MASTER, SENTINEL_USERNAME, SENTINEL_PASSWORD)) {
+                if (config.option(option).isPresent()) {
+                    throw new ConfigurationException("Option " + option + " of " + config.redactedUrl() + " is for "
+                            + "Redis Sentinel; use a redis-sentinel:// URL naming the sentinels, such as "
+                            + "redis-sentinel://s1:26379,s2:26379?master=mymaster.");
+                }
+            }
+            return Optional.empty();
+        }
+        if (master.isEmpty() || master.get().isEmpty()) {
+            throw new ConfigurationException("URL " + config.redactedUrl() + " names no master: add ?" + MASTER
+                    + "=NAME, the name the sentinels monitor it under (sentinel monitor NAME host port quorum).");
+        }
+        Optional<String> user = config.option(SENTINEL_USERNAME).filter(s -> !s.isEmpty());
+        Optional<String> password = config.option(SENTINEL_PASSWORD);
+        if (user.isPresent() && password.isEmpty()) {
+            throw new ConfigurationException("Option " + SENTINEL_USERNAME + " of " + config.redactedUrl()
+                    + " names a sentinel user without a password; set option " + SENTINEL_PASSWORD + " too.");
+        }
+        return Optional.of(new Sentinel(master.get(), user, password));
+    }
+
+    private static ReplicaAcks replicaAcks(BrokerConfig config, Duration commandTimeout) {
+        int count = config.intOption(REPLICA_ACKS, 0);
+        if (count < 0) {
+            throw new ConfigurationException("Option " + REPLICA_ACKS + " of " + config.redactedUrl() + " is " + count
+                    + "; expected the number of replicas a publish waits for (0, the default, waits for none).");
+        }
+        if (count == 0) {
+            if (config.option(REPLICA_ACK_TIMEOUT).isPresent()) {
+                throw new ConfigurationException("Option " + REPLICA_ACK_TIMEOUT + " of " + config.redactedUrl()
+                        + " has no effect without option " + REPLICA_ACKS + "; set " + REPLICA_ACKS
+                        + "=1 (or more) to wait for replicas.");
+            }
+            return ReplicaAcks.NONE;
+        }
+        Duration timeout = positive(config, REPLICA_ACK_TIMEOUT, Duration.ofSeconds(1));
+        if (timeout.compareTo(commandTimeout) >= 0) {
+            throw new ConfigurationException("Option " + REPLICA_ACK_TIMEOUT + " (" + Durations.format(timeout) + ") of "
+                    + config.redactedUrl() + " must be shorter than " + COMMAND_TIMEOUT + " ("
+                    + Durations.format(commandTimeout) + "): WAIT blocks for that long.");
+        }
+        return new ReplicaAcks(count, timeout);
     }
 
     /** The secrets to keep out of messages: the password and the key store passwords. */
     List<String> secrets() {
         List<String> secrets = new ArrayList<>();
         password.ifPresent(secrets::add);
+        sentinel.flatMap(Sentinel::password).ifPresent(secrets::add);
         trustStorePassword.ifPresent(secrets::add);
         clientKeyPassword.ifPresent(secrets::add);
         return secrets;
@@ -217,13 +310,14 @@ record RedisSettings(
         return "RedisSettings{mode=" + mode + ", endpoints=" + endpoints + ", database=" + database + ", user="
                 + username.orElse("(default)") + ", password=" + (password.isPresent() ? "***" : "(none)") + ", tls="
                 + tls + ", verifyPeer=" + verifyPeer + ", keyPrefix=" + keyPrefix + ", retention=" + retention
-                + ", maxLength=" + maxLength + ", connectTimeout=" + connectTimeout + ", commandTimeout="
+                + ", maxLength=" + maxLength + sentinel.map(x -> ", " + x).orElse("") + ", replicaAcks="
+                + replicaAcks.count() + ", connectTimeout=" + connectTimeout + ", commandTimeout="
                 + commandTimeout + ", blockTimeout=" + blockTimeout + "}";
     }
 
-    private static HostAndPort parseHost(BrokerConfig config, String host) {
+    private static HostAndPort parseHost(BrokerConfig config, String host, int defaultPort) {
         String name = host;
-        int port = DEFAULT_PORT;
+        int port = defaultPort;
         int colon = host.lastIndexOf(':');
         if (host.startsWith("[")) {
             int close = host.indexOf(']');

@@ -167,11 +167,33 @@ final class RedisServers {
         }
     }
 
+    /**
+     * A sentinel ({@code redis-server CONFIG --sentinel}) whose configuration file {@code configure} writes
+     * into its directory (a sentinel rewrites that file, so each needs its own); ready once it monitors its
+     * master.
+     */
+    static RedisProcess sentinel(java.util.function.Consumer<Path> configure) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("greenlang-redis-sentinel-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        configure.accept(dir.resolve("sentinel.conf"));
+        return start("sentinel", List.of("--sentinel"), false, dir, List.of(dir.resolve("sentinel.conf").toString()),
+                "+monitor master");
+    }
+
     private static RedisProcess start(String name, List<String> extra, boolean tls) {
         return start(name, extra, tls, null);
     }
 
     private static RedisProcess start(String name, List<String> extra, boolean tls, Path existing) {
+        return start(name, extra, tls, existing, List.of(), "Ready to accept connections");
+    }
+
+    private static RedisProcess start(String name, List<String> extra, boolean tls, Path existing,
+            List<String> leading, String readyMarker) {
         Path dir = existing;
         try {
             if (dir == null) {
@@ -186,7 +208,8 @@ final class RedisServers {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            List<String> args = new ArrayList<>(List.of("--daemonize", "no", "--bind", "127.0.0.1", "--save", "",
+            List<String> args = new ArrayList<>(leading);
+            args.addAll(List.of("--daemonize", "no", "--bind", "127.0.0.1", "--save", "",
                     "--dir", dir.toString(), "--logfile", ""));
             if (!extra.contains("--appendonly")) {
                 args.addAll(List.of("--appendonly", "no"));
@@ -201,7 +224,7 @@ final class RedisServers {
                 args.addAll(List.of("--port", Integer.toString(port)));
             }
             args.addAll(extra);
-            RedisProcess p = new RedisProcess(name, port, dir, args, tls);
+            RedisProcess p = new RedisProcess(name, port, dir, args, tls, readyMarker);
             try {
                 p.start();
                 return p;
@@ -287,15 +310,17 @@ final class RedisServers {
         private final Path dir;
         private final List<String> args;
         private final boolean tls;
+        private final String readyMarker;
         private volatile Process process;
         private volatile boolean docker;
 
-        private RedisProcess(String name, int port, Path dir, List<String> args, boolean tls) {
+        private RedisProcess(String name, int port, Path dir, List<String> args, boolean tls, String readyMarker) {
             this.name = name;
             this.port = port;
             this.dir = dir;
             this.args = args;
             this.tls = tls;
+            this.readyMarker = readyMarker;
         }
 
         int port() {
@@ -353,7 +378,7 @@ final class RedisServers {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (true) {
                 String text = read(log);
-                if (text.contains("Ready to accept connections") || (!waitReady && text.contains("Server initialized"))) {
+                if (text.contains(readyMarker) || (!waitReady && text.contains("Server initialized"))) {
                     return;
                 }
                 if (!process.isAlive() || System.nanoTime() - deadline > 0) {

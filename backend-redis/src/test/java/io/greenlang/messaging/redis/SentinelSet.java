@@ -1,0 +1,173 @@
+package io.greenlang.messaging.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Redis master, one replica and three sentinels (quorum 2) on free loopback ports, as the platform runs
+ * them: a killed master is replaced about two seconds later ({@code down-after-milliseconds} 1000).
+ */
+final class SentinelSet implements AutoCloseable {
+    static final String MASTER_NAME = "glm-master";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<RedisServers.RedisProcess> dataNodes;
+    private final List<RedisServers.RedisProcess> sentinels;
+
+    private SentinelSet(List<RedisServers.RedisProcess> dataNodes, List<RedisServers.RedisProcess> sentinels) {
+        this.dataNodes = dataNodes;
+        this.sentinels = sentinels;
+    }
+
+    /** Starts the set and waits until every sentinel knows the replica and the other two sentinels. */
+    static SentinelSet start() {
+        List<RedisServers.RedisProcess> dataNodes = new ArrayList<>();
+        List<RedisServers.RedisProcess> sentinels = new ArrayList<>();
+        try {
+            RedisServers.RedisProcess master = RedisServers.standalone();
+            dataNodes.add(master);
+            dataNodes.add(RedisServers.standalone("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+            for (int i = 0; i < 3; i++) {
+                sentinels.add(RedisServers.sentinel(config -> write(config, List.of(
+                        "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
+                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                        "sentinel failover-timeout " + MASTER_NAME + " 5000"))));
+            }
+            SentinelSet set = new SentinelSet(dataNodes, sentinels);
+            set.awaitSettled();
+            return set;
+        } catch (RuntimeException e) {
+            sentinels.forEach(RedisServers.RedisProcess::close);
+            dataNodes.forEach(RedisServers.RedisProcess::close);
+            throw e;
+        }
+    }
+
+    /** {@code redis-sentinel://127.0.0.1:s1,...?master=glm-master}. */
+    String url() {
+        StringBuilder sb = new StringBuilder("redis-sentinel://");
+        for (int i = 0; i < sentinels.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinels.get(i).port());
+        }
+        return sb.append("?master=").append(MASTER_NAME).toString();
+    }
+
+    List<RedisServers.RedisProcess> sentinels() {
+        return sentinels;
+    }
+
+    List<RedisServers.RedisProcess> dataNodes() {
+        return dataNodes;
+    }
+
+    /** The data node the sentinels name as master now. */
+    RedisServers.RedisProcess master() {
+        int port = masterPort();
+        return dataNodes.stream().filter(n -> n.port() == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("The sentinels name port " + port + " as master"));
+    }
+
+    /** The port the first answering sentinel names as master's. */
+    int masterPort() {
+        for (RedisServers.RedisProcess s : sentinels) {
+            if (!s.isAlive()) {
+                continue;
+            }
+            String out = RedisServers.cli(List.of("-p", Integer.toString(s.port()), "SENTINEL",
+                    "get-master-addr-by-name", MASTER_NAME));
+            String[] lines = out.trim().split("\\R");
+            if (lines.length == 2) {
+                return Integer.parseInt(lines[1].trim());
+            }
+        }
+        throw new IllegalStateException("No sentinel names a master for " + MASTER_NAME);
+    }
+
+    /**
+     * Waits until the sentinels agree on a master other than {@code oldPort} and it answers as master; returns
+     * its port.
+     */
+    int awaitMasterOtherThan(int oldPort, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            int port = masterPort();
+            if (port != oldPort && RedisServers.cli(List.of("-p", Integer.toString(port), "ROLE")).startsWith("master")) {
+                return port;
+            }
+            pause();
+        }
+        throw new IllegalStateException("No failover from port " + oldPort + " within " + timeout);
+    }
+
+    /** Waits until every live sentinel sees the master, a replica linked to it, and the other sentinels. */
+    void awaitSettled() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            boolean settled = true;
+            int masterPort = masterPort();
+            for (RedisServers.RedisProcess s : sentinels) {
+                if (!s.isAlive()) {
+                    continue;
+                }
+                String out = RedisServers.cli(List.of("-p", Integer.toString(s.port()), "SENTINEL", "master",
+                        MASTER_NAME));
+                long live = sentinels.stream().filter(RedisServers.RedisProcess::isAlive).count();
+                settled &= field(out, "port").equals(Integer.toString(masterPort))
+                        && field(out, "flags").equals("master")
+                        && Integer.parseInt(field(out, "num-slaves")) >= 1
+                        && Integer.parseInt(field(out, "num-other-sentinels")) >= live - 1;
+            }
+            for (RedisServers.RedisProcess n : dataNodes) {
+                if (n.isAlive() && n.port() != masterPort) {
+                    settled &= RedisServers.command(n.port(), "INFO replication").contains("master_link_status:up");
+                }
+            }
+            if (settled) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("The sentinel set did not settle within " + READY_TIMEOUT);
+            }
+            pause();
+        }
+    }
+
+    @Override
+    public void close() {
+        sentinels.forEach(RedisServers.RedisProcess::close);
+        dataNodes.forEach(RedisServers.RedisProcess::close);
+    }
+
+    /** The value after {@code name} in redis-cli's one-item-per-line output of a flat reply. */
+    private static String field(String out, String name) {
+        String[] lines = out.trim().split("\\R");
+        for (int i = 0; i + 1 < lines.length; i += 2) {
+            if (lines[i].trim().equals(name)) {
+                return lines[i + 1].trim();
+            }
+        }
+        return "";
+    }
+
+    private static void write(Path file, List<String> lines) {
+        try {
+            Files.write(file, lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100); // polling external processes; no condition object to wait on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
