@@ -24,6 +24,7 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,11 +50,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>A {@link QuietCommandEncoder} instead of Lettuce's encoder, which logs every frame (the password of
  *       {@code AUTH} included) at TRACE.</li>
  *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
+ *   <li>Reconnect attempts at most a second apart, so a connection is back soon after a failover.</li>
  *   <li>For a cluster, topology refresh every 30 s besides Lettuce's adaptive refresh (on MOVED, ASK and
  *       repeated reconnects, on by default), so that a failover is followed.</li>
  * </ul>
  */
 final class RedisClients implements AutoCloseable {
+    /**
+     * Between reconnect attempts: doubling from 10 ms, at most 1 s. Lettuce's default grows to 30 s, which after a
+     * failover of a few seconds could leave a connection waiting half a minute for a master that is already back.
+     */
+    private static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+            TimeUnit.MILLISECONDS);
+
     private final RedisSettings settings;
     private final RedisErrors errors;
     private final ClientResources resources;
@@ -65,7 +74,8 @@ final class RedisClients implements AutoCloseable {
         this.settings = settings;
         this.errors = errors;
         // Lettuce's own encoder logs every frame at TRACE, AUTH and its password included: replace it
-        this.resources = DefaultClientResources.builder().nettyCustomizer(QuietCommandEncoder.INSTALLER).build();
+        this.resources = DefaultClientResources.builder().nettyCustomizer(QuietCommandEncoder.INSTALLER)
+                .reconnectDelay(RECONNECT_DELAY).build();
         List<RedisURI> uris = new ArrayList<>();
         for (RedisSettings.HostAndPort endpoint : settings.endpoints()) {
             uris.add(uri(endpoint));
