@@ -13,8 +13,6 @@ import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +27,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The demo's GreenLang agent workflow, written against the API only:
  * <ol>
- *   <li>an intake agent publishes ESG-analysis tasks (JSON through the broker's codec) to
+ *   <li>an intake agent publishes ESG-analysis tasks ({@link EsgTask}, JSON through the broker's codec) to
  *       {@code esg.tasks.<run>};</li>
- *   <li>a pool of analysis workers, members of group {@code analysis-workers}, analyses them and publishes
- *       results to {@code esg.results.<run>}. Every 10th task fails on its first attempt (a simulated timeout of
- *       an emission-factor service) and succeeds when retried; one poison task has a unit no one can convert,
- *       fails on every attempt and lands in the dead-letter queue once the retry policy gives up;</li>
- *   <li>results fan out to two groups: a report writer that aggregates them per site, and an auditor that
- *       checks every result's provenance hash with {@link Broker#verifyProvenance}.</li>
+ *   <li>a pool of analysis workers, members of group {@code analysis-workers}, analyses them with
+ *       {@link Emissions} and publishes results ({@link EsgResult}) to {@code esg.results.<run>}. Every 10th task
+ *       fails on its first attempt (a simulated timeout of an emission-factor service) and succeeds when retried;
+ *       one poison task has a unit no one can convert, fails on every attempt and lands in the dead-letter queue
+ *       once the retry policy gives up;</li>
+ *   <li>results fan out to two groups: a report writer that aggregates them per site
+ *       ({@link EsgReportWriter}), and an auditor that checks every result's provenance hash with
+ *       {@link Broker#verifyProvenance} ({@link EsgAuditor}).</li>
  * </ol>
  * The run waits for completion against a deadline, then reads the dead letter, the lag of every group and the
  * broker's metrics. Topic names are unique per run, so runs never see each other's messages.
@@ -51,21 +50,6 @@ final class EsgWorkflow {
     static final String REPORT_WRITER = "report-writer";
     static final String AUDITOR = "auditor";
     static final int MAX_ATTEMPTS = 3;
-    static final String POISON_UNIT = "furlongs";
-
-    private static final String[] METRICS = {"scope1", "scope2", "scope3"};
-    private static final String[] UNITS = {"litres-diesel", "kWh", "tonne-km"};
-    private static final double[] FACTORS = {0.00268, 0.000233, 0.000105}; // tCO2e per unit
-
-    /** An ESG-analysis task as the intake agent publishes it. */
-    public record EsgTask(int taskNo, String siteId, String metric, String unit, List<Double> readings,
-            String reportingPeriod) {
-    }
-
-    /** An analysis result as a worker publishes it. */
-    public record EsgResult(int taskNo, String siteId, String metric, double tonnesCo2e, String rating,
-            String worker, int attempts, String taskMessageId, String taskProvenance, Instant taskCreatedAt) {
-    }
 
     /** What a run did; see {@link DemoCommand} for how it is printed. */
     record Summary(String runId, String broker, String tasksTopic, String resultsTopic, int tasks, int workers,
@@ -87,16 +71,9 @@ final class EsgWorkflow {
     private final int poisonTask;
 
     private final AtomicLong resultsPublished = new AtomicLong();
-    private final AtomicLong reportsWritten = new AtomicLong();
-    private final AtomicLong auditsPassed = new AtomicLong();
-    private final AtomicLong auditsFailed = new AtomicLong();
     private final Map<String, AtomicLong> perWorker = new ConcurrentHashMap<>();
-    private final Map<String, Double> tonnesPerSite = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> ratings = new ConcurrentHashMap<>();
-    private final Recorder latency = new Recorder(TimeUnit.HOURS.toMicros(1), 3);
-    private final CountDownLatch reported;
-    private final CountDownLatch audited;
-    private final AtomicLong lastReportNanos = new AtomicLong();
+    private final EsgReportWriter reportWriter;
+    private final EsgAuditor auditor;
 
     /**
      * @param rate tasks per second the intake agent publishes, or 0 to publish them all at once (in batches)
@@ -112,8 +89,8 @@ final class EsgWorkflow {
         this.tasksTopic = "esg.tasks." + runId;
         this.resultsTopic = "esg.results." + runId;
         this.poisonTask = poisonTaskNumber(tasks);
-        this.reported = new CountDownLatch(tasks - 1);
-        this.audited = new CountDownLatch(tasks - 1);
+        this.reportWriter = new EsgReportWriter(tasks - 1); // every task but the poison one
+        this.auditor = new EsgAuditor(broker, tasks - 1);
     }
 
     /** The poison task: two thirds in, never a multiple of 10 (those fail once by design). */
@@ -156,9 +133,10 @@ final class EsgWorkflow {
         List<Subscription> subscriptions = new ArrayList<>();
         try {
             subscriptions.add(broker.subscribe(SubscriptionOptions.builder(resultsTopic, REPORT_WRITER)
-                    .consumerName("report-writer-1").startPosition(StartPosition.EARLIEST).build(), this::writeReport));
+                    .consumerName("report-writer-1").startPosition(StartPosition.EARLIEST).build(),
+                    reportWriter::write));
             subscriptions.add(broker.subscribe(SubscriptionOptions.builder(resultsTopic, AUDITOR)
-                    .consumerName("auditor-1").startPosition(StartPosition.EARLIEST).build(), this::audit));
+                    .consumerName("auditor-1").startPosition(StartPosition.EARLIEST).build(), auditor::audit));
             RetryPolicy retry = RetryPolicy.builder()
                     .maxAttempts(MAX_ATTEMPTS)
                     .initialBackoff(Duration.ofMillis(20))
@@ -180,7 +158,7 @@ final class EsgWorkflow {
             long start = System.nanoTime();
             intake(start);
             awaitCompletion(start, onProgress);
-            Duration elapsed = Duration.ofNanos(lastReportNanos.get() - start);
+            Duration elapsed = Duration.ofNanos(reportWriter.lastReportNanos() - start);
 
             // Closing lets running handlers finish and applies every acknowledgement before lag is read.
             List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -193,14 +171,12 @@ final class EsgWorkflow {
                     broker.lag(resultsTopic, AUDITOR));
             Map<String, Long> workerCounts = new TreeMap<>();
             perWorker.forEach((k, v) -> workerCounts.put(k, v.get()));
-            Map<String, Long> ratingCounts = new TreeMap<>();
-            ratings.forEach((k, v) -> ratingCounts.put(k, v.get()));
-            double total = tonnesPerSite.values().stream().mapToDouble(Double::doubleValue).sum();
+            Map<String, Double> tonnesPerSite = reportWriter.tonnesPerSite();
             MetricsSnapshot metrics = broker.metrics();
             return new Summary(runId, broker.name(), tasksTopic, resultsTopic, tasks, workers, resultsPublished.get(),
-                    reportsWritten.get(), auditsPassed.get(), auditsFailed.get(), metrics.retried(), dlq.count(),
-                    letters.stream().findFirst(), elapsed, latency.getIntervalHistogram(), metrics, lags, workerCounts,
-                    ratingCounts, tonnesPerSite.size(), total, new TreeMap<>(tonnesPerSite));
+                    reportWriter.written(), auditor.passed(), auditor.failed(), metrics.retried(), dlq.count(),
+                    letters.stream().findFirst(), elapsed, reportWriter.latencyMicros(), metrics, lags, workerCounts,
+                    reportWriter.ratings(), tonnesPerSite.size(), reportWriter.totalTonnes(), tonnesPerSite);
         } finally {
             subscriptions.forEach(Subscription::close);
         }
@@ -220,15 +196,16 @@ final class EsgWorkflow {
         Subscription warm = broker.subscribe(SubscriptionOptions.builder(topic, WORKERS)
                 .startPosition(StartPosition.EARLIEST).build(), d -> {
                     EsgTask task = d.body(EsgTask.class);
-                    EsgResult result = new EsgResult(task.taskNo(), task.siteId(), task.metric(), 1.0, rating(1.0),
-                            "warm-up", d.attempt(), d.message().id(), "", d.message().createdAt());
+                    EsgResult result = new EsgResult(task.taskNo(), task.siteId(), task.metric(), 1.0,
+                            Emissions.rating(1.0), "warm-up", d.attempt(), d.message().id(), "",
+                            d.message().createdAt());
                     broker.codec().decode(broker.codec().encode(result), EsgResult.class);
                     broker.verifyProvenance(d.message());
                     handled.countDown();
                 });
         try {
             for (int i = 1; i <= rounds; i++) {
-                broker.publish(Message.builder(topic).body(task(i, 0), broker.codec()).build());
+                broker.publish(Message.builder(topic).body(Emissions.task(i, 0), broker.codec()).build());
             }
             if (!handled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new MessagingTimeoutException("The demo's warm-up did not finish within " + timeout.toSeconds()
@@ -249,7 +226,7 @@ final class EsgWorkflow {
     private void intake(long start) {
         List<Message> batch = new ArrayList<>();
         for (int taskNo = 1; taskNo <= tasks; taskNo++) {
-            EsgTask task = task(taskNo);
+            EsgTask task = Emissions.task(taskNo, poisonTask);
             if (rate > 0) {
                 long due = start + (long) ((taskNo - 1) * 1e9 / rate);
                 for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
@@ -273,33 +250,11 @@ final class EsgWorkflow {
         }
     }
 
-    private EsgTask task(int taskNo) {
-        return task(taskNo, poisonTask);
-    }
-
-    private static EsgTask task(int taskNo, int poisonTask) {
-        int kind = taskNo % METRICS.length;
-        List<Double> readings = new ArrayList<>(12);
-        int site = taskNo % 25 + 1;
-        double scale = site * (kind == 0 ? 0.02 : kind == 1 ? 0.5 : 1.0); // sites differ in size and kind
-        long seed = taskNo * 2654435761L;
-        for (int month = 0; month < 12; month++) {
-            seed = seed * 6364136223846793005L + 1442695040888963407L;
-            readings.add(Math.round(scale * (1000 + (seed >>> 33) % 9000) * 10) / 10.0);
-        }
-        String unit = taskNo == poisonTask ? POISON_UNIT : UNITS[kind];
-        return new EsgTask(taskNo, "site-" + site, METRICS[kind], unit, readings, "2025");
-    }
-
     // ---- the analysis workers
 
     private void analyse(String worker, Delivery delivery) {
         EsgTask task = delivery.body(EsgTask.class);
-        int kind = indexOf(UNITS, task.unit());
-        if (kind < 0) {
-            throw new IllegalArgumentException("task " + task.taskNo() + ": unknown unit '" + task.unit()
-                    + "', cannot convert to tCO2e");
-        }
+        double factor = Emissions.factorOf(task); // fails for the poison task, on every attempt
         if (task.taskNo() % 10 == 0 && delivery.attempt() == 1) {
             throw new TransientServiceException("emission-factor service timed out for task " + task.taskNo()
                     + " (simulated)");
@@ -307,11 +262,11 @@ final class EsgWorkflow {
         if (!workTime.isZero()) {
             LockSupport.parkNanos(workTime.toNanos()); // the analysis itself, simulated
         }
-        double sum = task.readings().stream().mapToDouble(Double::doubleValue).sum();
-        double tonnes = Math.round(sum * FACTORS[kind] * 1000) / 1000.0;
+        double tonnes = Emissions.tonnesCo2e(task, factor);
         Message taskMessage = delivery.message();
-        EsgResult result = new EsgResult(task.taskNo(), task.siteId(), task.metric(), tonnes, rating(tonnes), worker,
-                delivery.attempt(), taskMessage.id(), taskMessage.provenanceHash().orElse(""), taskMessage.createdAt());
+        EsgResult result = new EsgResult(task.taskNo(), task.siteId(), task.metric(), tonnes,
+                Emissions.rating(tonnes), worker, delivery.attempt(), taskMessage.id(),
+                taskMessage.provenanceHash().orElse(""), taskMessage.createdAt());
         broker.publish(Message.builder(resultsTopic)
                 .body(result, broker.codec())
                 .key(task.siteId())
@@ -322,42 +277,6 @@ final class EsgWorkflow {
         perWorker.get(worker).incrementAndGet();
     }
 
-    private static String rating(double tonnes) {
-        if (tonnes < 10) {
-            return "A";
-        } else if (tonnes < 25) {
-            return "B";
-        } else if (tonnes < 50) {
-            return "C";
-        } else if (tonnes < 100) {
-            return "D";
-        }
-        return "E";
-    }
-
-    // ---- the report writer and the auditor
-
-    private void writeReport(Delivery delivery) {
-        EsgResult result = delivery.body(EsgResult.class);
-        tonnesPerSite.merge(result.siteId(), result.tonnesCo2e(), Double::sum);
-        ratings.computeIfAbsent(result.rating(), r -> new AtomicLong()).incrementAndGet();
-        long micros = ChronoUnit.MICROS.between(result.taskCreatedAt(), Instant.now());
-        latency.recordValue(Math.max(0, Math.min(micros, TimeUnit.HOURS.toMicros(1))));
-        reportsWritten.incrementAndGet();
-        lastReportNanos.accumulateAndGet(System.nanoTime(), Math::max);
-        reported.countDown();
-    }
-
-    private void audit(Delivery delivery) {
-        Message m = delivery.message();
-        EsgResult result = delivery.body(EsgResult.class);
-        boolean ok = broker.verifyProvenance(m)
-                && result.taskProvenance().matches("[0-9a-f]{64}")
-                && m.correlationId().map(result.taskMessageId()::equals).orElse(false);
-        (ok ? auditsPassed : auditsFailed).incrementAndGet();
-        audited.countDown();
-    }
-
     // ---- waiting
 
     private void awaitCompletion(long start, Consumer<String> onProgress) {
@@ -365,25 +284,25 @@ final class EsgWorkflow {
         DeadLetterQueue dlq = broker.deadLetters(tasksTopic, WORKERS);
         try {
             while (true) {
-                boolean done = reported.getCount() == 0 && audited.getCount() == 0 && dlq.count() >= 1;
+                boolean done = reportWriter.remaining() == 0 && auditor.remaining() == 0 && dlq.count() >= 1;
                 if (done) {
                     return;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new MessagingTimeoutException("The demo did not finish within " + timeout.toSeconds()
-                            + " s: " + reportsWritten.get() + " of " + (tasks - 1) + " reports written, "
-                            + (auditsPassed.get() + auditsFailed.get()) + " audits, " + dlq.count()
+                            + " s: " + reportWriter.written() + " of " + (tasks - 1) + " reports written, "
+                            + (auditor.passed() + auditor.failed()) + " audits, " + dlq.count()
                             + " of 1 dead letters. Try a longer --timeout.");
                 }
-                onProgress.accept(reportsWritten.get() + "/" + (tasks - 1) + " reports, "
-                        + (auditsPassed.get() + auditsFailed.get()) + " audits, " + dlq.count() + "/1 dead letters");
-                long slice = Math.min(left, TimeUnit.MILLISECONDS.toNanos(reported.getCount() + audited.getCount() > 0
-                        ? 50 : 5));
-                if (reported.getCount() > 0) {
-                    reported.await(slice, TimeUnit.NANOSECONDS);
-                } else if (audited.getCount() > 0) {
-                    audited.await(slice, TimeUnit.NANOSECONDS);
+                onProgress.accept(reportWriter.written() + "/" + (tasks - 1) + " reports, "
+                        + (auditor.passed() + auditor.failed()) + " audits, " + dlq.count() + "/1 dead letters");
+                long slice = Math.min(left, TimeUnit.MILLISECONDS.toNanos(
+                        reportWriter.remaining() + auditor.remaining() > 0 ? 50 : 5));
+                if (reportWriter.remaining() > 0) {
+                    reportWriter.await(slice);
+                } else if (auditor.remaining() > 0) {
+                    auditor.await(slice);
                 } else {
                     LockSupport.parkNanos(slice); // the dead letter lands right after the last failed attempt
                 }
@@ -398,15 +317,6 @@ final class EsgWorkflow {
     private static String randomId() {
         long min = 36L * 36 * 36 * 36 * 36;
         return Long.toString(ThreadLocalRandom.current().nextLong(min, min * 36), 36);
-    }
-
-    private static int indexOf(String[] values, String value) {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i].equals(value)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** A failure that goes away when retried: the simulated emission-factor service timed out. */

@@ -1,13 +1,8 @@
 package io.greenlang.messaging.spi.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.ConfigurationException;
+import io.greenlang.messaging.spi.config.YamlNode.Kind;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a {@link BrokerConfig} from YAML.
@@ -62,9 +54,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>Thread-safe and stateless.
  */
 public final class YamlBrokerConfig {
-    private static final YAMLFactory YAML = YAMLFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final Set<String> KEYS = Set.of("url", "username", "password", "options");
     private static final String KEY_LIST = "url, username, password, options";
 
@@ -126,65 +115,22 @@ public final class YamlBrokerConfig {
         return new Reader("YAML configuration", environment).read(yaml);
     }
 
-    private enum Kind {
-        MAPPING, SEQUENCE, SCALAR, NULL
-    }
-
-    /** A parsed YAML node with its position; {@code text} for scalars, {@code entries} for mappings. */
-    private static final class Node {
-        final Kind kind;
-        final String text;
-        final Map<String, Node> entries;
-        /** Where each key of a mapping is written, as {@link #at()} says it. */
-        final Map<String, String> keyPositions;
-        final int line;
-        final int column;
-
-        Node(Kind kind, String text, Map<String, Node> entries, Map<String, String> keyPositions,
-                JsonLocation location) {
-            this.kind = kind;
-            this.text = text;
-            this.entries = entries;
-            this.keyPositions = keyPositions;
-            this.line = location.getLineNr();
-            this.column = location.getColumnNr();
-        }
-
-        String at() {
-            return position(line, column);
-        }
-
-        static String position(int line, int column) {
-            return "(line " + line + ", column " + column + ")";
-        }
-
-        String describe() {
-            switch (kind) {
-                case MAPPING:
-                    return "a mapping";
-                case SEQUENCE:
-                    return "a list";
-                case NULL:
-                    return "null";
-                default:
-                    return "a scalar";
-            }
-        }
-    }
-
-    /** One read of one document. */
+    /**
+     * One read of one document: parses it with {@link YamlParser} and maps it to a {@link BrokerConfig},
+     * remembering the secret values it meets so that wrapped messages can be scrubbed of them.
+     */
     private static final class Reader {
         private final String source;
-        private final Map<String, String> environment;
+        private final VariableSubstitution variables;
         private final List<String> secrets = new ArrayList<>();
 
         Reader(String source, Map<String, String> environment) {
             this.source = source;
-            this.environment = environment;
+            this.variables = new VariableSubstitution(source, environment);
         }
 
         BrokerConfig read(String yaml) {
-            Node root = parseDocument(yaml);
+            YamlNode root = YamlParser.parse(source, yaml);
             if (root == null) {
                 throw error("the document is empty. Add url: <broker URL> (for example memory://, "
                         + "redis://localhost:6379 or "
@@ -194,9 +140,9 @@ public final class YamlBrokerConfig {
                 throw error("the top level " + root.at() + " is " + root.describe() + ", not a mapping. Write "
                         + "the keys " + KEY_LIST + ", at the top level or under greenlang: messaging:");
             }
-            Node section = root;
+            YamlNode section = root;
             String prefix = "";
-            Node greenlang = root.entries.get("greenlang");
+            YamlNode greenlang = root.entries.get("greenlang");
             if (greenlang != null) {
                 if (greenlang.kind != Kind.MAPPING || !greenlang.entries.containsKey("messaging")) {
                     throw error("the key 'greenlang' " + greenlang.at() + " has no 'messaging' mapping under "
@@ -228,7 +174,7 @@ public final class YamlBrokerConfig {
             }
             String username = optionalScalar(section, "username", prefix);
             Map<String, String> options = new TreeMap<>();
-            Node optionsNode = section.entries.get("options");
+            YamlNode optionsNode = section.entries.get("options");
             if (optionsNode != null && optionsNode.kind != Kind.NULL) {
                 if (optionsNode.kind != Kind.MAPPING) {
                     throw error(prefix + "options " + optionsNode.at() + " is " + optionsNode.describe()
@@ -236,7 +182,7 @@ public final class YamlBrokerConfig {
                 }
                 flatten(optionsNode, "", prefix + "options.", options);
             }
-            Node urlNode = section.entries.get("url");
+            YamlNode urlNode = section.entries.get("url");
             if (urlNode == null || urlNode.kind == Kind.NULL) {
                 throw error(prefix + "url is missing. Add url: <broker URL> (for example memory://, "
                         + "redis://localhost:6379 or kafka://localhost:9092)"
@@ -276,86 +222,10 @@ public final class YamlBrokerConfig {
             }
         }
 
-        private Node parseDocument(String yaml) {
-            try (JsonParser p = YAML.createParser(yaml)) {
-                JsonToken first = p.nextToken();
-                if (first == null) {
-                    return null;
-                }
-                Node root = readNode(p);
-                if (p.nextToken() != null) {
-                    JsonLocation at = p.currentTokenLocation();
-                    throw error("the file holds more than one YAML document (another starts at line " + at.getLineNr()
-                            + "). Keep only the broker configuration's document");
-                }
-                return root;
-            } catch (JsonProcessingException e) {
-                throw syntaxError(e);
-            } catch (IOException e) {
-                throw new ConfigurationException(source + ": cannot be parsed (" + e.getClass().getSimpleName()
-                        + ").", e);
-            }
-        }
-
-        private Node readNode(JsonParser p) throws IOException {
-            JsonLocation at = p.currentTokenLocation();
-            JsonToken token = p.currentToken();
-            switch (token) {
-                case START_OBJECT: {
-                    Map<String, Node> entries = new LinkedHashMap<>();
-                    Map<String, String> keyPositions = new LinkedHashMap<>();
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.currentName();
-                        JsonLocation keyAt = p.currentTokenLocation();
-                        keyPositions.put(name, Node.position(keyAt.getLineNr(), keyAt.getColumnNr()));
-                        p.nextToken();
-                        entries.put(name, readNode(p));
-                    }
-                    return new Node(Kind.MAPPING, null, entries, keyPositions, at);
-                }
-                case START_ARRAY:
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        readNode(p);
-                    }
-                    return new Node(Kind.SEQUENCE, null, null, null, at);
-                case VALUE_NULL:
-                    return new Node(Kind.NULL, null, null, null, at);
-                default:
-                    return new Node(Kind.SCALAR, p.getText(), null, null, at);
-            }
-        }
-
-        private ConfigurationException syntaxError(JsonProcessingException e) {
-            // snakeyaml's own message quotes the offending line, which may hold a password: use its parts.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof MarkedYAMLException) {
-                    MarkedYAMLException y = (MarkedYAMLException) t;
-                    Mark mark = y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
-                    String where = mark == null ? ""
-                            : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-                    String what = y.getContext() == null ? y.getProblem()
-                            : y.getContext() + ": " + y.getProblem();
-                    return new ConfigurationException(source + ": invalid YAML" + where + ": " + what
-                            + ". Fix the YAML there (check indentation, colons and quotes).");
-                }
-            }
-            JsonLocation loc = e.getLocation();
-            String where = loc == null || loc.getLineNr() < 1 ? ""
-                    : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            String what = firstLine(e.getOriginalMessage());
-            if (what.startsWith("Duplicate field")) {
-                return new ConfigurationException(source + ": invalid YAML" + where + ": "
-                        + what.replace("Duplicate field", "duplicate key")
-                        + ". Keep one of the two definitions.");
-            }
-            return new ConfigurationException(source + ": invalid YAML" + where + ": " + what
-                    + ". Fix the YAML there.");
-        }
-
-        private void flatten(Node mapping, String namePrefix, String pathPrefix, Map<String, String> options) {
-            for (Map.Entry<String, Node> e : mapping.entries.entrySet()) {
+        private void flatten(YamlNode mapping, String namePrefix, String pathPrefix, Map<String, String> options) {
+            for (Map.Entry<String, YamlNode> e : mapping.entries.entrySet()) {
                 String name = namePrefix + e.getKey();
-                Node value = e.getValue();
+                YamlNode value = e.getValue();
                 String path = pathPrefix + name;
                 switch (value.kind) {
                     case MAPPING:
@@ -371,7 +241,7 @@ public final class YamlBrokerConfig {
                             throw error("option '" + name + "' is defined twice, the second time at " + path + " "
                                     + value.at() + ". Keep one of the two definitions");
                         }
-                        String resolved = interpolate(value.text, path, value);
+                        String resolved = variables.substitute(value.text, path, value);
                         if (BrokerConfig.isSecret(name)) {
                             secrets.add(resolved);
                         }
@@ -380,61 +250,19 @@ public final class YamlBrokerConfig {
             }
         }
 
-        private String optionalScalar(Node section, String key, String prefix) {
-            Node node = section.entries.get(key);
+        private String optionalScalar(YamlNode section, String key, String prefix) {
+            YamlNode node = section.entries.get(key);
             if (node == null || node.kind == Kind.NULL) {
                 return null;
             }
             return scalar(node, prefix + key);
         }
 
-        private String scalar(Node node, String path) {
+        private String scalar(YamlNode node, String path) {
             if (node.kind != Kind.SCALAR) {
                 throw error(path + " " + node.at() + " is " + node.describe() + "; it must be a single value");
             }
-            return interpolate(node.text, path, node);
-        }
-
-        /** Substitutes ${NAME} and ${NAME:-default}; $${ is a literal ${. */
-        private String interpolate(String text, String path, Node node) {
-            if (text.indexOf('$') < 0) {
-                return text;
-            }
-            StringBuilder out = new StringBuilder(text.length());
-            int i = 0;
-            while (i < text.length()) {
-                if (text.startsWith("$${", i)) {
-                    out.append("${");
-                    i += 3;
-                } else if (text.startsWith("${", i)) {
-                    int end = text.indexOf('}', i + 2);
-                    if (end < 0) {
-                        throw error(path + " " + node.at() + " has a '${' without its closing '}'. Close the "
-                                + "reference, or write $${ for a literal ${");
-                    }
-                    String expression = text.substring(i + 2, end);
-                    int separator = expression.indexOf(":-");
-                    String name = separator < 0 ? expression : expression.substring(0, separator);
-                    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                        throw error(path + " " + node.at() + " references an environment variable with an invalid "
-                                + "name" + (name.length() <= 40 && !name.isBlank() ? " '" + name + "'" : "")
-                                + ". Use ${NAME} or ${NAME:-default}, where NAME is letters, digits and _");
-                    }
-                    String value = environment.get(name);
-                    if (separator >= 0 && (value == null || value.isEmpty())) {
-                        value = expression.substring(separator + 2);
-                    }
-                    if (value == null) {
-                        throw error(path + " " + node.at() + " references environment variable " + name
-                                + ", which is not set. Set it, or give a default with ${" + name + ":-default}");
-                    }
-                    out.append(value);
-                    i = end + 1;
-                } else {
-                    out.append(text.charAt(i++));
-                }
-            }
-            return out.toString();
+            return variables.substitute(node.text, path, node);
         }
 
         /** Remembers the URL's password, to keep it out of wrapped messages. */
@@ -470,7 +298,7 @@ public final class YamlBrokerConfig {
             return m;
         }
 
-        private ConfigurationException unknownKey(String key, Node mapping, String where) {
+        private ConfigurationException unknownKey(String key, YamlNode mapping, String where) {
             return error("unknown key '" + key + "' " + where + " " + mapping.keyPositions.get(key)
                     + ". The keys are "
                     + KEY_LIST + "; check the spelling, or put broker options under options:");
@@ -478,14 +306,6 @@ public final class YamlBrokerConfig {
 
         private ConfigurationException error(String what) {
             return new ConfigurationException(source + ": " + what + ".");
-        }
-
-        private static String firstLine(String s) {
-            if (s == null) {
-                return "unreadable document";
-            }
-            int newline = s.indexOf('\n');
-            return newline < 0 ? s : s.substring(0, newline);
         }
     }
 }
