@@ -27,12 +27,14 @@ final class FailoverLedger implements AutoCloseable {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+    /** When each confirmed publish began. */
     private final Map<String, Long> publishedAtNanos = new ConcurrentHashMap<>();
     private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean publishing = new AtomicBoolean(true);
     private final AtomicLong faultNanos = new AtomicLong();
     private final AtomicLong firstPublishAfterFault = new AtomicLong();
     private final AtomicLong firstDeliveryAfterFault = new AtomicLong();
+    private final AtomicLong longestGapNanos = new AtomicLong();
     private final Thread producer;
 
     FailoverLedger(String topic, Broker publisher, List<Broker> members, Duration lease) {
@@ -54,16 +56,23 @@ final class FailoverLedger implements AutoCloseable {
     }
 
     private void publishUntilStopped() {
+        long lastConfirmed = System.nanoTime();
         for (int i = 0; publishing.get(); i++) {
             Message m = Message.builder(topic).text("m-" + i).build();
+            long started = System.nanoTime();
             try {
                 publisher.publish(m);
-                long now = System.nanoTime();
-                publishedAtNanos.put(m.id(), now);
+                publishedAtNanos.put(m.id(), started);
                 confirmed.add(m.id());
-                if (faultNanos.get() != 0) {
+                long now = System.nanoTime();
+                long fault = faultNanos.get();
+                if (fault != 0 && started - fault > 0) {
                     firstPublishAfterFault.compareAndSet(0, now);
                 }
+                if (fault != 0) {
+                    longestGapNanos.accumulateAndGet(now - lastConfirmed, Math::max);
+                }
+                lastConfirmed = now;
             } catch (MessagingException e) {
                 failed.add(m.id());
                 if (failures.size() < 5) {
@@ -82,7 +91,7 @@ final class FailoverLedger implements AutoCloseable {
         return confirmed.size();
     }
 
-    /** Confirmed publishes made after the fault. */
+    /** Confirmed publishes begun after the fault. */
     long confirmedAfterFault() {
         long fault = faultNanos.get();
         return publishedAtNanos.values().stream().filter(t -> t - fault > 0).count();
@@ -126,15 +135,21 @@ final class FailoverLedger implements AutoCloseable {
         return since(firstDeliveryAfterFault.get());
     }
 
+    /** The longest time between two confirmed publishes around and after the fault: how long publishing stalled. */
+    Duration longestGap() {
+        return Duration.ofNanos(longestGapNanos.get());
+    }
+
     private Duration since(long nanos) {
         return nanos == 0 ? null : Duration.ofNanos(nanos - faultNanos.get());
     }
 
     String summary(String scenario) {
         return String.format("%s: %d confirmed, %d failed publishes, %d confirmed but lost, %d duplicate handlings, "
-                + "fault to first confirmed publish %s, to first delivery of a message published after it %s%s",
+                + "fault to the first confirmed publish begun after it %s, to the first delivery of such a message %s, "
+                + "longest stall of publishing %s%s",
                 scenario, confirmed(), failedPublishes(), lost(), duplicates(), millis(faultToFirstPublish()),
-                millis(faultToFirstDelivery()), failures.isEmpty() ? "" : "; first failures: " + failures);
+                millis(faultToFirstDelivery()), millis(longestGap()), failures.isEmpty() ? "" : "; first failures: " + failures);
     }
 
     private static String millis(Duration d) {

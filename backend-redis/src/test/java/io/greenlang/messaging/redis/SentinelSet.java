@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Redis master, one replica and three sentinels (quorum 2) on free loopback ports, as the platform runs
+ * A Redis master, its replicas (one by default) and three sentinels (quorum 2) on free loopback ports, as the platform runs
  * them: a killed master is replaced about two seconds later ({@code down-after-milliseconds} 1000).
  */
 final class SentinelSet implements AutoCloseable {
@@ -24,14 +24,21 @@ final class SentinelSet implements AutoCloseable {
         this.sentinels = sentinels;
     }
 
-    /** Starts the set and waits until every sentinel knows the replica and the other two sentinels. */
+    /** A master with one replica. */
     static SentinelSet start() {
+        return start(1);
+    }
+
+    /** Starts the set and waits until every sentinel knows the replicas and the other two sentinels. */
+    static SentinelSet start(int replicas) {
         List<RedisServers.RedisProcess> dataNodes = new ArrayList<>();
         List<RedisServers.RedisProcess> sentinels = new ArrayList<>();
         try {
             RedisServers.RedisProcess master = RedisServers.standalone();
             dataNodes.add(master);
-            dataNodes.add(RedisServers.standalone("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+            for (int i = 0; i < replicas; i++) {
+                dataNodes.add(RedisServers.standalone("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+            }
             for (int i = 0; i < 3; i++) {
                 sentinels.add(RedisServers.sentinel(config -> write(config, List.of(
                         "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
@@ -119,7 +126,7 @@ final class SentinelSet implements AutoCloseable {
                 long live = sentinels.stream().filter(RedisServers.RedisProcess::isAlive).count();
                 settled &= field(out, "port").equals(Integer.toString(masterPort))
                         && field(out, "flags").equals("master")
-                        && Integer.parseInt(field(out, "num-slaves")) >= 1
+                        && Integer.parseInt(field(out, "num-slaves")) >= dataNodes.size() - 1
                         && Integer.parseInt(field(out, "num-other-sentinels")) >= live - 1;
             }
             for (RedisServers.RedisProcess n : dataNodes) {
