@@ -123,6 +123,13 @@ public final class RedisBroker extends AbstractBroker {
         RedisClients clients = new RedisClients(settings, errors);
         try {
             StatefulConnection<byte[], byte[]> connection = clients.connect("connect");
+            try {
+                new ReplicationWait(connection, settings.replicaAcks()).requireReplicas(
+                        new RedisCalls(settings, errors, () -> false), masterForMessages(settings));
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
             return new RedisBroker(config, settings, errors, clients, connection);
         } catch (RuntimeException e) {
             clients.close();
@@ -245,6 +252,10 @@ public final class RedisBroker extends AbstractBroker {
     /** Runs a command, sending it again if Redis did not run it, as {@link RedisCalls#call} says. */
     <T> T call(String what, Supplier<? extends CompletableFuture<T>> command) {
         return calls.call(what, command);
+    }
+
+    private static String masterForMessages(RedisSettings settings) {
+        return settings.sentinel().map(s -> "master '" + s.master() + "'").orElse("at " + settings.endpointsForMessages());
     }
 
     /**

@@ -27,10 +27,12 @@ final class RedisErrors {
 
     private final RedisSettings settings;
     private final List<String> secrets;
+    private final SentinelErrors sentinelErrors;
 
     RedisErrors(RedisSettings settings) {
         this.settings = settings;
         this.secrets = settings.secrets();
+        this.sentinelErrors = new SentinelErrors(settings, this);
     }
 
     /** How a failed command ended, as far as the client can tell. */
@@ -100,6 +102,10 @@ final class RedisErrors {
         Throwable t = unwrap(failure);
         if (t instanceof MessagingException) {
             return (MessagingException) t;
+        }
+        MessagingException sentinelFailure = sentinelErrors.translate(t);
+        if (sentinelFailure != null) {
+            return sentinelFailure;
         }
         Throwable cause = scrubbed(t);
         String serverText = serverError(t);

@@ -1,5 +1,6 @@
 package io.greenlang.messaging.redis;
 
+import io.greenlang.messaging.ConnectionException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -35,6 +36,43 @@ final class ReplicationWait {
 
     boolean enabled() {
         return acks.enabled();
+    }
+
+    /**
+     * Fails unless every master has at least as many connected replicas as {@code replica-acks} asks for: else
+     * every publish would fail, and the reason is better said once, at connect.
+     *
+     * @throws ConnectionException naming the master, its replicas and the option
+     */
+    void requireReplicas(RedisCalls calls, String master) {
+        if (!acks.enabled()) {
+            return;
+        }
+        if (connection instanceof StatefulRedisClusterConnection) {
+            StatefulRedisClusterConnection<byte[], byte[]> cluster =
+                    (StatefulRedisClusterConnection<byte[], byte[]>) connection;
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    long replicas = cluster.getPartitions().stream()
+                            .filter(n -> node.getNodeId().equals(n.getSlaveOf()) && n.isConnected()).count();
+                    check(replicas, "cluster master " + node.getUri().getHost() + ":" + node.getUri().getPort());
+                }
+            }
+            return;
+        }
+        List<Object> role = calls.await(RedisClients.async(connection).role().toCompletableFuture(),
+                "count the master's replicas (ROLE)");
+        long replicas = role.size() > 2 && role.get(2) instanceof List ? ((List<?>) role.get(2)).size() : 0;
+        check(replicas, master);
+    }
+
+    private void check(long replicas, String master) {
+        if (replicas < acks.count()) {
+            throw new ConnectionException("Redis " + master + " has " + replicas + " connected replica"
+                    + (replicas == 1 ? "" : "s") + ", but option " + RedisSettings.REPLICA_ACKS + "=" + acks.count()
+                    + " asks every publish to wait for " + acks.count() + ": every publish would fail. Start "
+                    + "replicas (replicaof), or lower " + RedisSettings.REPLICA_ACKS + ".");
+        }
     }
 
     /**

@@ -408,6 +408,29 @@ final class RedisServers {
             RUNNING.remove(this);
         }
 
+        /** Freezes it with SIGSTOP: its sockets stay open, and nothing answers; {@link #resume()} thaws it. */
+        void suspend() {
+            signal("STOP");
+        }
+
+        void resume() {
+            signal("CONT");
+        }
+
+        private void signal(String name) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+                if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                    throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** Kills it with SIGKILL, as a crash. */
         synchronized void kill() {
             Process p = process;
