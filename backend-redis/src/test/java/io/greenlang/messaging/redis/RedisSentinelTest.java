@@ -126,6 +126,33 @@ class RedisSentinelTest {
         }
     }
 
+    @Test
+    @DisplayName("Sentinel and replica-acks options are checked before any I/O, and secrets never shown")
+    void optionsAreValidated() {
+        String url = "redis-sentinel://127.0.0.1:1?master=m";
+        assertThatThrownBy(() -> Brokers.connect("redis://127.0.0.1:1", Map.of("master", "m")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("redis-sentinel://");
+        assertThatThrownBy(() -> Brokers.connect(url, Map.of("sentinel.username", "s")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("sentinel.password");
+        assertThatThrownBy(() -> Brokers.connect(url, Map.of("replica-acks", "-1")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("replica-acks");
+        assertThatThrownBy(() -> Brokers.connect(url, Map.of("replica-ack-timeout", "2s")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("no effect without option replica-acks");
+        assertThatThrownBy(() -> Brokers.connect(url, Map.of("replica-acks", "1", "replica-ack-timeout", "20s")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("shorter than command-timeout");
+        assertThatThrownBy(() -> Brokers.connect("redis-sentinel://h1:26379,h2:26379/x?master=m"))
+                .isInstanceOf(ConfigurationException.class);
+        RedisSettings settings = RedisSettings.from(io.greenlang.messaging.BrokerConfig.builder(
+                "rediss-sentinel://app:data-secret@h1,h2:26380/2?master=m").option("sentinel.password", "sentinel-secret")
+                .build());
+        assertThat(settings.endpointsForMessages()).isEqualTo("h1:26379,h2:26380");
+        assertThat(settings.tls()).isTrue();
+        assertThat(settings.database()).isEqualTo(2);
+        assertThat(settings.toString()).doesNotContain("data-secret").doesNotContain("sentinel-secret");
+        assertThat(settings.secrets()).contains("data-secret", "sentinel-secret");
+        assertThat(Brokers.availableSchemes()).contains("redis-sentinel", "rediss-sentinel");
+    }
+
     private static void write(java.nio.file.Path file, List<String> lines) {
         try {
             java.nio.file.Files.write(file, lines);
