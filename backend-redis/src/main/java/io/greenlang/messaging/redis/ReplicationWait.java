@@ -113,9 +113,9 @@ final class ReplicationWait {
             return null;
         }
         return "The master stored it, but " + (fewest == 0 ? "no replica" : "only " + fewest + " of "
-                + acks.count() + " replicas") + " confirmed it within " + io.greenlang.messaging.Durations.format(
-                        acks.timeout()) + " (option " + RedisSettings.REPLICA_ACK_TIMEOUT + "), so a failover could "
-                + "lose it; it was not sent again. Check that " + acks.count() + " replica(s) are connected and "
+                + acks.count() + " replicas") + " confirmed it (WAIT waits up to " + io.greenlang.messaging.Durations
+                        .format(acks.timeout()) + ", option " + RedisSettings.REPLICA_ACK_TIMEOUT + "), so a failover "
+                + "could lose it; it was not sent again. Check that " + acks.count() + " replica(s) are connected and "
                 + "keeping up (INFO replication), or lower option " + RedisSettings.REPLICA_ACKS + ".";
     }
 
