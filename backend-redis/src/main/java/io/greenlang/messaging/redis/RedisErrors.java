@@ -37,7 +37,11 @@ final class RedisErrors {
 
     /** How a failed command ended, as far as the client can tell. */
     enum Outcome {
-        /** The server did not run it: it was never sent, or the server refused it before running it. */
+        /**
+         * The server did not run it: it was never sent, or the server refused it before running it, for now
+         * ({@code READONLY} and {@code UNBLOCKED}: a master just turned replica in a failover, whose clients the
+         * sentinels then disconnect, so the reconnect finds the new master).
+         */
         NOT_APPLIED_TRANSIENT,
         /** The command may or may not have run: the connection was lost or the reply did not come in time. */
         UNKNOWN,
@@ -58,7 +62,8 @@ final class RedisErrors {
         String message = String.valueOf(t.getMessage());
         if (t instanceof RedisLoadingException || message.startsWith("LOADING") || message.startsWith(NOT_CONNECTED)
                 || message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")
-                || message.startsWith("MASTERDOWN") || t instanceof RedisConnectionException) {
+                || message.startsWith("MASTERDOWN") || message.startsWith("READONLY")
+                || message.startsWith("UNBLOCKED") || t instanceof RedisConnectionException) {
             return Outcome.NOT_APPLIED_TRANSIENT;
         }
         if (t instanceof RedisCommandTimeoutException || t instanceof IOException || isConnectionLoss(t)) {
