@@ -1,9 +1,6 @@
 package io.greenlang.messaging;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -190,11 +187,7 @@ public final class BrokerConfig {
         if (v == null) {
             return defaultValue;
         }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw invalid(name, v, "an integer");
-        }
+        return OptionValues.integer(v).orElseThrow(() -> invalid(name, v, "an integer"));
     }
 
     /**
@@ -207,14 +200,7 @@ public final class BrokerConfig {
         if (v == null) {
             return defaultValue;
         }
-        switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                throw invalid(name, v, "true or false");
-        }
+        return OptionValues.bool(v).orElseThrow(() -> invalid(name, v, "true or false"));
     }
 
     /**
@@ -242,57 +228,23 @@ public final class BrokerConfig {
         if (v == null) {
             return defaultValue;
         }
-        String s = v.trim();
-        long unit = 1;
-        String lower = s.toLowerCase(Locale.ROOT);
-        for (String[] u : new String[][] {{"gib", "1073741824"}, {"mib", "1048576"}, {"kib", "1024"}, {"b", "1"}}) {
-            if (lower.endsWith(u[0])) {
-                unit = Long.parseLong(u[1]);
-                s = s.substring(0, s.length() - u[0].length()).trim();
-                break;
-            }
-        }
-        try {
-            long size = Math.multiplyExact(Long.parseLong(s), unit);
-            if (size > 0) {
-                return size;
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // reported below
-        }
-        throw invalid(name, v, "a positive size such as 1048576, 512KiB or 1MiB");
+        return OptionValues.size(v)
+                .orElseThrow(() -> invalid(name, v, "a positive size such as 1048576, 512KiB or 1MiB"));
     }
 
     /** The URL with the password masked: safe for logs. */
     public String redactedUrl() {
-        StringBuilder sb = new StringBuilder(scheme).append("://");
-        if (username != null) {
-            sb.append(username);
-            if (password != null) {
-                sb.append(":***");
-            }
-            sb.append('@');
-        } else if (password != null) {
-            sb.append(":***@");
-        }
-        sb.append(String.join(",", hosts));
-        if (!path.isEmpty()) {
-            sb.append('/').append(path);
-        }
-        return sb.toString();
+        return Redaction.url(scheme, username, password, hosts, path);
     }
 
     /** Whether an option holds a secret, by its name. */
     public static boolean isSecret(String optionName) {
-        String n = optionName.toLowerCase(Locale.ROOT);
-        return n.contains("password") || n.contains("secret") || n.contains("token") || n.contains("jaas");
+        return Redaction.isSecret(optionName);
     }
 
     @Override
     public String toString() {
-        Map<String, String> shown = new TreeMap<>();
-        options.forEach((k, v) -> shown.put(k, isSecret(k) ? "***" : v));
-        return "BrokerConfig{" + redactedUrl() + ", options=" + shown + "}";
+        return "BrokerConfig{" + redactedUrl() + ", options=" + Redaction.options(options) + "}";
     }
 
     @Override
@@ -312,9 +264,8 @@ public final class BrokerConfig {
     }
 
     private ConfigurationException invalid(String name, String value, String expected) {
-        String shown = isSecret(name) ? "***" : "'" + value + "'";
-        return new ConfigurationException("Option '" + name + "' of " + redactedUrl() + " is " + shown
-                + "; expected " + expected + ".");
+        return new ConfigurationException("Option '" + name + "' of " + redactedUrl() + " is "
+                + Redaction.optionValue(name, value) + "; expected " + expected + ".");
     }
 
     /** Builds a {@link BrokerConfig}. */
@@ -322,59 +273,18 @@ public final class BrokerConfig {
         private final String scheme;
         private String username;
         private String password;
-        private List<String> hosts = List.of();
-        private String path = "";
+        private List<String> hosts;
+        private String path;
         private final Map<String, String> options = new TreeMap<>();
 
         private Builder(String url) {
-            Objects.requireNonNull(url, "url");
-            int sep = url.indexOf("://");
-            if (sep <= 0) {
-                throw new ConfigurationException("Broker URL '" + mask(url) + "' has no scheme. Write it as "
-                        + "scheme://host:port, for example memory://, redis://localhost:6379 or kafka://localhost:9092.");
-            }
-            this.scheme = url.substring(0, sep).toLowerCase(Locale.ROOT);
-            if (!scheme.matches("[a-z][a-z0-9+.-]*")) {
-                throw new ConfigurationException("Broker URL '" + mask(url) + "' has an invalid scheme '" + scheme + "'.");
-            }
-            String rest = url.substring(sep + 3);
-            int query = rest.indexOf('?');
-            if (query >= 0) {
-                for (String pair : rest.substring(query + 1).split("&")) {
-                    if (pair.isEmpty()) {
-                        continue;
-                    }
-                    int eq = pair.indexOf('=');
-                    String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-                    options.put(k, eq < 0 ? "true" : decode(pair.substring(eq + 1)));
-                }
-                rest = rest.substring(0, query);
-            }
-            int at = rest.lastIndexOf('@'); // user info ends at the last '@', so a password may hold '/' or '@'
-            if (at >= 0) {
-                String userInfo = rest.substring(0, at);
-                rest = rest.substring(at + 1);
-                int colon = userInfo.indexOf(':');
-                String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-                username = user.isEmpty() ? null : user;
-                if (colon >= 0) {
-                    password = decode(userInfo.substring(colon + 1));
-                }
-            }
-            int slash = rest.indexOf('/');
-            if (slash >= 0) {
-                path = decode(rest.substring(slash + 1));
-                rest = rest.substring(0, slash);
-            }
-            if (!rest.isEmpty()) {
-                hosts = Arrays.asList(rest.split(","));
-                for (String host : hosts) {
-                    if (!host.matches("[A-Za-z0-9._\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?")) {
-                        throw new ConfigurationException("Broker URL '" + mask(url) + "' has an invalid host '" + host
-                                + "'. Write hosts as host or host:port, separated by commas.");
-                    }
-                }
-            }
+            BrokerUrl parsed = BrokerUrl.parse(url);
+            this.scheme = parsed.scheme();
+            this.username = parsed.username();
+            this.password = parsed.password();
+            this.hosts = parsed.hosts();
+            this.path = parsed.path();
+            this.options.putAll(parsed.query());
         }
 
         public Builder username(String username) {
@@ -404,23 +314,6 @@ public final class BrokerConfig {
          */
         public BrokerConfig build() {
             return new BrokerConfig(this);
-        }
-
-        private static String decode(String s) {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        }
-
-        /** Hides everything between the user name and the last {@code @} of the authority. */
-        private static String mask(String url) {
-            int sep = url.indexOf("://");
-            int start = sep < 0 ? 0 : sep + 3;
-            int at = url.lastIndexOf('@');
-            if (at < start) {
-                return url;
-            }
-            int colon = url.indexOf(':', start);
-            int cut = colon >= 0 && colon < at ? colon + 1 : start;
-            return url.substring(0, cut) + "***" + url.substring(at);
         }
     }
 }

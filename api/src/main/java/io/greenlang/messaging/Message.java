@@ -1,5 +1,9 @@
 package io.greenlang.messaging;
 
+import static io.greenlang.messaging.MessageFieldChecks.requirePositiveTtl;
+import static io.greenlang.messaging.MessageFieldChecks.requirePriority;
+import static io.greenlang.messaging.MessageFieldChecks.requireText;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -270,14 +274,7 @@ public final class Message {
      * it for text outside ASCII.
      */
     public long approximateSize() {
-        long size = payload.length + id.length() + topic.length() + contentType.length();
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            size += e.getKey().length() + e.getValue().length();
-        }
-        size += correlationId == null ? 0 : correlationId.length();
-        size += replyTo == null ? 0 : replyTo.length();
-        size += key == null ? 0 : key.length();
-        return size;
+        return ApproximateSize.of(this);
     }
 
     @Override
@@ -398,11 +395,7 @@ public final class Message {
          *     {@value #MAX_PRIORITY}
          */
         public Builder priority(int priority) {
-            if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
-                throw new IllegalArgumentException("priority must be from " + MIN_PRIORITY + " to "
-                        + MAX_PRIORITY + ", was " + priority);
-            }
-            this.priority = priority;
+            this.priority = requirePriority(priority);
             return this;
         }
 
@@ -414,11 +407,7 @@ public final class Message {
 
         /** Time to live, counted from the creation time. Must be positive. Replaces {@link #expiresAt}. */
         public Builder ttl(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            if (ttl.isNegative() || ttl.isZero()) {
-                throw new IllegalArgumentException("ttl must be positive, was " + ttl);
-            }
-            this.ttl = ttl;
+            this.ttl = requirePositiveTtl(ttl);
             this.expiresAt = null;
             return this;
         }
@@ -480,14 +469,6 @@ public final class Message {
 
         public Message build() {
             return new Message(this);
-        }
-
-        private static String requireText(String value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
-            }
-            return value;
         }
     }
 }
