@@ -3,11 +3,8 @@ package io.greenlang.messaging.redis;
 import io.greenlang.messaging.ConnectionException;
 import io.greenlang.messaging.Message;
 import io.greenlang.messaging.PublishResult;
-import io.greenlang.messaging.VersionConflictException;
 import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.wire.WireFormat;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -18,7 +15,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandKeyword;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
-import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,8 +51,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe; never blocks.
  */
 final class RedisPublisher {
-    private static final long FIRST_PAUSE_MILLIS = 20;
-    private static final long MAX_PAUSE_MILLIS = 500;
+    static final long FIRST_PAUSE_MILLIS = 20;
+    static final long MAX_PAUSE_MILLIS = 500;
     private static final byte[] APPROXIMATELY = {'~'};
     private static final byte[] NEW_ID = {'*'};
     /** Topics whose stream keys and trim schedules are kept; beyond that the cache starts over. */
@@ -68,7 +64,9 @@ final class RedisPublisher {
     private final RedisSettings settings;
     private final RedisErrors errors;
     private final ScheduledExecutorService scheduler;
-    private final Timer timer;
+    private final CommandDeadline deadline;
+    private final PublishFailures failures;
+    private final ConditionalAppend conditionalAppend;
     private final Map<String, BandKeys> bandKeys = new ConcurrentHashMap<>();
     private final TrimThreshold trimThreshold;
     private final ReplicationWait replication;
@@ -82,8 +80,11 @@ final class RedisPublisher {
         this.trimThreshold = trimThreshold;
         this.errors = errors;
         this.scheduler = scheduler;
-        this.timer = timer;
         this.replication = new ReplicationWait(connection, settings.replicaAcks());
+        this.deadline = new CommandDeadline(settings.commandTimeout(), scheduler, timer);
+        this.failures = new PublishFailures(settings, errors, replication);
+        this.conditionalAppend = new ConditionalAppend(commands, keys, settings, trimThreshold, errors, scheduler,
+                replication, deadline, failures);
     }
 
     /** Stores the messages in order; completes with one result per message, or fails. */
@@ -110,88 +111,9 @@ final class RedisPublisher {
         return batch.result;
     }
 
-    /**
-     * Appends the message only if its topic is at {@code expectedVersion} (the number of messages ever
-     * published to it), checked and appended in one script. Fails with {@link VersionConflictException} naming
-     * the actual version otherwise. Refusals before the script ran are retried like plain publishes; an unknown
-     * outcome fails (read the topic to see whether it was stored).
-     */
+    /** See {@link ConditionalAppend}. */
     CompletableFuture<PublishResult> publishIfVersion(Message message, long expectedVersion) {
-        int band = PriorityBands.of(message.priority());
-        byte[][] streams = new byte[PriorityBands.COUNT][];
-        for (int b = 0; b < PriorityBands.COUNT; b++) {
-            streams[b] = keys.band(message.topic(), b);
-        }
-        byte[] envelope = WireFormat.encodeWithoutTopic(message);
-        CompletableFuture<PublishResult> result = new CompletableFuture<>();
-        appendIfVersion(message, expectedVersion, band, streams, envelope, result,
-                System.nanoTime() + settings.commandTimeout().toNanos(), FIRST_PAUSE_MILLIS);
-        return result;
-    }
-
-    private void appendIfVersion(Message message, long expected, int band, byte[][] streams, byte[] envelope,
-            CompletableFuture<PublishResult> result, long deadlineNanos, long pauseMillis) {
-        byte[] trim = trimThreshold.minId();
-        String keyword = settings.maxLength() > 0 ? "MAXLEN" : trim != null ? "MINID" : "";
-        byte[] threshold = settings.maxLength() > 0 ? Fields.bytes(Long.toString(settings.maxLength()))
-                : trim != null ? trim : new byte[0];
-        CompletableFuture<List<Object>> run;
-        try {
-            run = Script.APPEND_IF_VERSION.run(commands, ScriptOutputType.MULTI, streams,
-                    Fields.bytes(Long.toString(expected)), Fields.bytes(Integer.toString(band + 1)),
-                    Fields.bytes(keyword), threshold, envelope);
-        } catch (RuntimeException e) {
-            run = CompletableFuture.failedFuture(e);
-        }
-        String what = "append message " + message.id() + " to topic '" + message.topic() + "' at version " + expected;
-        run.whenComplete((reply, failure) -> {
-            if (failure == null) {
-                String value = Keys.string((byte[]) reply.get(1));
-                if (Long.valueOf(1).equals(reply.get(0))) {
-                    PublishResult stored = new PublishResult(message.id(), message.topic(), Positions.of(band, value));
-                    if (!replication.enabled()) {
-                        result.complete(stored);
-                        return;
-                    }
-                    List<AsyncCommand<byte[], byte[], Long>> waits = replication.dispatchAfter(List.of(streams[band]));
-                    Timeout expiry = timer.newTimeout(t -> expire(waits), settings.commandTimeout().toNanos(),
-                            TimeUnit.NANOSECONDS);
-                    whenAllComplete(waits, () -> {
-                        expiry.cancel();
-                        RuntimeException unconfirmed = unconfirmed(waits, what);
-                        if (unconfirmed != null) {
-                            result.completeExceptionally(unconfirmed);
-                        } else {
-                            result.complete(stored);
-                        }
-                    });
-                } else {
-                    result.completeExceptionally(new VersionConflictException(message.topic(), expected,
-                            Long.parseLong(value)));
-                }
-                return;
-            }
-            switch (RedisErrors.outcome(failure)) {
-                case NOT_APPLIED_TRANSIENT:
-                    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - deadlineNanos < 0) {
-                        try {
-                            scheduler.schedule(() -> appendIfVersion(message, expected, band, streams, envelope, result,
-                                    deadlineNanos, Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS)), pauseMillis,
-                                    TimeUnit.MILLISECONDS);
-                            return;
-                        } catch (RejectedExecutionException e) {
-                            // fall through: the client is shutting down
-                        }
-                    }
-                    result.completeExceptionally(errors.translate(failure, what));
-                    break;
-                case UNKNOWN:
-                    result.completeExceptionally(unknownOutcome(failure, what));
-                    break;
-                default:
-                    result.completeExceptionally(errors.translate(failure, what));
-            }
-        });
+        return conditionalAppend.publish(message, expectedVersion);
     }
 
     private void send(Batch batch, int[] indices, long pauseMillis) {
@@ -233,9 +155,7 @@ final class RedisPublisher {
         List<AsyncCommand<byte[], byte[], Long>> waits = streams == null ? List.of() : replication.dispatchAfter(streams);
         List<AsyncCommand<byte[], byte[], ?>> all = new ArrayList<>(commands);
         all.addAll(waits);
-        Timeout expiry = timer.newTimeout(t -> expire(all), settings.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        whenAllComplete(all, () -> {
-            expiry.cancel();
+        deadline.whenAllComplete(all, () -> {
             settle(batch, indices, commands, waits, pauseMillis);
         });
     }
@@ -251,45 +171,6 @@ final class RedisPublisher {
         args.add(NEW_ID).add(Fields.MESSAGE).add(envelope);
         return new RedisClients.SelfTimedCommand<>(new Command<>(CommandType.XADD,
                 new StatusOutput<>(ByteArrayCodec.INSTANCE), args));
-    }
-
-    /** Fails the commands still without a reply after {@code command-timeout}, as Lettuce's own timeout would. */
-    private void expire(List<? extends AsyncCommand<byte[], byte[], ?>> commands) {
-        Runnable fail = () -> {
-            RedisCommandTimeoutException timeout = new RedisCommandTimeoutException("Command timed out after "
-                    + settings.commandTimeout());
-            for (AsyncCommand<byte[], byte[], ?> c : commands) {
-                c.completeExceptionally(timeout); // no effect on a command that completed meanwhile
-            }
-        };
-        try {
-            scheduler.execute(fail); // not on the timer's thread, which serves every timeout of the client
-        } catch (RejectedExecutionException e) {
-            fail.run(); // the client is shutting down
-        }
-    }
-
-    /**
-     * Runs {@code action} once every command has completed. Redis replies in order on a connection, so waiting
-     * for the last command usually covers them all and costs one callback instead of a tree of them; a batch
-     * spread over cluster nodes, or failed at a disconnect, may complete in another order, and then the rest
-     * is waited for as well.
-     */
-    private static void whenAllComplete(List<? extends AsyncCommand<byte[], byte[], ?>> commands, Runnable action) {
-        commands.get(commands.size() - 1).whenComplete((ignored, failure) -> {
-            List<CompletableFuture<?>> pending = new ArrayList<>(0);
-            for (AsyncCommand<byte[], byte[], ?> c : commands) {
-                if (!c.isDone()) {
-                    pending.add(c);
-                }
-            }
-            if (pending.isEmpty()) {
-                action.run();
-            } else {
-                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
-                        .whenComplete((ignoredToo, failureToo) -> action.run());
-            }
-        });
     }
 
     /** The band stream keys and trim schedules of {@code topic}, kept for the topics published to lately. */
@@ -342,7 +223,7 @@ final class RedisPublisher {
         }
         String what = describe(batch.messages);
         if (stored && refused == null && unknown == null && !waits.isEmpty()) {
-            RuntimeException unconfirmed = unconfirmed(waits, what);
+            RuntimeException unconfirmed = failures.unconfirmed(waits, what);
             if (unconfirmed != null) {
                 batch.result.completeExceptionally(unconfirmed);
                 return;
@@ -351,7 +232,7 @@ final class RedisPublisher {
         if (refused != null) {
             batch.result.completeExceptionally(errors.translate(refused, what));
         } else if (unknown != null) {
-            batch.result.completeExceptionally(unknownOutcome(unknown, what));
+            batch.result.completeExceptionally(failures.unknownOutcome(unknown, what));
         } else if (retries > 0) {
             if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - batch.deadlineNanos > 0) {
                 batch.result.completeExceptionally(errors.translate(transientFailure, what));
@@ -367,33 +248,6 @@ final class RedisPublisher {
         } else {
             batch.result.complete(List.of(batch.results));
         }
-    }
-
-    /** The publish's failure if its {@code WAIT}s failed or counted too few replicas; {@code null} if confirmed. */
-    private RuntimeException unconfirmed(List<AsyncCommand<byte[], byte[], Long>> waits, String what) {
-        for (AsyncCommand<byte[], byte[], Long> wait : waits) {
-            if (wait.isCompletedExceptionally()) {
-                return unknownOutcome(RedisErrors.unwrap(wait.handle((v, e) -> e).join()), what);
-            }
-        }
-        String shortfall = replication.shortfall(waits);
-        return shortfall == null ? null
-                : new io.greenlang.messaging.MessagingTimeoutException("Could not " + what + " with "
-                        + settings.replicaAcks().count() + " replica acknowledgement(s): " + shortfall);
-    }
-
-    private RuntimeException unknownOutcome(Throwable failure, String what) {
-        RuntimeException translated = errors.translate(failure, what);
-        String suffix = " Whether Redis stored it is unknown, so it was not sent again: publishing it again may store "
-                + "it twice.";
-        if (translated instanceof io.greenlang.messaging.MessagingTimeoutException) {
-            return new io.greenlang.messaging.MessagingTimeoutException(translated.getMessage() + suffix,
-                    translated.getCause());
-        }
-        return new ConnectionException("The connection to Redis at " + settings.endpointsForMessages()
-                + " was lost while this client tried to " + what + " ("
-                + errors.scrub(String.valueOf(RedisErrors.unwrap(failure).getMessage())) + ")." + suffix
-                + " The client reconnects by itself.", translated.getCause());
     }
 
     private static String describe(List<Message> messages) {
