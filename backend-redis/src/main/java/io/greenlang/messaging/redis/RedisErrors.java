@@ -187,7 +187,7 @@ final class RedisErrors {
     }
 
     /** What the deepest cause says, such as "Connection refused": Lettuce's own wrapper repeats the address. */
-    private static String rootCause(Throwable t) {
+    static String rootCause(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -46,7 +46,7 @@ final class SentinelErrors {
                     + RedisSettings.SENTINEL_USERNAME + " and " + RedisSettings.SENTINEL_PASSWORD + ": the sentinels' "
                     + "own, which may differ from the data nodes' user and password in the URL.", cause);
         }
-        return new ConnectionException("No sentinel at " + sentinels + " answered (" + errors.scrub(rootCause(failure))
+        return new ConnectionException("No sentinel at " + sentinels + " answered (" + errors.scrub(RedisErrors.rootCause(failure))
                 + "), so the address of master '" + master + "' is unknown. Check that the sentinels run and that "
                 + "hosts and ports are right (sentinels listen on 26379 by default)"
                 + (settings.tls() ? ", and that they speak TLS with a trusted certificate" : "") + ".", cause);
@@ -64,14 +64,5 @@ final class SentinelErrors {
             }
         }
         return false;
-    }
-
-    private static String rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage();
-        return m != null && !m.isBlank() ? m : root.getClass().getSimpleName();
     }
 }

@@ -3,7 +3,6 @@ package io.greenlang.messaging.redis;
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Brokers;
 import io.greenlang.messaging.tck.patterns.PatternsContractTest;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,8 +19,6 @@ class RedisSentinelPatternsTckTest extends PatternsContractTest {
 
     @Override
     protected Broker createBroker(Map<String, String> options) {
-        Map<String, String> withAcks = new HashMap<>(options);
-        withAcks.putIfAbsent(RedisSettings.REPLICA_ACKS, "1");
-        return Brokers.connect(url, withAcks);
+        return Brokers.connect(url, SentinelSet.withReplicaAcks(options));
     }
 }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Redis master, its replicas (one by default) and three sentinels (quorum 2) on free loopback ports, as the platform runs
@@ -62,6 +64,13 @@ final class SentinelSet implements AutoCloseable {
             sb.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinels.get(i).port());
         }
         return sb.append("?master=").append(MASTER_NAME).toString();
+    }
+
+    /** {@code options} plus {@code replica-acks=1}, unless they set it: how the kits run on this set. */
+    static Map<String, String> withReplicaAcks(Map<String, String> options) {
+        Map<String, String> withAcks = new HashMap<>(options);
+        withAcks.putIfAbsent(RedisSettings.REPLICA_ACKS, "1");
+        return withAcks;
     }
 
     List<RedisServers.RedisProcess> sentinels() {
