@@ -29,10 +29,12 @@ final class CommandDeadline {
 
     /**
      * Runs {@code action} once every command has completed, failing those still without a reply after the
-     * timeout as Lettuce's own timeout would.
+     * timeout as Lettuce's own timeout would, and as late: on a connection that answered nothing at all, its
+     * {@link SilentConnectionWatchdog} fails them first, and says so.
      */
     void whenAllComplete(List<? extends AsyncCommand<byte[], byte[], ?>> commands, Runnable action) {
-        Timeout expiry = timer.newTimeout(t -> expire(commands), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long delay = SilentConnectionWatchdog.commandTimer(timeout).toNanos();
+        Timeout expiry = timer.newTimeout(t -> expire(commands), delay, TimeUnit.NANOSECONDS);
         afterAll(commands, () -> {
             expiry.cancel();
             action.run();

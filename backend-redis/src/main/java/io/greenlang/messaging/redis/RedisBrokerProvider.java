@@ -40,7 +40,9 @@ import java.util.Set;
  *       choose one an ACL user's key pattern allows ({@code ~glm:*})</td></tr>
  *   <tr><td>{@code connect-timeout}</td><td>{@code 10s}</td><td>TCP and TLS connect</td></tr>
  *   <tr><td>{@code command-timeout}</td><td>{@code 10s}</td><td>longest wait for any reply; a publish that gets
- *       none fails with {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown)</td></tr>
+ *       none fails with {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown). Also how long a
+ *       connection may answer nothing at all while a command waits: then it is taken for dead (half-open: its
+ *       server or the network went away without closing it) and replaced</td></tr>
  *   <tr><td>{@code block-timeout}</td><td>{@code 1s}</td><td>longest {@code XREADGROUP BLOCK} of a subscription;
  *       the consumer runtime asks for 100 ms</td></tr>
  *   <tr><td>{@code replica-acks}</td><td>{@code 0}</td><td>a publish is confirmed only once this many replicas

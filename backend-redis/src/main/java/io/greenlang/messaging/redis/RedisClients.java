@@ -4,7 +4,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
@@ -25,7 +24,9 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>A command timeout ({@code command-timeout}) on every command, asynchronous ones included; Lettuce
  *       sets a timer per command for it, except for a {@link SelfTimedCommand}, whose sender enforces the
  *       timeout itself (the publisher: one timer per pipeline rather than per message).</li>
+ *   <li>Dead connections are replaced: a {@link SilentConnectionWatchdog} on every connection closes one that
+ *       answered nothing for {@code command-timeout} while a command waited (command timers fire a little later,
+ *       so that it names the cause), and TCP keep-alive ({@link TcpKeepAlive}) closes an idle one to a vanished
+ *       host; Lettuce then reconnects.</li>
  *   <li>A {@link QuietCommandEncoder} instead of Lettuce's encoder, which logs every frame (the password of
  *       {@code AUTH} included) at TRACE.</li>
  *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
@@ -65,6 +70,7 @@ final class RedisClients implements AutoCloseable {
 
     private final RedisSettings settings;
     private final RedisErrors errors;
+    private final HashedWheelTimer timer;
     private final ClientResources resources;
     private final RedisClient standalone;
     private final RedisClusterClient cluster;
@@ -73,9 +79,14 @@ final class RedisClients implements AutoCloseable {
     RedisClients(RedisSettings settings, RedisErrors errors) {
         this.settings = settings;
         this.errors = errors;
-        // Lettuce's own encoder logs every frame at TRACE, AUTH and its password included: replace it
-        this.resources = DefaultClientResources.builder().nettyCustomizer(QuietCommandEncoder.INSTALLER)
-                .reconnectDelay(RECONNECT_DELAY).build();
+        // a 10 ms tick instead of Netty's 100 ms: timeouts fire, and a connection the watchdog closed is opened again,
+        // within about 10 ms, well inside the time a command waits for a connection
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("greenlang-redis-timer", true), 10,
+                TimeUnit.MILLISECONDS);
+        // Lettuce's own encoder logs every frame at TRACE, AUTH and its password included: ChannelSetup replaces it,
+        // and puts a watchdog for silent connections on every connection
+        this.resources = DefaultClientResources.builder().nettyCustomizer(new ChannelSetup(settings.commandTimeout()))
+                .timer(timer).reconnectDelay(RECONNECT_DELAY).build();
         List<RedisURI> uris = new ArrayList<>();
         for (RedisSettings.HostAndPort endpoint : settings.endpoints()) {
             uris.add(uri(endpoint));
@@ -84,9 +95,9 @@ final class RedisClients implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new CommandTimeouts(settings.commandTimeout()))
-                        .build())
+                .socketOptions(TcpKeepAlive.socketOptions(settings.connectTimeout()))
+                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new CommandTimeouts(
+                        SilentConnectionWatchdog.commandTimer(settings.commandTimeout()))).build())
                 .sslOptions(sslOptions())
                 .build();
         if (settings.mode() == RedisSettings.Mode.CLUSTER) {
@@ -204,6 +215,7 @@ final class RedisClients implements AutoCloseable {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } finally {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
+            timer.stop(); // given to the resources, so theirs to use but ours to stop
         }
     }
 

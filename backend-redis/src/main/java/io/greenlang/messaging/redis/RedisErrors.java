@@ -140,7 +140,15 @@ final class RedisErrors {
                     break;
             }
         }
+        if (t instanceof SilentConnectionException) {
+            // a longer timeout would not help: the connection was dead, not the server slow
+            return new MessagingTimeoutException("Redis at " + settings.endpointsForMessages() + " did not answer within "
+                    + Durations.format(settings.commandTimeout()) + " to " + what + ": the connection answered nothing at "
+                    + "all for that long, so it is treated as dead and is being replaced by a new one; the outcome is "
+                    + "unknown.", cause);
+        }
         if (t instanceof RedisCommandTimeoutException) {
+            // the connection answered other commands meanwhile: on a silent one the watchdog fails the command first
             return new MessagingTimeoutException("Redis at " + settings.endpointsForMessages() + " did not answer within "
                     + Durations.format(settings.commandTimeout()) + " to " + what + "; the outcome is unknown. Raise option "
                     + RedisSettings.COMMAND_TIMEOUT + " if the server is busy.", cause);
