@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Network faults between the client and a standalone server, made by a {@link FaultProxy}: connections that go
  * silent without closing (half-open), resets, refused connections and a slow network. The broker must fail what
- * waits within a bounded time, replace dead connections by itself, and carry on, its subscriptions included.
- * The times measured are printed.
+ * waits within a bounded time, replace dead connections by itself, and carry on, its subscriptions included. The
+ * last tests show that cluster nodes and a master found through sentinels are watched the same way. The times
+ * measured are printed.
  */
 @DisplayName("Network faults: silent, reset, refused and slow connections")
 class RedisConnectionFaultsTest {
@@ -260,25 +261,37 @@ class RedisConnectionFaultsTest {
     }
 
     /**
-     * Cluster node connections have the watchdog too: while every node leaves writes unanswered
-     * ({@code CLIENT PAUSE WRITE}, silent as seen by the client), a publish fails as on a dead connection, and once
-     * the nodes answer again the same broker publishes.
+     * Cluster node connections are watched too: while every node leaves writes unanswered ({@code CLIENT PAUSE
+     * WRITE}, silent as the client sees it), a publish fails as on a dead connection, and once the nodes answer
+     * again the same broker publishes.
      */
     @Test
     @DisplayName("a cluster node connection that answers nothing is treated as dead too")
     void silentClusterNode() {
         RedisServers.RedisCluster cluster = keep(RedisServers.cluster(3));
-        RedisBroker broker = keep(RedisBroker.connect(BrokerConfig.builder(cluster.url()).options(OPTIONS).build()));
-        String topic = "cluster-silent-" + System.nanoTime();
+        assertSilentNodesAreTreatedAsDead(cluster.url(), cluster.nodes());
+    }
+
+    /** The same for the master a {@code redis-sentinel://} broker found through the sentinels. */
+    @Test
+    @DisplayName("a master found through the sentinels that answers nothing is treated as dead too")
+    void silentSentinelMaster() {
+        SentinelSet set = keep(SentinelSet.start());
+        assertSilentNodesAreTreatedAsDead(set.url(), List.of(set.master()));
+    }
+
+    private void assertSilentNodesAreTreatedAsDead(String url, List<RedisServers.RedisProcess> nodes) {
+        RedisBroker broker = keep(RedisBroker.connect(BrokerConfig.builder(url).options(OPTIONS).build()));
+        String topic = "silent-nodes-" + System.nanoTime();
         assertThat(tryPublish(broker, topic, "before")).isNull();
         MessagingException failure;
         try {
-            for (RedisServers.RedisProcess node : cluster.nodes()) {
+            for (RedisServers.RedisProcess node : nodes) {
                 assertThat(RedisServers.command(node.port(), "CLIENT PAUSE 20000 WRITE")).isEqualTo("+OK");
             }
             failure = tryPublish(broker, topic, "to a silent node");
         } finally {
-            for (RedisServers.RedisProcess node : cluster.nodes()) {
+            for (RedisServers.RedisProcess node : nodes) {
                 RedisServers.command(node.port(), "CLIENT UNPAUSE");
             }
         }
