@@ -138,11 +138,16 @@ final class SentinelSet implements AutoCloseable {
                         && Integer.parseInt(field(out, "num-slaves")) >= dataNodes.size() - 1
                         && Integer.parseInt(field(out, "num-other-sentinels")) >= live - 1;
             }
+            long replicas = 0;
             for (RedisServers.RedisProcess n : dataNodes) {
                 if (n.isAlive() && n.port() != masterPort) {
+                    replicas++;
                     settled &= RedisServers.command(n.port(), "INFO replication").contains("master_link_status:up");
                 }
             }
+            // the master lists a replica as online a moment after the replica says its link is up
+            settled &= RedisServers.command(masterPort, "INFO replication").split("state=online", -1).length - 1
+                    >= replicas;
             if (settled) {
                 return;
             }
