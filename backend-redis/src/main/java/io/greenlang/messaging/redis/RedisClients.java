@@ -56,8 +56,9 @@ import java.util.concurrent.TimeUnit;
  *       {@code AUTH} included) at TRACE.</li>
  *   <li>RESP2, so that replies such as {@code XINFO GROUPS} have one shape on every server.</li>
  *   <li>Reconnect attempts at most a second apart, so a connection is back soon after a failover.</li>
- *   <li>For a cluster, topology refresh every 30 s besides Lettuce's adaptive refresh (on MOVED, ASK and
- *       repeated reconnects, on by default), so that a failover is followed.</li>
+ *   <li>For a cluster, topology refresh every 30 s besides Lettuce's adaptive refresh (on MOVED, ASK, repeated
+ *       reconnects, an uncovered slot or an unknown node; all on by default), at most
+ *       {@link #ADAPTIVE_REFRESH_INTERVAL} apart, so that a failover is followed.</li>
  * </ul>
  */
 final class RedisClients implements AutoCloseable {
@@ -67,6 +68,16 @@ final class RedisClients implements AutoCloseable {
      */
     private static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
             TimeUnit.MILLISECONDS);
+
+    /**
+     * Least time between two adaptive topology refreshes of a cluster. Lettuce's default is 5 s: the first refresh,
+     * triggered by reconnect attempts to a killed master, comes before its replica is promoted and finds nothing
+     * new, and the next is allowed only 5 s later, so publishing stalled about 3 s past the promotion. Once a
+     * second, as often as a connection tries to reconnect, it follows within about a second. The cost, while a node
+     * stays unreachable: once a second a short-lived connection to each node for {@code CLUSTER NODES} and
+     * {@code INFO}.
+     */
+    private static final Duration ADAPTIVE_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
     private final RedisSettings settings;
     private final RedisErrors errors;
@@ -107,6 +118,7 @@ final class RedisClients implements AutoCloseable {
             cluster.setOptions(ClusterClientOptions.builder(options)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_INTERVAL)
                             .build())
                     .build());
         } else {

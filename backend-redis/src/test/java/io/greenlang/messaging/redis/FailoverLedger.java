@@ -101,6 +101,25 @@ final class FailoverLedger implements AutoCloseable {
         return firstDeliveryAfterFault.get() != 0;
     }
 
+    /**
+     * Waits until publishing and delivery went on after the fault (200 confirmed publishes begun after it, one of
+     * them delivered), stops publishing, then waits until every confirmed message was handled or, if losses are
+     * possible ({@code lossPossible}: no replica acknowledgements), until the count of lost ones no longer changes.
+     */
+    void awaitRecoveryAndStop(boolean lossPossible, Duration timeout) throws InterruptedException {
+        TestSupport.await("confirmed publishes and deliveries on the new master", timeout)
+                .until(() -> confirmedAfterFault() >= 200 && deliveredAfterFault());
+        stopPublishing();
+        if (!lossPossible) {
+            TestSupport.await("every confirmed message to be handled", timeout).until(() -> lost() == 0);
+        } else {
+            // a confirmed message may be gone for good: wait until the count settles (every member idle for the
+            // lease's length), then report it
+            TestSupport.await("what was replicated to be handled", timeout).pollInterval(Duration.ofSeconds(3))
+                    .until(new Settled(this::lost));
+        }
+    }
+
     void stopPublishing() throws InterruptedException {
         publishing.set(false);
         producer.join(Duration.ofSeconds(60).toMillis());
@@ -160,5 +179,23 @@ final class FailoverLedger implements AutoCloseable {
     public void close() {
         publishing.set(false);
         TestSupport.closeAll(subscriptions);
+    }
+
+    /** True once the value is the same on two polls in a row. */
+    private static final class Settled implements java.util.concurrent.Callable<Boolean> {
+        private final java.util.function.LongSupplier value;
+        private long last = -1;
+
+        Settled(java.util.function.LongSupplier value) {
+            this.value = value;
+        }
+
+        @Override
+        public Boolean call() {
+            long now = value.getAsLong();
+            boolean same = now == last;
+            last = now;
+            return same;
+        }
     }
 }

@@ -78,40 +78,12 @@ class RedisSentinelFailoverTest {
     }
 
     private static void finish(FailoverLedger ledger, int replicaAcks, String fault) throws Exception {
-        TestSupport.await("confirmed publishes and deliveries on the new master", RECOVERY)
-                .until(() -> ledger.confirmedAfterFault() >= 200 && ledger.deliveredAfterFault());
-        ledger.stopPublishing();
-        if (replicaAcks > 0) {
-            TestSupport.await("every confirmed message to be handled", RECOVERY).until(() -> ledger.lost() == 0);
-        } else {
-            // without replica acknowledgements a confirmed message may be gone for good: wait until the count
-            // settles (every member idle for the lease's length), then report it
-            TestSupport.await("what was replicated to be handled", RECOVERY).pollInterval(Duration.ofSeconds(3))
-                    .until(new Settled(ledger::lost));
-        }
+        ledger.awaitRecoveryAndStop(replicaAcks == 0, RECOVERY);
         System.out.println("failover ledger: " + ledger.summary(fault + ", replica-acks=" + replicaAcks));
         if (replicaAcks > 0) {
             assertThat(ledger.lost()).as(ledger.summary(fault)).isZero();
         }
         assertThat(ledger.faultToFirstPublish()).as("time to the first confirmed publish after the fault")
                 .isLessThan(RECOVERY);
-    }
-
-    /** True once the value is the same on two polls in a row. */
-    private static final class Settled implements java.util.concurrent.Callable<Boolean> {
-        private final java.util.function.LongSupplier value;
-        private long last = -1;
-
-        Settled(java.util.function.LongSupplier value) {
-            this.value = value;
-        }
-
-        @Override
-        public Boolean call() {
-            long now = value.getAsLong();
-            boolean same = now == last;
-            last = now;
-            return same;
-        }
     }
 }

@@ -86,9 +86,7 @@ final class RedisServers {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < masters; i++) {
-                int bus = freePort();
-                nodes.add(start("cluster-" + i, List.of("--cluster-enabled", "yes", "--cluster-config-file",
-                        "nodes.conf", "--cluster-port", Integer.toString(bus), "--cluster-node-timeout", "2000"), false));
+                nodes.add(clusterNode("cluster-" + i, Duration.ofSeconds(2)));
             }
             List<String> create = new ArrayList<>(List.of("--cluster", "create"));
             for (RedisProcess n : nodes) {
@@ -111,6 +109,19 @@ final class RedisServers {
             nodes.forEach(RedisProcess::close);
             throw e;
         }
+    }
+
+    /**
+     * A node for a cluster, not yet part of one: cluster mode on, its cluster configuration in {@code nodes.conf}
+     * in its directory (so a restart keeps its identity), a free bus port, the given node timeout, and extra
+     * arguments.
+     */
+    static RedisProcess clusterNode(String name, Duration nodeTimeout, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-port", Integer.toString(freePort()), "--cluster-node-timeout",
+                Long.toString(nodeTimeout.toMillis())));
+        args.addAll(List.of(extraArgs));
+        return start(name, args, false);
     }
 
     /** Runs {@code redis-cli} with the arguments and returns its output. */
@@ -182,6 +193,29 @@ final class RedisServers {
         configure.accept(dir.resolve("sentinel.conf"));
         return start("sentinel", List.of("--sentinel"), false, dir, List.of(dir.resolve("sentinel.conf").toString()),
                 "+monitor master");
+    }
+
+    /**
+     * A TLS-only sentinel ({@code tls-replication yes}: it also speaks TLS to the data nodes and the other
+     * sentinels) with the certificate and key in {@code certDir}, as {@link #tls()} made them.
+     */
+    static RedisProcess tlsSentinel(Path certDir, java.util.function.Consumer<Path> configure) {
+        Path dir = withCertificateOf(certDir);
+        configure.accept(dir.resolve("sentinel.conf"));
+        return start("sentinel", List.of("--sentinel", "--tls-replication", "yes"), true, dir,
+                List.of(dir.resolve("sentinel.conf").toString()), "+monitor master");
+    }
+
+    /** A new temporary directory with a copy of the certificate and key in {@code certDir}, for another TLS server. */
+    static Path withCertificateOf(Path certDir) {
+        try {
+            Path dir = Files.createTempDirectory("greenlang-redis-tls-");
+            Files.copy(certDir.resolve("cert.pem"), dir.resolve("cert.pem"));
+            Files.copy(certDir.resolve("key.pem"), dir.resolve("key.pem"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static RedisProcess start(String name, List<String> extra, boolean tls) {

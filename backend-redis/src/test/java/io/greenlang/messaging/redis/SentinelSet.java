@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A Redis master, its replicas (one by default) and three sentinels (quorum 2) on free loopback ports, as the platform runs
- * them: a killed master is replaced about two seconds later ({@code down-after-milliseconds} 1000).
+ * them: a killed master is replaced about two seconds later ({@code down-after-milliseconds} 1000). With
+ * {@link #startTls()}, every process speaks TLS only, with the certificate {@link RedisServers#tls()} makes.
  */
 final class SentinelSet implements AutoCloseable {
     static final String MASTER_NAME = "glm-master";
@@ -20,10 +21,13 @@ final class SentinelSet implements AutoCloseable {
 
     private final List<RedisServers.RedisProcess> dataNodes;
     private final List<RedisServers.RedisProcess> sentinels;
+    /** The certificate every process presents and trusts; {@code null} without TLS. */
+    private final Path cert;
 
-    private SentinelSet(List<RedisServers.RedisProcess> dataNodes, List<RedisServers.RedisProcess> sentinels) {
+    private SentinelSet(List<RedisServers.RedisProcess> dataNodes, List<RedisServers.RedisProcess> sentinels, Path cert) {
         this.dataNodes = dataNodes;
         this.sentinels = sentinels;
+        this.cert = cert;
     }
 
     /** A master with one replica. */
@@ -33,21 +37,36 @@ final class SentinelSet implements AutoCloseable {
 
     /** Starts the set and waits until every sentinel knows the replicas and the other two sentinels. */
     static SentinelSet start(int replicas) {
+        return start(replicas, false);
+    }
+
+    /**
+     * A master with one replica and three sentinels, all TLS only ({@code port 0}, {@code tls-port}), the replica
+     * and the sentinels connecting with TLS too ({@code tls-replication yes}).
+     */
+    static SentinelSet startTls() {
+        return start(1, true);
+    }
+
+    private static SentinelSet start(int replicas, boolean tls) {
         List<RedisServers.RedisProcess> dataNodes = new ArrayList<>();
         List<RedisServers.RedisProcess> sentinels = new ArrayList<>();
         try {
-            RedisServers.RedisProcess master = RedisServers.standalone();
+            RedisServers.RedisProcess master = tls ? RedisServers.tls() : RedisServers.standalone();
             dataNodes.add(master);
+            String[] replicaOf = {"--replicaof", "127.0.0.1", Integer.toString(master.port())};
             for (int i = 0; i < replicas; i++) {
-                dataNodes.add(RedisServers.standalone("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+                dataNodes.add(tls ? RedisServers.tlsWith(RedisServers.withCertificateOf(master.dir()), replicaOf[0],
+                        replicaOf[1], replicaOf[2], "--tls-replication", "yes") : RedisServers.standalone(replicaOf));
             }
+            java.util.function.Consumer<Path> configure = config -> write(config, List.of(
+                    "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
+                    "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                    "sentinel failover-timeout " + MASTER_NAME + " 5000"));
             for (int i = 0; i < 3; i++) {
-                sentinels.add(RedisServers.sentinel(config -> write(config, List.of(
-                        "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
-                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
-                        "sentinel failover-timeout " + MASTER_NAME + " 5000"))));
+                sentinels.add(tls ? RedisServers.tlsSentinel(master.dir(), configure) : RedisServers.sentinel(configure));
             }
-            SentinelSet set = new SentinelSet(dataNodes, sentinels);
+            SentinelSet set = new SentinelSet(dataNodes, sentinels, tls ? master.dir().resolve("cert.pem") : null);
             set.awaitSettled();
             return set;
         } catch (RuntimeException e) {
@@ -57,13 +76,21 @@ final class SentinelSet implements AutoCloseable {
         }
     }
 
-    /** {@code redis-sentinel://127.0.0.1:s1,...?master=glm-master}. */
+    /**
+     * {@code redis-sentinel://127.0.0.1:s1,...?master=glm-master}, or with TLS
+     * {@code rediss-sentinel://localhost:s1,...?master=glm-master} (the host name the certificate names).
+     */
     String url() {
-        StringBuilder sb = new StringBuilder("redis-sentinel://");
+        StringBuilder sb = new StringBuilder(cert == null ? "redis-sentinel://" : "rediss-sentinel://");
         for (int i = 0; i < sentinels.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinels.get(i).port());
+            sb.append(i == 0 ? "" : ",").append(cert == null ? "127.0.0.1:" : "localhost:").append(sentinels.get(i).port());
         }
         return sb.append("?master=").append(MASTER_NAME).toString();
+    }
+
+    /** The certificate (PEM) of a TLS set, for option {@code tls.trust-cert}. */
+    Path cert() {
+        return java.util.Objects.requireNonNull(cert, "not a TLS set");
     }
 
     /** {@code options} plus {@code replica-acks=1}, unless they set it: how the kits run on this set. */
@@ -94,8 +121,7 @@ final class SentinelSet implements AutoCloseable {
             if (!s.isAlive()) {
                 continue;
             }
-            String out = RedisServers.cli(List.of("-p", Integer.toString(s.port()), "SENTINEL",
-                    "get-master-addr-by-name", MASTER_NAME));
+            String out = cli(s.port(), "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
             String[] lines = out.trim().split("\\R");
             if (lines.length == 2) {
                 return Integer.parseInt(lines[1].trim());
@@ -112,7 +138,7 @@ final class SentinelSet implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             int port = masterPort();
-            if (port != oldPort && RedisServers.cli(List.of("-p", Integer.toString(port), "ROLE")).startsWith("master")) {
+            if (port != oldPort && cli(port, "ROLE").startsWith("master")) {
                 return port;
             }
             pause();
@@ -130,8 +156,7 @@ final class SentinelSet implements AutoCloseable {
                 if (!s.isAlive()) {
                     continue;
                 }
-                String out = RedisServers.cli(List.of("-p", Integer.toString(s.port()), "SENTINEL", "master",
-                        MASTER_NAME));
+                String out = cli(s.port(), "SENTINEL", "master", MASTER_NAME);
                 long live = sentinels.stream().filter(RedisServers.RedisProcess::isAlive).count();
                 settled &= field(out, "port").equals(Integer.toString(masterPort))
                         && field(out, "flags").equals("master")
@@ -142,12 +167,11 @@ final class SentinelSet implements AutoCloseable {
             for (RedisServers.RedisProcess n : dataNodes) {
                 if (n.isAlive() && n.port() != masterPort) {
                     replicas++;
-                    settled &= RedisServers.command(n.port(), "INFO replication").contains("master_link_status:up");
+                    settled &= info(n.port()).contains("master_link_status:up");
                 }
             }
             // the master lists a replica as online a moment after the replica says its link is up
-            settled &= RedisServers.command(masterPort, "INFO replication").split("state=online", -1).length - 1
-                    >= replicas;
+            settled &= info(masterPort).split("state=online", -1).length - 1 >= replicas;
             if (settled) {
                 return;
             }
@@ -162,6 +186,21 @@ final class SentinelSet implements AutoCloseable {
     public void close() {
         sentinels.forEach(RedisServers.RedisProcess::close);
         dataNodes.forEach(RedisServers.RedisProcess::close);
+    }
+
+    /** {@code INFO replication} of a data node. */
+    private String info(int port) {
+        return cert == null ? RedisServers.command(port, "INFO replication") : cli(port, "INFO", "replication");
+    }
+
+    /** {@code redis-cli} against a process of this set, over TLS for a TLS set. */
+    String cli(int port, String... command) {
+        List<String> args = new ArrayList<>(List.of("-p", Integer.toString(port)));
+        if (cert != null) {
+            args.addAll(List.of("--tls", "--cacert", cert.toString()));
+        }
+        args.addAll(List.of(command));
+        return RedisServers.cli(args);
     }
 
     /** The value after {@code name} in redis-cli's one-item-per-line output of a flat reply. */
