@@ -76,6 +76,12 @@ final class ClusterWithReplicas implements AutoCloseable {
                 + slot + ":\n" + nodesView()));
     }
 
+    /** The live nodes that say they are masters. */
+    List<RedisServers.RedisProcess> masters() {
+        return live().stream().filter(n -> RedisServers.command(n.port(), "INFO replication").contains("role:master"))
+                .toList();
+    }
+
     /**
      * Waits until a node other than {@code old} serves {@code key}'s slot as master, every live node says so and
      * {@code cluster_state:ok}; returns that node.

@@ -65,7 +65,7 @@ class RedisClusterFailoverTest {
         long killed = System.nanoTime();
         ledger.markFault();
         old.kill();
-        cluster.awaitPromotion(old, key, RECOVERY);
+        RedisServers.RedisProcess promoted = cluster.awaitPromotion(old, key, RECOVERY);
         Duration promotion = Duration.ofNanos(System.nanoTime() - killed);
 
         ledger.awaitRecoveryAndStop(replicaAcks == 0, RECOVERY);
@@ -76,9 +76,26 @@ class RedisClusterFailoverTest {
                 + (followed == null ? "never" : followed.toMillis() + " ms") + " after that");
         if (replicaAcks > 0) {
             assertThat(ledger.lost()).as(ledger.summary(scenario)).isZero();
+            // each publish's WAIT went to the master of the topic's slot, the one that took its XADD: one at least
+            // per confirmed publish on the promoted master, none on the masters of other slots
+            assertThat(calls(promoted, "wait")).as("WAITs on the promoted master")
+                    .isGreaterThanOrEqualTo(ledger.confirmedAfterFault());
+            for (RedisServers.RedisProcess other : cluster.masters()) {
+                if (other != promoted) {
+                    assertThat(calls(other, "wait")).as("WAITs on %s, which serves other slots", other).isZero();
+                }
+            }
         }
         // about a second is usual: adaptive topology refresh; without it, the periodic refresh would take up to 30 s
         assertThat(followed).as("time from the promotion to the first confirmed publish").isNotNull()
                 .isLessThan(FOLLOW);
+    }
+
+    /** How often the node ran {@code command} since it started ({@code INFO commandstats}). */
+    private static long calls(RedisServers.RedisProcess node, String command) {
+        String stats = RedisServers.command(node.port(), "INFO commandstats");
+        String prefix = "cmdstat_" + command + ":calls=";
+        return stats.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Long.parseLong(l.substring(prefix.length(), l.indexOf(',')))).orElse(0L);
     }
 }
