@@ -145,7 +145,8 @@ final class ClusterWithReplicas implements AutoCloseable {
 
     private int slotOf(String key) {
         // an integer reply, ":1234"
-        return Integer.parseInt(RedisServers.command(live().get(0).port(), "CLUSTER KEYSLOT " + key).substring(1).trim());
+        String reply = RedisServers.command(live().get(0).port(), "CLUSTER KEYSLOT " + key);
+        return Integer.parseInt(reply.substring(1).trim());
     }
 
     /** The master of {@code slot} that every live node names, if they agree and it is one of the live nodes. */

@@ -20,11 +20,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * message is lost; without it the losses are counted and reported. Each run prints its ledger.
  *
  * <p>The topic's master gets a second replica before the kill, one that does not take over itself, so that the
- * promoted master still has a replica (the second one follows it): with a single replica, the promoted master would have none, and with {@code replica-acks=1}
- * every publish to its slots would fail until the killed node came back. Restarting the killed node instead would
- * also do, but the time to the first confirmed publish would then include the restart and a full sync, and the
- * restarted node answers with MOVED, which redirects the broker's commands before its own view of the cluster
- * has caught up: the figures would no longer say how fast the broker follows a promotion by itself.
+ * promoted master still has a replica (the second one follows it): with a single replica, the promoted master
+ * would have none, and with {@code replica-acks=1} every publish to its slots would fail until the killed node
+ * came back. Restarting the killed node instead would also do, but the time to the first confirmed publish would
+ * then include the restart and a full sync, and the restarted node answers with MOVED, which redirects the
+ * broker's commands before its own view of the cluster has caught up: the figures would no longer say how fast
+ * the broker follows a promotion by itself.
  */
 @DisplayName("Cluster failover under traffic")
 class RedisClusterFailoverTest {

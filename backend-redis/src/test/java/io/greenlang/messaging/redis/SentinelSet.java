@@ -24,7 +24,8 @@ final class SentinelSet implements AutoCloseable {
     /** The certificate every process presents and trusts; {@code null} without TLS. */
     private final Path cert;
 
-    private SentinelSet(List<RedisServers.RedisProcess> dataNodes, List<RedisServers.RedisProcess> sentinels, Path cert) {
+    private SentinelSet(List<RedisServers.RedisProcess> dataNodes, List<RedisServers.RedisProcess> sentinels,
+            Path cert) {
         this.dataNodes = dataNodes;
         this.sentinels = sentinels;
         this.cert = cert;
@@ -82,8 +83,9 @@ final class SentinelSet implements AutoCloseable {
      */
     String url() {
         StringBuilder sb = new StringBuilder(cert == null ? "redis-sentinel://" : "rediss-sentinel://");
+        String host = cert == null ? "127.0.0.1:" : "localhost:";
         for (int i = 0; i < sentinels.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(cert == null ? "127.0.0.1:" : "localhost:").append(sentinels.get(i).port());
+            sb.append(i == 0 ? "" : ",").append(host).append(sentinels.get(i).port());
         }
         return sb.append("?master=").append(MASTER_NAME).toString();
     }
