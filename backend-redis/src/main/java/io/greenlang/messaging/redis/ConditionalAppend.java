@@ -6,7 +6,7 @@ import io.greenlang.messaging.VersionConflictException;
 import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.protocol.AsyncCommand;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
  * (every entry ever added, trimmed ones included) and appends only at the expected version, in one atomic step.
  */
 final class ConditionalAppend {
-    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final Keys keys;
     private final RedisSettings settings;
     private final TrimThreshold trimThreshold;
@@ -29,10 +28,9 @@ final class ConditionalAppend {
     private final CommandDeadline deadline;
     private final PublishFailures failures;
 
-    ConditionalAppend(RedisClusterAsyncCommands<byte[], byte[]> commands, Keys keys, RedisSettings settings,
-            TrimThreshold trimThreshold, RedisErrors errors, ScheduledExecutorService scheduler,
-            ReplicationWait replication, CommandDeadline deadline, PublishFailures failures) {
-        this.commands = commands;
+    ConditionalAppend(Keys keys, RedisSettings settings, TrimThreshold trimThreshold, RedisErrors errors,
+            ScheduledExecutorService scheduler, ReplicationWait replication, CommandDeadline deadline,
+            PublishFailures failures) {
         this.keys = keys;
         this.settings = settings;
         this.trimThreshold = trimThreshold;
@@ -68,9 +66,11 @@ final class ConditionalAppend {
         String keyword = settings.maxLength() > 0 ? "MAXLEN" : trim != null ? "MINID" : "";
         byte[] threshold = settings.maxLength() > 0 ? Fields.bytes(Long.toString(settings.maxLength()))
                 : trim != null ? trim : new byte[0];
+        StatefulConnection<byte[], byte[]> writer = replication.writerFor(streams[band]);
         CompletableFuture<List<Object>> run;
         try {
-            run = Script.APPEND_IF_VERSION.run(commands, ScriptOutputType.MULTI, streams,
+            // on the connection the WAIT goes to, as for plain publishes (see ReplicationWait.writerFor)
+            run = Script.APPEND_IF_VERSION.run(RedisClients.async(writer), ScriptOutputType.MULTI, streams,
                     Fields.bytes(Long.toString(expected)), Fields.bytes(Integer.toString(band + 1)),
                     Fields.bytes(keyword), threshold, envelope);
         } catch (RuntimeException e) {
@@ -86,7 +86,7 @@ final class ConditionalAppend {
                         result.complete(stored);
                         return;
                     }
-                    List<AsyncCommand<byte[], byte[], Long>> waits = replication.dispatchAfter(List.of(streams[band]));
+                    List<AsyncCommand<byte[], byte[], Long>> waits = replication.dispatchAfter(List.of(writer));
                     deadline.whenAllComplete(waits, () -> {
                         RuntimeException unconfirmed = failures.unconfirmed(waits, what);
                         if (unconfirmed != null) {
@@ -103,6 +103,9 @@ final class ConditionalAppend {
             }
             switch (RedisErrors.outcome(failure)) {
                 case NOT_APPLIED_TRANSIENT:
+                    if (RedisErrors.isRedirect(failure)) {
+                        replication.refreshTopology();
+                    }
                     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - deadlineNanos < 0) {
                         try {
                             scheduler.schedule(() -> append(message, expected, band, streams, envelope, result,

@@ -40,7 +40,16 @@ final class PublishFailures {
     RuntimeException unconfirmed(List<AsyncCommand<byte[], byte[], Long>> waits, String what) {
         for (AsyncCommand<byte[], byte[], Long> wait : waits) {
             if (wait.isCompletedExceptionally()) {
-                return unknownOutcome(RedisErrors.unwrap(wait.handle((v, e) -> e).join()), what);
+                Throwable failure = RedisErrors.unwrap(wait.handle((v, e) -> e).join());
+                if (RedisErrors.outcome(failure) != RedisErrors.Outcome.REFUSED) {
+                    return unknownOutcome(failure, what);
+                }
+                // an error reply, such as a former master now a replica refusing WAIT: the connection is fine
+                return new MessagingTimeoutException("Could not " + what + " with " + settings.replicaAcks().count()
+                        + " replica acknowledgement(s): the master stored it, but WAIT failed ("
+                        + errors.scrub(String.valueOf(failure.getMessage())) + "), so whether replicas have it is "
+                        + "unknown; it was not sent again: publishing it again may store it twice.",
+                        errors.scrubbed(failure));
             }
         }
         String shortfall = replication.shortfall(waits);

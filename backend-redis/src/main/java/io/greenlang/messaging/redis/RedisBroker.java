@@ -95,7 +95,7 @@ public final class RedisBroker extends AbstractBroker {
         this.lag = new GroupLag(keys, commands, calls);
         this.trimThreshold = new TrimThreshold(settings.retention());
         this.publisher = new RedisPublisher(connection, keys, settings, trimThreshold, errors, clients.scheduler(),
-                clients.timer());
+                clients.timer(), clients::refreshTopology);
         Map<String, String> d = new LinkedHashMap<>();
         d.put("backend", "redis");
         d.put("mode", settings.mode().name().toLowerCase(Locale.ROOT));
@@ -124,7 +124,7 @@ public final class RedisBroker extends AbstractBroker {
         try {
             StatefulConnection<byte[], byte[]> connection = clients.connect("connect");
             try {
-                new ReplicationWait(connection, settings.replicaAcks()).requireReplicas(
+                new ReplicationWait(connection, settings.replicaAcks(), clients::refreshTopology).requireReplicas(
                         new RedisCalls(settings, errors, () -> false), masterForMessages(settings));
             } catch (RuntimeException e) {
                 connection.close();

@@ -176,6 +176,13 @@ final class RedisClients implements AutoCloseable {
         return ((StatefulRedisConnection<byte[], byte[]>) connection).async();
     }
 
+    /** Reads a cluster's slots and nodes again, in the background; nothing to do off Redis Cluster. */
+    void refreshTopology() {
+        if (cluster != null) {
+            cluster.refreshPartitionsAsync();
+        }
+    }
+
     /** A scheduler for short, non-blocking tasks (Lettuce's event executors). */
     ScheduledExecutorService scheduler() {
         return resources.eventExecutorGroup();

@@ -63,7 +63,7 @@ final class RedisErrors {
         if (t instanceof RedisLoadingException || message.startsWith("LOADING") || message.startsWith(NOT_CONNECTED)
                 || message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")
                 || message.startsWith("MASTERDOWN") || message.startsWith("READONLY")
-                || message.startsWith("UNBLOCKED") || t instanceof RedisConnectionException) {
+                || message.startsWith("UNBLOCKED") || isRedirect(t) || t instanceof RedisConnectionException) {
             return Outcome.NOT_APPLIED_TRANSIENT;
         }
         if (t instanceof RedisCommandTimeoutException || t instanceof IOException || isConnectionLoss(t)) {
@@ -76,6 +76,15 @@ final class RedisErrors {
     static boolean isConnectionProblem(Throwable failure) {
         Outcome o = outcome(failure);
         return o == Outcome.UNKNOWN || o == Outcome.NOT_APPLIED_TRANSIENT;
+    }
+
+    /**
+     * Whether the server answered {@code MOVED} or {@code ASK}: the key's slot is served elsewhere, and the command
+     * did not run. Only a command sent on a cluster node's own connection sees this; routing follows redirects.
+     */
+    static boolean isRedirect(Throwable failure) {
+        String message = String.valueOf(unwrap(failure).getMessage());
+        return message.startsWith("MOVED ") || message.startsWith("ASK ");
     }
 
     /** Whether the server answered NOGROUP: the stream or its group vanished (a restart without persistence). */

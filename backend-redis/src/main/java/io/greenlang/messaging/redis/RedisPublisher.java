@@ -6,7 +6,6 @@ import io.greenlang.messaging.PublishResult;
 import io.greenlang.messaging.spi.priority.PriorityBands;
 import io.greenlang.messaging.spi.wire.WireFormat;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -19,7 +18,9 @@ import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,7 +60,6 @@ final class RedisPublisher {
     private static final int CACHED_TOPICS = 1024;
 
     private final StatefulConnection<byte[], byte[]> connection;
-    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final Keys keys;
     private final RedisSettings settings;
     private final RedisErrors errors;
@@ -72,18 +72,18 @@ final class RedisPublisher {
     private final ReplicationWait replication;
 
     RedisPublisher(StatefulConnection<byte[], byte[]> connection, Keys keys, RedisSettings settings,
-            TrimThreshold trimThreshold, RedisErrors errors, ScheduledExecutorService scheduler, Timer timer) {
+            TrimThreshold trimThreshold, RedisErrors errors, ScheduledExecutorService scheduler, Timer timer,
+            Runnable topologyRefresh) {
         this.connection = connection;
-        this.commands = RedisClients.async(connection);
         this.keys = keys;
         this.settings = settings;
         this.trimThreshold = trimThreshold;
         this.errors = errors;
         this.scheduler = scheduler;
-        this.replication = new ReplicationWait(connection, settings.replicaAcks());
+        this.replication = new ReplicationWait(connection, settings.replicaAcks(), topologyRefresh);
         this.deadline = new CommandDeadline(settings.commandTimeout(), scheduler, timer);
         this.failures = new PublishFailures(settings, errors, replication);
-        this.conditionalAppend = new ConditionalAppend(commands, keys, settings, trimThreshold, errors, scheduler,
+        this.conditionalAppend = new ConditionalAppend(keys, settings, trimThreshold, errors, scheduler,
                 replication, deadline, failures);
     }
 
@@ -131,33 +131,58 @@ final class RedisPublisher {
                 end++;
             }
             int firstTrim = trimming ? topic.trims()[band].firstTrim(now / 1000, end - start) : -1;
-            if (streams != null) {
-                streams.add(topic.keys()[band]);
-            }
             for (int k = start; k < end; k++) {
+                if (streams != null) {
+                    streams.add(topic.keys()[band]);
+                }
                 commands.add(xadd(topic.keys()[band], TrimSchedule.trims(firstTrim, k - start), minId,
                         batch.envelopes[indices[k]]));
             }
         }
+        List<AsyncCommand<byte[], byte[], Long>> waits;
+        if (streams == null) {
+            dispatch(connection, commands);
+            waits = List.of();
+        } else {
+            waits = replication.dispatchAfter(dispatchToWriters(commands, streams));
+        }
+        List<AsyncCommand<byte[], byte[], ?>> all = new ArrayList<>(commands);
+        all.addAll(waits);
+        deadline.whenAllComplete(all, () -> {
+            settle(batch, indices, commands, waits, pauseMillis);
+        });
+    }
+
+    private static void dispatch(StatefulConnection<byte[], byte[]> target,
+            List<AsyncCommand<byte[], byte[], String>> commands) {
         try {
             if (commands.size() == 1) {
-                connection.dispatch(commands.get(0));
+                target.dispatch(commands.get(0));
             } else {
                 @SuppressWarnings({"unchecked", "rawtypes"})
                 List<RedisCommand<byte[], byte[], ?>> dispatched = (List) commands;
-                connection.dispatch(dispatched);
+                target.dispatch(dispatched);
             }
         } catch (RuntimeException e) {
             for (AsyncCommand<byte[], byte[], String> c : commands) {
                 c.completeExceptionally(e);
             }
         }
-        List<AsyncCommand<byte[], byte[], Long>> waits = streams == null ? List.of() : replication.dispatchAfter(streams);
-        List<AsyncCommand<byte[], byte[], ?>> all = new ArrayList<>(commands);
-        all.addAll(waits);
-        deadline.whenAllComplete(all, () -> {
-            settle(batch, indices, commands, waits, pauseMillis);
-        });
+    }
+
+    /**
+     * With replica acknowledgements: each append on the connection its {@code WAIT} will go to (the slot's master
+     * on Redis Cluster), in order per connection; returns those connections.
+     */
+    private Set<StatefulConnection<byte[], byte[]>> dispatchToWriters(List<AsyncCommand<byte[], byte[], String>> commands,
+            List<byte[]> streams) {
+        Map<StatefulConnection<byte[], byte[]>, List<AsyncCommand<byte[], byte[], String>>> byWriter =
+                new LinkedHashMap<>();
+        for (int k = 0; k < commands.size(); k++) {
+            byWriter.computeIfAbsent(replication.writerFor(streams.get(k)), w -> new ArrayList<>()).add(commands.get(k));
+        }
+        byWriter.forEach(RedisPublisher::dispatch);
+        return byWriter.keySet();
     }
 
     /** {@code XADD stream [MAXLEN ~ n | MINID ~ minId] * m envelope}, the trim clause if {@code trim}. */
@@ -217,6 +242,9 @@ final class RedisPublisher {
                     unknown = unknown == null ? failure : unknown;
                     break;
                 default:
+                    if (transientFailure == null && RedisErrors.isRedirect(failure)) {
+                        replication.refreshTopology();
+                    }
                     transientFailure = transientFailure == null ? failure : transientFailure;
                     again[retries++] = i;
             }

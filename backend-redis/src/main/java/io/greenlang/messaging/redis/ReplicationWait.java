@@ -12,9 +12,8 @@ import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Option {@code replica-acks}: a {@code WAIT count timeout} right behind a pipeline of appends, on each
@@ -22,16 +21,19 @@ import java.util.Set;
  * replies to {@code WAIT} with the number of replicas that acknowledged every write of the connection so far;
  * fewer than asked means the appends are on the master only, and a failover could lose them.
  *
- * <p>On Redis Cluster a pipeline's appends go to the masters of their slots, each over its own connection, so
- * each of those connections gets its own {@code WAIT}.
+ * <p>On Redis Cluster a pipeline's appends go to the masters of their slots, each over its own connection (see
+ * {@link #writerFor}), so each of those connections gets its own {@code WAIT}.
  */
 final class ReplicationWait {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisSettings.ReplicaAcks acks;
+    private final Runnable topologyRefresh;
 
-    ReplicationWait(StatefulConnection<byte[], byte[]> connection, RedisSettings.ReplicaAcks acks) {
+    ReplicationWait(StatefulConnection<byte[], byte[]> connection, RedisSettings.ReplicaAcks acks,
+            Runnable topologyRefresh) {
         this.connection = connection;
         this.acks = acks;
+        this.topologyRefresh = topologyRefresh;
     }
 
     boolean enabled() {
@@ -76,28 +78,41 @@ final class ReplicationWait {
     }
 
     /**
-     * Dispatches the {@code WAIT}s for appends to {@code streams} that were just dispatched on this connection;
-     * each completes with the number of replicas that acknowledged.
+     * The connection to send appends to {@code stream} on, so that a {@code WAIT} on it counts them. Without
+     * replica acknowledgements, or off Redis Cluster, the broker's connection. On Redis Cluster with them, the
+     * connection to the master of the stream's slot, not the routing connection: routing follows a {@code MOVED}
+     * or {@code ASK} by itself, and a {@code WAIT} sent to the slot's former master would then count replicas of
+     * a node that no longer holds the append. On a node connection a redirect comes back as an error instead, and
+     * the append is sent again after a topology refresh (see {@link RedisErrors#isRedirect}).
      */
-    List<AsyncCommand<byte[], byte[], Long>> dispatchAfter(List<byte[]> streams) {
-        List<AsyncCommand<byte[], byte[], Long>> waits = new ArrayList<>(1);
-        if (connection instanceof StatefulRedisClusterConnection) {
-            StatefulRedisClusterConnection<byte[], byte[]> cluster =
-                    (StatefulRedisClusterConnection<byte[], byte[]>) connection;
-            Set<RedisClusterNode> masters = new LinkedHashSet<>();
-            for (byte[] stream : streams) {
-                masters.add(cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(stream)));
-            }
-            for (RedisClusterNode master : masters) {
-                // the connection that routing uses for this master's slots, so WAIT counts those appends
-                StatefulConnection<byte[], byte[]> node = cluster.getConnection(master.getUri().getHost(),
-                        master.getUri().getPort());
-                waits.add(dispatch(node));
-            }
-        } else {
-            waits.add(dispatch(connection));
+    StatefulConnection<byte[], byte[]> writerFor(byte[] stream) {
+        if (!acks.enabled() || !(connection instanceof StatefulRedisClusterConnection)) {
+            return connection;
+        }
+        StatefulRedisClusterConnection<byte[], byte[]> cluster =
+                (StatefulRedisClusterConnection<byte[], byte[]>) connection;
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(stream));
+        if (master == null) {
+            return connection; // no master known for the slot: routing fails the command with the reason
+        }
+        return cluster.getConnection(master.getUri().getHost(), master.getUri().getPort());
+    }
+
+    /**
+     * Dispatches a {@code WAIT} on each connection that just carried appends ({@link #writerFor}); each completes
+     * with the number of replicas that acknowledged every write of its connection so far.
+     */
+    List<AsyncCommand<byte[], byte[], Long>> dispatchAfter(Collection<StatefulConnection<byte[], byte[]>> writers) {
+        List<AsyncCommand<byte[], byte[], Long>> waits = new ArrayList<>(writers.size());
+        for (StatefulConnection<byte[], byte[]> writer : writers) {
+            waits.add(dispatch(writer));
         }
         return waits;
+    }
+
+    /** After a redirect: the cluster's slots moved, so read them again before the append is sent again. */
+    void refreshTopology() {
+        topologyRefresh.run();
     }
 
     /**

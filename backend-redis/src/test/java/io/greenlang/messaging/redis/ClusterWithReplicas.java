@@ -143,6 +143,29 @@ final class ClusterWithReplicas implements AutoCloseable {
         nodes.forEach(RedisServers.RedisProcess::close);
     }
 
+    /**
+     * Hands the (empty) slot of {@code key} from its master to {@code target}, as a resharding would, and waits
+     * until every live node names {@code target} as its master.
+     */
+    void moveEmptySlot(String key, RedisServers.RedisProcess target, Duration timeout) {
+        int slot = slotOf(key);
+        RedisServers.RedisProcess source = masterOf(key);
+        String targetId = RedisServers.command(target.port(), "CLUSTER MYID").trim();
+        String sourceId = RedisServers.command(source.port(), "CLUSTER MYID").trim();
+        RedisServers.command(target.port(), "CLUSTER SETSLOT " + slot + " IMPORTING " + sourceId);
+        RedisServers.command(source.port(), "CLUSTER SETSLOT " + slot + " MIGRATING " + targetId);
+        RedisServers.command(source.port(), "CLUSTER SETSLOT " + slot + " NODE " + targetId);
+        RedisServers.command(target.port(), "CLUSTER SETSLOT " + slot + " NODE " + targetId);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!masterOfSlot(slot).map(m -> m == target).orElse(false)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("Slot " + slot + " did not move to " + target + " within " + timeout
+                        + ":\n" + nodesView());
+            }
+            RedisServers.pause(50);
+        }
+    }
+
     private int slotOf(String key) {
         // an integer reply, ":1234"
         String reply = RedisServers.command(live().get(0).port(), "CLUSTER KEYSLOT " + key);

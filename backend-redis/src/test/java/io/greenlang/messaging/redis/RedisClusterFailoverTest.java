@@ -92,6 +92,44 @@ class RedisClusterFailoverTest {
                 .isLessThan(FOLLOW);
     }
 
+    /**
+     * A slot moves to another master while the broker's view of the cluster is old: its append goes to the former
+     * master and comes back {@code MOVED}; with {@code replica-acks} the broker reads the slots again and appends
+     * on the new master, and the {@code WAIT} goes there too, not to the former master, whose replicas never had
+     * the message.
+     */
+    @org.junit.jupiter.api.Test
+    @DisplayName("a slot moved under the publisher: with replica-acks the append and its WAIT go to the new master")
+    void slotMovedUnderThePublisher() {
+        ClusterWithReplicas cluster = keep(ClusterWithReplicas.start());
+        String topic = "moved-" + System.nanoTime();
+        String key = Keys.string(new Keys("glm").band(topic, 1));
+        Broker publisher = keep(Brokers.connect(cluster.url(), Map.of(RedisSettings.REPLICA_ACKS, "1")));
+        publisher.publish(io.greenlang.messaging.Message.builder("warm-up").text("reads the slots").build());
+        RedisServers.RedisProcess former = cluster.masterOf(key);
+        RedisServers.RedisProcess target = cluster.masters().stream().filter(m -> m != former).findFirst()
+                .orElseThrow();
+        cluster.moveEmptySlot(key, target, FOLLOW);
+        long waitsBefore = calls(target, "wait");
+
+        io.greenlang.messaging.Message m = io.greenlang.messaging.Message.builder(topic).text("after the move").build();
+        publisher.publish(m);
+
+        assertThat(errors(former, "MOVED")).as("MOVED answers from the former master").isPositive();
+        assertThat(calls(target, "xadd")).as("appends on the new master").isPositive();
+        assertThat(calls(target, "wait")).as("WAITs on the new master").isGreaterThan(waitsBefore);
+        assertThat(publisher.read(topic, io.greenlang.messaging.Position.beginning(), 10))
+                .extracting(r -> r.message().id()).containsExactly(m.id());
+    }
+
+    /** How often the node answered with error {@code code} since it started ({@code INFO errorstats}). */
+    private static long errors(RedisServers.RedisProcess node, String code) {
+        String stats = RedisServers.command(node.port(), "INFO errorstats");
+        String prefix = "errorstat_" + code + ":count=";
+        return stats.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Long.parseLong(l.substring(prefix.length()).trim())).orElse(0L);
+    }
+
     /** How often the node ran {@code command} since it started ({@code INFO commandstats}). */
     private static long calls(RedisServers.RedisProcess node, String command) {
         String stats = RedisServers.command(node.port(), "INFO commandstats");
