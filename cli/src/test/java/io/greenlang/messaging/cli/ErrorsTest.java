@@ -30,7 +30,7 @@ class ErrorsTest {
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.errLines()).containsExactly("glm: No backend handles scheme 'foo' of foo://x. Installed: "
-                + "kafka, memory, redis, redis-cluster, rediss.");
+                + "kafka, memory, redis, redis-cluster, redis-sentinel, rediss, rediss-sentinel.");
     }
 
     @Test
