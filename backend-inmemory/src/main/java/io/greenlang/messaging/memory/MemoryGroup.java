@@ -147,7 +147,7 @@ final class MemoryGroup implements BandScheduler.Bands {
             boolean expiredHere = !t.isFor(owner);
             boolean passOver = expiredHere || ordered && leased.isKeyHeldByAnother(t.entry().keyCode(), owner);
             if (!passOver) {
-                scheduler.next(this); // counts the hand-out; passing over is not one
+                scheduler.served(); // counts the hand-out; passing over is not one
             }
             band.pollFirst();
             waiting--;

@@ -108,7 +108,7 @@ final class FetchBuffer implements BandScheduler.Bands {
             if (band < 0 || bands.get(band).isEmpty()) {
                 break;
             }
-            scheduler.next(this);
+            scheduler.served();
             out.add(bands.get(band).pollFirst());
             size--;
         }

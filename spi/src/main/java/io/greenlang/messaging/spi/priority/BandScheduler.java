@@ -32,6 +32,8 @@ public final class BandScheduler {
 
     private final int bandCount;
     private int servedHigherInARow;
+    /** What {@link #served} sets the count to: computed by the last {@link #peek}; -1 when no peek is pending. */
+    private int inARowAfterPeek = -1;
 
     /** A scheduler for the {@value PriorityBands#COUNT} bands of {@link PriorityBands}. */
     public BandScheduler() {
@@ -60,12 +62,29 @@ public final class BandScheduler {
         return choose(bands, false);
     }
 
+    /**
+     * Counts a hand-out from the band the last {@link #peek} chose, as {@link #next} would, without choosing again:
+     * for a backend that peeks to see whether it may take the message, then takes it. The bands must not have
+     * changed since that peek.
+     *
+     * @throws IllegalStateException if no peek that chose a band came before, or it was counted already
+     */
+    public void served() {
+        if (inARowAfterPeek < 0) {
+            throw new IllegalStateException("served() counts the hand-out of the last peek(), but no peek chose a band "
+                    + "since the last count");
+        }
+        servedHigherInARow = inARowAfterPeek;
+        inARowAfterPeek = -1;
+    }
+
     private int choose(Bands bands, boolean count) {
         int high = bandCount - 1;
         while (high >= 0 && !bands.isWaiting(high)) {
             high--;
         }
         if (high < 0) {
+            inARowAfterPeek = -1;
             return -1;
         }
         int oldestLower = -1;
@@ -88,6 +107,9 @@ public final class BandScheduler {
         }
         if (count) {
             servedHigherInARow = inARow;
+            inARowAfterPeek = -1;
+        } else {
+            inARowAfterPeek = inARow;
         }
         return chosen;
     }

@@ -58,6 +58,40 @@ class BandSchedulerTest {
     }
 
     @Test
+    void servedAfterPeekCountsAsNextWould() {
+        Queues byNext = new Queues(3).fill(2, 300, 1000).fill(1, 50, 500).fill(0, 50, 0);
+        Queues byPeek = new Queues(3).fill(2, 300, 1000).fill(1, 50, 500).fill(0, 50, 0);
+        BandScheduler next = new BandScheduler();
+        BandScheduler peek = new BandScheduler();
+        List<Integer> peeked = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            int band = peek.peek(byPeek);
+            assertThat(peek.peek(byPeek)).as("a second peek chooses the same").isEqualTo(band);
+            peek.served();
+            byPeek.bands.get(band).pollFirst();
+            peeked.add(band);
+        }
+
+        assertThat(peeked).isEqualTo(byNext.serve(next, 400));
+        assertThat(peek.peek(byPeek)).isEqualTo(-1);
+        assertThatThrownBy(peek::served).isInstanceOf(IllegalStateException.class).hasMessageContaining("peek()");
+    }
+
+    @Test
+    void servedWithoutAPendingPeekIsAnError() {
+        BandScheduler s = new BandScheduler();
+        Queues q = new Queues(3).fill(1, 2, 0);
+
+        assertThatThrownBy(s::served).isInstanceOf(IllegalStateException.class);
+        s.peek(q);
+        s.served();
+        assertThatThrownBy(s::served).as("counted already").isInstanceOf(IllegalStateException.class);
+        s.peek(q);
+        s.next(q);
+        assertThatThrownBy(s::served).as("next counted it").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void theHighestWaitingBandGoesFirst() {
         Queues q = new Queues(3).fill(2, 5, 100).fill(1, 5, 0);
         BandScheduler s = new BandScheduler();
