@@ -73,19 +73,23 @@ public final class Message {
         this.contentType = b.contentType;
         this.headers = b.headers.isEmpty() ? Map.of() : Map.copyOf(b.headers);
         this.priority = b.priority;
-        this.createdAt = b.createdAt != null ? b.createdAt.truncatedTo(ChronoUnit.MICROS)
-                : WallClock.ofEpochMicros(nowMicros);
+        this.createdAt = b.createdAt != null ? toMicros(b.createdAt) : WallClock.ofEpochMicros(nowMicros);
         Instant expiry = b.expiresAt;
         if (b.ttl != null) {
             expiry = this.createdAt.plus(b.ttl);
         }
-        this.expiresAt = expiry == null ? null : expiry.truncatedTo(ChronoUnit.MICROS);
+        this.expiresAt = expiry == null ? null : toMicros(expiry);
         this.correlationId = b.correlationId;
         this.replyTo = b.replyTo;
         this.key = b.key;
         this.hashBytes = b.provenanceHash;
         this.hashHex = null;
         this.deferredHash = null;
+    }
+
+    /** {@code t} to whole microseconds; as it is when it came from an envelope, without making a new instant. */
+    private static Instant toMicros(Instant t) {
+        return t.getNano() % 1_000 == 0 ? t : t.truncatedTo(ChronoUnit.MICROS);
     }
 
     private Message(Message source, byte[] hashBytes, String hashHex, Function<? super Message, String> deferredHash) {
