@@ -109,8 +109,8 @@ final class ConditionalAppend {
                     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - deadlineNanos < 0) {
                         try {
                             scheduler.schedule(() -> append(message, expected, band, streams, envelope, result,
-                                    deadlineNanos, Math.min(pauseMillis * 2, RedisPublisher.MAX_PAUSE_MILLIS)), pauseMillis,
-                                    TimeUnit.MILLISECONDS);
+                                    deadlineNanos, Math.min(pauseMillis * 2, RedisPublisher.MAX_PAUSE_MILLIS)),
+                                    pauseMillis, TimeUnit.MILLISECONDS);
                             return;
                         } catch (RejectedExecutionException e) {
                             // fall through: the client is shutting down

@@ -255,7 +255,8 @@ public final class RedisBroker extends AbstractBroker {
     }
 
     private static String masterForMessages(RedisSettings settings) {
-        return settings.sentinel().map(s -> "master '" + s.master() + "'").orElse("at " + settings.endpointsForMessages());
+        return settings.sentinel().map(s -> "master '" + s.master() + "'")
+                .orElse("at " + settings.endpointsForMessages());
     }
 
     /**

@@ -47,7 +47,8 @@ import java.util.Set;
  *       the consumer runtime asks for 100 ms</td></tr>
  *   <tr><td>{@code replica-acks}</td><td>{@code 0}</td><td>a publish is confirmed only once this many replicas
  *       have it ({@code WAIT n timeout} after each pipeline); fewer in time fails the publish with
- *       {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown). See docs/high-availability.md</td></tr>
+ *       {@link io.greenlang.messaging.MessagingTimeoutException} (outcome unknown); see
+ *       docs/high-availability.md</td></tr>
  *   <tr><td>{@code replica-ack-timeout}</td><td>{@code 1s}</td><td>how long a publish waits for those replicas;
  *       shorter than {@code command-timeout}</td></tr>
  *   <tr><td>{@code master}, {@code sentinel.username}, {@code sentinel.password}</td><td>none</td><td>for

@@ -35,8 +35,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Lettuce client ({@link RedisClient}, also for Sentinel, or {@link RedisClusterClient}) with its own threads, configured
- * from {@link RedisSettings}, and the connections made from it. Thread-safe.
+ * One Lettuce client ({@link RedisClient}, also for Sentinel, or {@link RedisClusterClient}) with its own threads,
+ * configured from {@link RedisSettings}, and the connections made from it. Thread-safe.
  *
  * <p>Choices that matter for correctness, all set here:
  * <ul>

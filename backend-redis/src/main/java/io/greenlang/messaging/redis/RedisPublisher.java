@@ -174,12 +174,13 @@ final class RedisPublisher {
      * With replica acknowledgements: each append on the connection its {@code WAIT} will go to (the slot's master
      * on Redis Cluster), in order per connection; returns those connections.
      */
-    private Set<StatefulConnection<byte[], byte[]>> dispatchToWriters(List<AsyncCommand<byte[], byte[], String>> commands,
-            List<byte[]> streams) {
+    private Set<StatefulConnection<byte[], byte[]>> dispatchToWriters(
+            List<AsyncCommand<byte[], byte[], String>> commands, List<byte[]> streams) {
         Map<StatefulConnection<byte[], byte[]>, List<AsyncCommand<byte[], byte[], String>>> byWriter =
                 new LinkedHashMap<>();
         for (int k = 0; k < commands.size(); k++) {
-            byWriter.computeIfAbsent(replication.writerFor(streams.get(k)), w -> new ArrayList<>()).add(commands.get(k));
+            byWriter.computeIfAbsent(replication.writerFor(streams.get(k)), w -> new ArrayList<>())
+                    .add(commands.get(k));
         }
         byWriter.forEach(RedisPublisher::dispatch);
         return byWriter.keySet();

@@ -271,8 +271,8 @@ record RedisSettings(
         }
         Duration timeout = positive(config, REPLICA_ACK_TIMEOUT, Duration.ofSeconds(1));
         if (timeout.compareTo(commandTimeout) >= 0) {
-            throw new ConfigurationException("Option " + REPLICA_ACK_TIMEOUT + " (" + Durations.format(timeout) + ") of "
-                    + config.redactedUrl() + " must be shorter than " + COMMAND_TIMEOUT + " ("
+            throw new ConfigurationException("Option " + REPLICA_ACK_TIMEOUT + " (" + Durations.format(timeout)
+                    + ") of " + config.redactedUrl() + " must be shorter than " + COMMAND_TIMEOUT + " ("
                     + Durations.format(commandTimeout) + "): WAIT blocks for that long.");
         }
         return new ReplicaAcks(count, timeout);

@@ -30,10 +30,10 @@ final class SentinelErrors {
         String sentinels = settings.endpointsForMessages();
         Throwable cause = errors.scrubbed(failure);
         if (chainSays(failure, UNKNOWN_MASTER)) {
-            return new ConnectionException("The sentinels at " + sentinels + " name no master '" + master + "'. Check "
-                    + "option " + RedisSettings.MASTER + " against their configuration (sentinel monitor NAME host port "
-                    + "quorum): SENTINEL get-master-addr-by-name " + master + " on a sentinel should name its address.",
-                    cause);
+            return new ConnectionException("The sentinels at " + sentinels + " name no master '" + master
+                    + "'. Check option " + RedisSettings.MASTER + " against their configuration (sentinel monitor "
+                    + "NAME host port quorum): SENTINEL get-master-addr-by-name " + master + " on a sentinel should "
+                    + "name its address.", cause);
         }
         if (!chainSays(failure, SENTINEL)) {
             return null;
@@ -46,9 +46,10 @@ final class SentinelErrors {
                     + RedisSettings.SENTINEL_USERNAME + " and " + RedisSettings.SENTINEL_PASSWORD + ": the sentinels' "
                     + "own, which may differ from the data nodes' user and password in the URL.", cause);
         }
-        return new ConnectionException("No sentinel at " + sentinels + " answered (" + errors.scrub(RedisErrors.rootCause(failure))
-                + "), so the address of master '" + master + "' is unknown. Check that the sentinels run and that "
-                + "hosts and ports are right (sentinels listen on 26379 by default)"
+        return new ConnectionException("No sentinel at " + sentinels + " answered ("
+                + errors.scrub(RedisErrors.rootCause(failure)) + "), so the address of master '" + master
+                + "' is unknown. Check that the sentinels run and that hosts and ports are right (sentinels listen on "
+                + "26379 by default)"
                 + (settings.tls() ? ", and that they speak TLS with a trusted certificate" : "") + ".", cause);
     }
 

@@ -82,7 +82,7 @@ final class FailoverLedger implements AutoCloseable {
         }
     }
 
-    /** Notes the moment of the fault (just before the master is killed or switched). */
+    /** Notes the moment of the fault: once the master is killed, or as the switch is asked for. */
     void markFault() {
         faultNanos.set(System.nanoTime());
     }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Brokers;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,41 +30,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RedisClusterFailoverTest {
     private static final Duration RECOVERY = Duration.ofSeconds(30);
     private static final Duration FOLLOW = Duration.ofSeconds(10);
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    private final Resources resources = new Resources();
 
-    @AfterEach
-    void cleanUp() {
-        List<AutoCloseable> reversed = new ArrayList<>(resources);
-        java.util.Collections.reverse(reversed);
-        TestSupport.closeAll(reversed);
-    }
 
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     @ParameterizedTest(name = "replica-acks={0}")
     @ValueSource(ints = {1, 0})
     @DisplayName("the topic's master is killed: the broker follows a replica's promotion, nothing confirmed with "
             + "replica-acks is lost")
     void masterKilled(int replicaAcks) throws Exception {
-        ClusterWithReplicas cluster = keep(ClusterWithReplicas.start());
+        ClusterWithReplicas cluster = resources.keep(ClusterWithReplicas.start());
         String topic = "failover-" + System.nanoTime();
         String key = Keys.string(new Keys("glm").band(topic, 0));
         cluster.addStandbyReplica(cluster.masterOf(key));
         Map<String, String> options = Map.of(RedisSettings.REPLICA_ACKS, Integer.toString(replicaAcks),
                 RedisSettings.COMMAND_TIMEOUT, "5s");
-        Broker publisher = keep(Brokers.connect(cluster.url(), options));
-        List<Broker> members = List.of(keep(Brokers.connect(cluster.url(), options)),
-                keep(Brokers.connect(cluster.url(), options)));
-        FailoverLedger ledger = keep(new FailoverLedger(topic, publisher, members, Duration.ofSeconds(2)));
+        Broker publisher = resources.keep(Brokers.connect(cluster.url(), options));
+        List<Broker> members = List.of(resources.keep(Brokers.connect(cluster.url(), options)),
+                resources.keep(Brokers.connect(cluster.url(), options)));
+        FailoverLedger ledger = resources.keep(new FailoverLedger(topic, publisher, members, Duration.ofSeconds(2)));
         TestSupport.await("traffic before the fault").until(() -> ledger.confirmed() >= 500);
 
         RedisServers.RedisProcess old = cluster.masterOf(key);
         long killed = System.nanoTime();
+        old.kill(); // returns once the process is gone: a publish begun after it cannot reach the old master
         ledger.markFault();
-        old.kill();
         RedisServers.RedisProcess promoted = cluster.awaitPromotion(old, key, RECOVERY);
         Duration promotion = Duration.ofNanos(System.nanoTime() - killed);
 
@@ -101,10 +91,10 @@ class RedisClusterFailoverTest {
     @org.junit.jupiter.api.Test
     @DisplayName("a slot moved under the publisher: with replica-acks the append and its WAIT go to the new master")
     void slotMovedUnderThePublisher() {
-        ClusterWithReplicas cluster = keep(ClusterWithReplicas.start());
+        ClusterWithReplicas cluster = resources.keep(ClusterWithReplicas.start());
         String topic = "moved-" + System.nanoTime();
         String key = Keys.string(new Keys("glm").band(topic, 1));
-        Broker publisher = keep(Brokers.connect(cluster.url(), Map.of(RedisSettings.REPLICA_ACKS, "1")));
+        Broker publisher = resources.keep(Brokers.connect(cluster.url(), Map.of(RedisSettings.REPLICA_ACKS, "1")));
         publisher.publish(io.greenlang.messaging.Message.builder("warm-up").text("reads the slots").build());
         RedisServers.RedisProcess former = cluster.masterOf(key);
         RedisServers.RedisProcess target = cluster.masters().stream().filter(m -> m != former).findFirst()

@@ -13,13 +13,12 @@ import io.greenlang.messaging.SubscriptionOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,8 @@ class RedisConnectionFaultsTest {
             "connect-timeout", "1s");
 
     private static RedisServers.RedisProcess server;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    private final Resources resources = new Resources();
 
     @BeforeAll
     static void startServer() {
@@ -51,25 +51,15 @@ class RedisConnectionFaultsTest {
         server.close();
     }
 
-    @AfterEach
-    void cleanUp() {
-        List<AutoCloseable> reversed = new ArrayList<>(resources);
-        Collections.reverse(reversed);
-        TestSupport.closeAll(reversed);
-    }
 
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     /** A broker through a new proxy, with a subscription that has handled a first message. */
     private Setup setUp(String name) {
-        FaultProxy proxy = keep(FaultProxy.to(server.port()));
-        RedisBroker broker = keep(RedisBroker.connect(BrokerConfig.builder(proxy.url()).options(OPTIONS).build()));
+        FaultProxy proxy = resources.keep(FaultProxy.to(server.port()));
+        RedisBroker broker = resources.keep(RedisBroker.connect(BrokerConfig.builder(proxy.url()).options(OPTIONS).build()));
         String topic = name + "-" + System.nanoTime();
         TestSupport.Handled handled = new TestSupport.Handled();
-        keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
+        resources.keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
         Message first = Message.builder(topic).text("before the fault").build();
         broker.publish(first);
         TestSupport.await("the first message").until(() -> handled.has(first.id()));
@@ -158,11 +148,11 @@ class RedisConnectionFaultsTest {
     @Test
     @DisplayName("half-open under traffic: nothing confirmed is lost, publishing and delivery carry on")
     void halfOpenUnderTraffic() throws Exception {
-        FaultProxy proxy = keep(FaultProxy.to(server.port()));
-        Broker publisher = keep(Brokers.connect(proxy.url(), OPTIONS));
-        List<Broker> members = List.of(keep(Brokers.connect(proxy.url(), OPTIONS)),
-                keep(Brokers.connect(proxy.url(), OPTIONS)));
-        FailoverLedger ledger = keep(new FailoverLedger("faults-" + System.nanoTime(), publisher, members,
+        FaultProxy proxy = resources.keep(FaultProxy.to(server.port()));
+        Broker publisher = resources.keep(Brokers.connect(proxy.url(), OPTIONS));
+        List<Broker> members = List.of(resources.keep(Brokers.connect(proxy.url(), OPTIONS)),
+                resources.keep(Brokers.connect(proxy.url(), OPTIONS)));
+        FailoverLedger ledger = resources.keep(new FailoverLedger("faults-" + System.nanoTime(), publisher, members,
                 Duration.ofSeconds(2)));
         TestSupport.await("traffic before the fault").until(() -> ledger.confirmed() >= 500);
 
@@ -297,7 +287,7 @@ class RedisConnectionFaultsTest {
     @Test
     @DisplayName("a cluster node connection that answers nothing is treated as dead too")
     void silentClusterNode() {
-        RedisServers.RedisCluster cluster = keep(RedisServers.cluster(3));
+        RedisServers.RedisCluster cluster = resources.keep(RedisServers.cluster(3));
         assertSilentNodesAreTreatedAsDead(cluster.url(), cluster.nodes());
     }
 
@@ -305,12 +295,12 @@ class RedisConnectionFaultsTest {
     @Test
     @DisplayName("a master found through the sentinels that answers nothing is treated as dead too")
     void silentSentinelMaster() {
-        SentinelSet set = keep(SentinelSet.start());
+        SentinelSet set = resources.keep(SentinelSet.start());
         assertSilentNodesAreTreatedAsDead(set.url(), List.of(set.master()));
     }
 
     private void assertSilentNodesAreTreatedAsDead(String url, List<RedisServers.RedisProcess> nodes) {
-        RedisBroker broker = keep(RedisBroker.connect(BrokerConfig.builder(url).options(OPTIONS).build()));
+        RedisBroker broker = resources.keep(RedisBroker.connect(BrokerConfig.builder(url).options(OPTIONS).build()));
         String topic = "silent-nodes-" + System.nanoTime();
         assertThat(tryPublish(broker, topic, "before")).isNull();
         MessagingException failure;

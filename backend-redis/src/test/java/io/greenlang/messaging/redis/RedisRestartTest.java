@@ -13,14 +13,13 @@ import io.greenlang.messaging.RecordedMessage;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -30,19 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Server restarts")
 class RedisRestartTest {
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    private final Resources resources = new Resources();
 
-    @AfterEach
-    void cleanUp() {
-        List<AutoCloseable> reversed = new ArrayList<>(resources);
-        java.util.Collections.reverse(reversed);
-        TestSupport.closeAll(reversed);
-    }
 
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     /**
      * A server with {@code appendfsync always} is killed (SIGKILL) while one thread publishes and a group consumes,
@@ -53,12 +43,12 @@ class RedisRestartTest {
     @Test
     @DisplayName("a crash during publishing and consuming: no duplicates from the client, nothing confirmed lost")
     void crashDuringPublishingAndConsuming() throws Exception {
-        RedisServers.RedisProcess server = keep(RedisServers.durable());
+        RedisServers.RedisProcess server = resources.keep(RedisServers.durable());
         String topic = "restart-" + System.nanoTime();
-        Broker publisher = keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
-        Broker consumer = keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
+        Broker publisher = resources.keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
+        Broker consumer = resources.keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
         TestSupport.Handled handled = new TestSupport.Handled();
-        Subscription sub = keep(consumer.subscribe(SubscriptionOptions.builder(topic, "g").concurrency(2)
+        Subscription sub = resources.keep(consumer.subscribe(SubscriptionOptions.builder(topic, "g").concurrency(2)
                 .leaseTimeout(Duration.ofSeconds(5)).build(), handled));
 
         int total = 1500;
@@ -120,11 +110,11 @@ class RedisRestartTest {
     @Test
     @DisplayName("LOADING after a restart is waited out, not fatal")
     void loadingIsWaitedOut() {
-        RedisServers.RedisProcess server = keep(RedisServers.durable());
+        RedisServers.RedisProcess server = resources.keep(RedisServers.durable());
         String topic = "loading-" + System.nanoTime();
-        Broker broker = keep(Brokers.connect(server.url(), Map.of("command-timeout", "20s")));
+        Broker broker = resources.keep(Brokers.connect(server.url(), Map.of("command-timeout", "20s")));
         TestSupport.Handled handled = new TestSupport.Handled();
-        keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
+        resources.keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
         Message before = Message.builder(topic).text("before").build();
         broker.publish(before);
         TestSupport.await("the first message").until(() -> handled.has(before.id()));
@@ -156,11 +146,11 @@ class RedisRestartTest {
     @Test
     @DisplayName("a restart that loses the data (NOGROUP) is recovered from, not fatal")
     void restartWithoutPersistence() {
-        RedisServers.RedisProcess server = keep(RedisServers.standalone());
+        RedisServers.RedisProcess server = resources.keep(RedisServers.standalone());
         String topic = "nogroup-" + System.nanoTime();
-        Broker broker = keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
+        Broker broker = resources.keep(Brokers.connect(server.url(), Map.of("command-timeout", "15s")));
         TestSupport.Handled handled = new TestSupport.Handled();
-        keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
+        resources.keep(broker.subscribe(SubscriptionOptions.builder(topic, "g").build(), handled));
         Message before = Message.builder(topic).text("before").build();
         broker.publish(before);
         TestSupport.await("the first message").until(() -> handled.has(before.id()));
@@ -184,9 +174,9 @@ class RedisRestartTest {
     @Test
     @DisplayName("a publish Redis does not answer within command-timeout fails, its outcome unknown")
     void unansweredPublishesTimeOut() {
-        RedisServers.RedisProcess server = keep(RedisServers.standalone());
+        RedisServers.RedisProcess server = resources.keep(RedisServers.standalone());
         String topic = "paused-" + System.nanoTime();
-        Broker broker = keep(Brokers.connect(server.url(),
+        Broker broker = resources.keep(Brokers.connect(server.url(),
                 Map.of("command-timeout", "300ms", "block-timeout", "100ms")));
         broker.publish(Message.builder(topic).text("before").build());
 

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.Brokers;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,29 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 @DisplayName("Sentinel failover under traffic")
 class RedisSentinelFailoverTest {
     private static final Duration RECOVERY = Duration.ofSeconds(30);
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    private final Resources resources = new Resources();
 
-    @AfterEach
-    void cleanUp() {
-        List<AutoCloseable> reversed = new ArrayList<>(resources);
-        java.util.Collections.reverse(reversed);
-        TestSupport.closeAll(reversed);
-    }
 
-    private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     @ParameterizedTest(name = "replica-acks={0}")
     @ValueSource(ints = {1, 0})
     @DisplayName("the master is killed: the broker follows the promotion, nothing confirmed with replica-acks is lost")
     void masterKilled(int replicaAcks) throws Exception {
-        SentinelSet set = keep(SentinelSet.start(2));
+        SentinelSet set = resources.keep(SentinelSet.start(2));
         FailoverLedger ledger = run(set, replicaAcks);
         RedisServers.RedisProcess old = set.master();
+        old.kill(); // returns once the process is gone: a publish begun after it cannot reach the old master
         ledger.markFault();
-        old.kill();
         set.awaitMasterOtherThan(old.port(), RECOVERY);
         finish(ledger, replicaAcks, "SIGKILL of the master");
     }
@@ -55,7 +45,7 @@ class RedisSentinelFailoverTest {
     @ValueSource(ints = {1, 0})
     @DisplayName("a planned switch (SENTINEL FAILOVER): the broker follows, nothing confirmed with replica-acks is lost")
     void plannedSwitch(int replicaAcks) throws Exception {
-        SentinelSet set = keep(SentinelSet.start(2));
+        SentinelSet set = resources.keep(SentinelSet.start(2));
         FailoverLedger ledger = run(set, replicaAcks);
         int old = set.masterPort();
         ledger.markFault();
@@ -68,10 +58,10 @@ class RedisSentinelFailoverTest {
     private FailoverLedger run(SentinelSet set, int replicaAcks) {
         Map<String, String> options = Map.of(RedisSettings.REPLICA_ACKS, Integer.toString(replicaAcks),
                 RedisSettings.COMMAND_TIMEOUT, "5s");
-        Broker publisher = keep(Brokers.connect(set.url(), options));
-        List<Broker> members = List.of(keep(Brokers.connect(set.url(), options)),
-                keep(Brokers.connect(set.url(), options)));
-        FailoverLedger ledger = keep(new FailoverLedger("failover-" + System.nanoTime(), publisher, members,
+        Broker publisher = resources.keep(Brokers.connect(set.url(), options));
+        List<Broker> members = List.of(resources.keep(Brokers.connect(set.url(), options)),
+                resources.keep(Brokers.connect(set.url(), options)));
+        FailoverLedger ledger = resources.keep(new FailoverLedger("failover-" + System.nanoTime(), publisher, members,
                 Duration.ofSeconds(2)));
         TestSupport.await("traffic before the fault").until(() -> ledger.confirmed() >= 500);
         return ledger;

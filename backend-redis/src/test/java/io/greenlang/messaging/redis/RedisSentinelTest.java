@@ -127,6 +127,31 @@ class RedisSentinelTest {
     }
 
     @Test
+    @DisplayName("replica-acks on a plain redis:// master with a replica: confirmed when the replica has it")
+    void replicaAcksOnAStandaloneMaster() {
+        int masterPort = set.masterPort();
+        RedisServers.RedisProcess replica = set.dataNodes().stream().filter(n -> n.port() != masterPort).findFirst()
+                .orElseThrow();
+        try (Broker broker = Brokers.connect("redis://127.0.0.1:" + masterPort, Map.of("replica-acks", "1",
+                "replica-ack-timeout", "300ms"))) {
+            io.greenlang.messaging.PublishResult stored = broker.publish(Message.builder("plain-acks").text("m").build());
+            assertThat(RedisServers.command(replica.port(), "XLEN glm:{plain-acks}:b1")).as("on the replica")
+                    .isEqualTo(":1");
+            assertThat(stored.position()).isNotNull();
+            replica.suspend();
+            try {
+                assertThatThrownBy(() -> broker.publish(Message.builder("plain-acks").text("not confirmed").build()))
+                        .isInstanceOf(MessagingTimeoutException.class).hasMessageContaining("no replica confirmed it");
+            } finally {
+                replica.resume();
+            }
+        }
+        assertThatThrownBy(() -> Brokers.connect("redis://127.0.0.1:" + masterPort, Map.of("replica-acks", "2")))
+                .isInstanceOf(ConnectionException.class).hasMessageContaining("at 127.0.0.1:" + masterPort)
+                .hasMessageContaining("1 connected replica");
+    }
+
+    @Test
     @DisplayName("Sentinel and replica-acks options are checked before any I/O, and secrets never shown")
     void optionsAreValidated() {
         String url = "redis-sentinel://127.0.0.1:1?master=m";
