@@ -164,8 +164,14 @@ final class SagaLog {
         if (s == null) {
             return;
         }
-        int index = m.header(STEP_INDEX_HEADER).map(Integer::parseInt).orElse(-1);
-        if (index >= s.definition().steps().size()) {
+        int index = stepIndex(m);
+        boolean aboutAStep = event == Event.STEP_COMPLETED || event == Event.STEP_FAILED
+                || event == Event.STEP_COMPENSATED;
+        if (index >= s.definition().steps().size() || (aboutAStep && index < 0)) {
+            LOG.log(System.Logger.Level.WARNING, "Saga " + id + " in log topic '" + topic + "': event " + event
+                    + " has step index '" + m.header(STEP_INDEX_HEADER).orElse("(none)") + "', not one of its "
+                    + s.definition().steps().size() + " steps (0 to " + (s.definition().steps().size() - 1)
+                    + "); the event is skipped.");
             return;
         }
         switch (event) {
@@ -182,6 +188,15 @@ final class SagaLog {
                 break;
             default:
                 open.remove(id);
+        }
+    }
+
+    /** The event's step index, or -1 if it has none or it is not a number (a hand-written or foreign event). */
+    private static int stepIndex(Message m) {
+        try {
+            return m.header(STEP_INDEX_HEADER).map(Integer::parseInt).orElse(-1);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

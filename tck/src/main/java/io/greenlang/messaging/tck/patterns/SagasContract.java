@@ -197,6 +197,49 @@ public abstract class SagasContract extends PatternFeature {
     }
 
     /**
+     * A log event that names a step without a readable index (missing, not a number, out of range), written by
+     * hand or by another program, is skipped with a warning like any other unreadable event: the next coordinator
+     * starts, resumes the saga and finishes it. If it fails, check how the log's step index is read on start.
+     */
+    @Test
+    @DisplayName("a log event without a readable step index is skipped: the next coordinator still resumes the saga")
+    void required_aLogEventWithoutAReadableStepIndexIsSkipped() {
+        assumeCapability(Capability.READ_FROM_POSITION);
+        String prefix = topic("saga-bad-event");
+        CountDownLatch firstB = latch(1);
+        AtomicInteger bCalls = new AtomicInteger();
+        participant(prefix + ".a", d -> "a-done");
+        participant(prefix + ".b", d -> {
+            if (bCalls.incrementAndGet() == 1) {
+                await(firstB);
+            }
+            return "b-done";
+        });
+        participant(prefix + ".c", d -> "c-done");
+        SagaDefinition definition = threeSteps(prefix, timeouts().bulk());
+        SagaCoordinator first = coordinator(prefix + ".log", definition);
+        String id = first.begin("report", new ReportRequest("site-11"));
+        timeouts().await("step b in flight").until(() -> journal.contains("execute:b"));
+        first.close();
+        for (String index : java.util.Arrays.asList(null, "x", "-1", "99")) {
+            io.greenlang.messaging.Message.Builder bad = io.greenlang.messaging.Message.builder(prefix + ".log")
+                    .text("{}").header(SagaCoordinator.SAGA_ID_HEADER, id)
+                    .header(SagaCoordinator.EVENT_HEADER, "STEP_COMPLETED");
+            if (index != null) {
+                bad.header("greenlang.saga.step-index", index);
+            }
+            broker().publish(bad.build());
+        }
+
+        SagaCoordinator second = coordinator(prefix + ".log", definition);
+        assertThat(second.resumed()).containsExactly(id);
+        SagaResult result = resultOf(second.result(id), timeouts().bulk());
+        assertThat(result.status()).isEqualTo(SagaStatus.COMPLETED);
+        assertThat(result.replies().keySet()).containsExactly("a", "b", "c");
+        firstB.countDown();
+    }
+
+    /**
      * A coordinator closed while a compensation is in flight leaves the saga compensating; the next one sends
      * that compensation again and runs the rest, in reverse order. If it fails, check how the log records
      * compensations.
