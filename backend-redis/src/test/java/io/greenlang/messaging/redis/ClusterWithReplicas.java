@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Redis Cluster of three masters, each with one replica: six {@code redis-server} processes on free loopback
@@ -15,6 +18,8 @@ final class ClusterWithReplicas implements AutoCloseable {
     /** Short for quick failovers, not so short that a node starved of CPU for a moment is failed over. */
     static final long NODE_TIMEOUT_MILLIS = 2000;
     private static final int MASTERS = 3;
+    /** Between two polls of the nodes (each poll asks every node for its view). */
+    private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<RedisServers.RedisProcess> nodes;
@@ -88,20 +93,10 @@ final class ClusterWithReplicas implements AutoCloseable {
      */
     RedisServers.RedisProcess awaitPromotion(RedisServers.RedisProcess old, String key, Duration timeout) {
         int slot = slotOf(key);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<RedisServers.RedisProcess> master = masterOfSlot(slot);
-            if (master.isPresent() && master.get() != old
-                    && RedisServers.command(master.get().port(), "INFO replication").contains("role:master")
-                    && live().stream().allMatch(n -> clusterStateOk(n))) {
-                return master.get();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("No replica took over slot " + slot + " from " + old + " within "
-                        + timeout + ":\n" + nodesView());
-            }
-            pause();
-        }
+        return awaitShowingNodes("a replica to take over slot " + slot + " from " + old, timeout,
+                () -> masterOfSlot(slot), master -> master.isPresent() && master.get() != old
+                        && RedisServers.command(master.get().port(), "INFO replication").contains("role:master")
+                        && live().stream().allMatch(n -> clusterStateOk(n))).orElseThrow();
     }
 
     /**
@@ -109,14 +104,7 @@ final class ClusterWithReplicas implements AutoCloseable {
      * failing, and every replica's link to its master is up.
      */
     void awaitSettled() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!settled()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("The test cluster did not settle within " + READY_TIMEOUT + ":\n"
-                        + nodesView());
-            }
-            pause();
-        }
+        awaitShowingNodes("the test cluster to settle", READY_TIMEOUT, this::settled, settled -> settled);
     }
 
     private boolean settled() {
@@ -156,13 +144,16 @@ final class ClusterWithReplicas implements AutoCloseable {
         RedisServers.command(source.port(), "CLUSTER SETSLOT " + slot + " MIGRATING " + targetId);
         RedisServers.command(source.port(), "CLUSTER SETSLOT " + slot + " NODE " + targetId);
         RedisServers.command(target.port(), "CLUSTER SETSLOT " + slot + " NODE " + targetId);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!masterOfSlot(slot).map(m -> m == target).orElse(false)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("Slot " + slot + " did not move to " + target + " within " + timeout
-                        + ":\n" + nodesView());
-            }
-            RedisServers.pause(50);
+        awaitShowingNodes("slot " + slot + " to move to " + target, timeout, () -> masterOfSlot(slot),
+                master -> master.map(m -> m == target).orElse(false));
+    }
+
+    /** Polls {@code probe} until {@code done}; on timeout, fails with what every node says about the cluster. */
+    private <T> T awaitShowingNodes(String what, Duration timeout, Callable<T> probe, Predicate<? super T> done) {
+        try {
+            return TestSupport.await(what, timeout).pollInterval(POLL).until(probe, done);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Waited " + timeout + " for " + what + ":\n" + nodesView(), e);
         }
     }
 
@@ -239,14 +230,5 @@ final class ClusterWithReplicas implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50); // polling external processes; no condition object to wait on
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -33,8 +33,6 @@ class RedisClusterFailoverTest {
     @AutoClose
     private final Resources resources = new Resources();
 
-
-
     @ParameterizedTest(name = "replica-acks={0}")
     @ValueSource(ints = {1, 0})
     @DisplayName("the topic's master is killed: the broker follows a replica's promotion, nothing confirmed with "

@@ -51,8 +51,6 @@ class RedisConnectionFaultsTest {
         server.close();
     }
 
-
-
     /** A broker through a new proxy, with a subscription that has handled a first message. */
     private Setup setUp(String name) {
         FaultProxy proxy = resources.keep(FaultProxy.to(server.port()));

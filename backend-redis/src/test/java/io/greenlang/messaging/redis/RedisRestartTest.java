@@ -32,8 +32,6 @@ class RedisRestartTest {
     @AutoClose
     private final Resources resources = new Resources();
 
-
-
     /**
      * A server with {@code appendfsync always} is killed (SIGKILL) while one thread publishes and a group consumes,
      * then started again on the same port. Every publish that reported success is in the topic exactly once and

@@ -26,8 +26,6 @@ class RedisSentinelFailoverTest {
     @AutoClose
     private final Resources resources = new Resources();
 
-
-
     @ParameterizedTest(name = "replica-acks={0}")
     @ValueSource(ints = {1, 0})
     @DisplayName("the master is killed: the broker follows the promotion, nothing confirmed with replica-acks is lost")

@@ -328,7 +328,7 @@ final class RedisServers {
         return false;
     }
 
-    static void pause(long millis) {
+    private static void pause(long millis) {
         try {
             Thread.sleep(millis); // polling an external process; no condition object to wait on
         } catch (InterruptedException e) {

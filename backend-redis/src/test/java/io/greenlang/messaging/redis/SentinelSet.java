@@ -17,6 +17,8 @@ import java.util.Map;
  */
 final class SentinelSet implements AutoCloseable {
     static final String MASTER_NAME = "glm-master";
+    /** Between two polls of the processes (each poll runs redis-cli a few times). */
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<RedisServers.RedisProcess> dataNodes;
@@ -137,51 +139,38 @@ final class SentinelSet implements AutoCloseable {
      * its port.
      */
     int awaitMasterOtherThan(int oldPort, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            int port = masterPort();
-            if (port != oldPort && cli(port, "ROLE").startsWith("master")) {
-                return port;
-            }
-            pause();
-        }
-        throw new IllegalStateException("No failover from port " + oldPort + " within " + timeout);
+        return TestSupport.await("a master other than port " + oldPort, timeout).pollInterval(POLL)
+                .until(this::masterPort, port -> port != oldPort && cli(port, "ROLE").startsWith("master"));
     }
 
     /** Waits until every live sentinel sees the master, a replica linked to it, and the other sentinels. */
     void awaitSettled() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (true) {
-            boolean settled = true;
-            int masterPort = masterPort();
-            for (RedisServers.RedisProcess s : sentinels) {
-                if (!s.isAlive()) {
-                    continue;
-                }
-                String out = cli(s.port(), "SENTINEL", "master", MASTER_NAME);
-                long live = sentinels.stream().filter(RedisServers.RedisProcess::isAlive).count();
-                settled &= field(out, "port").equals(Integer.toString(masterPort))
-                        && field(out, "flags").equals("master")
-                        && Integer.parseInt(field(out, "num-slaves")) >= dataNodes.size() - 1
-                        && Integer.parseInt(field(out, "num-other-sentinels")) >= live - 1;
+        TestSupport.await("the sentinel set to settle", READY_TIMEOUT).pollInterval(POLL).until(this::settled);
+    }
+
+    private boolean settled() {
+        boolean settled = true;
+        int masterPort = masterPort();
+        long live = sentinels.stream().filter(RedisServers.RedisProcess::isAlive).count();
+        for (RedisServers.RedisProcess s : sentinels) {
+            if (!s.isAlive()) {
+                continue;
             }
-            long replicas = 0;
-            for (RedisServers.RedisProcess n : dataNodes) {
-                if (n.isAlive() && n.port() != masterPort) {
-                    replicas++;
-                    settled &= info(n.port()).contains("master_link_status:up");
-                }
-            }
-            // the master lists a replica as online a moment after the replica says its link is up
-            settled &= info(masterPort).split("state=online", -1).length - 1 >= replicas;
-            if (settled) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("The sentinel set did not settle within " + READY_TIMEOUT);
-            }
-            pause();
+            String out = cli(s.port(), "SENTINEL", "master", MASTER_NAME);
+            settled &= field(out, "port").equals(Integer.toString(masterPort))
+                    && field(out, "flags").equals("master")
+                    && Integer.parseInt(field(out, "num-slaves")) >= dataNodes.size() - 1
+                    && Integer.parseInt(field(out, "num-other-sentinels")) >= live - 1;
         }
+        long replicas = 0;
+        for (RedisServers.RedisProcess n : dataNodes) {
+            if (n.isAlive() && n.port() != masterPort) {
+                replicas++;
+                settled &= info(n.port()).contains("master_link_status:up");
+            }
+        }
+        // the master lists a replica as online a moment after the replica says its link is up
+        return settled && info(masterPort).split("state=online", -1).length - 1 >= replicas;
     }
 
     @Override
@@ -221,15 +210,6 @@ final class SentinelSet implements AutoCloseable {
             Files.write(file, lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(100); // polling external processes; no condition object to wait on
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
