@@ -79,6 +79,32 @@ public abstract class SagasContract extends PatternFeature {
         }
     }
 
+    /** A saga begun by a coordinator that was closed while its step b ran, and what that coordinator said. */
+    private record ClosedAtStepB(String id, CompletionStage<SagaResult> firstResult) {
+    }
+
+    /**
+     * Starts participants a, b and c (b's first call waits for {@code firstB}), begins a saga with a first
+     * coordinator and closes it once step b is in flight, as a crash would leave it.
+     */
+    private ClosedAtStepB closedAtStepB(String prefix, SagaDefinition definition, CountDownLatch firstB) {
+        AtomicInteger bCalls = new AtomicInteger();
+        participant(prefix + ".a", d -> "a-done");
+        participant(prefix + ".b", d -> {
+            if (bCalls.incrementAndGet() == 1) {
+                await(firstB); // the first coordinator "crashes" while this runs
+            }
+            return "b-done";
+        });
+        participant(prefix + ".c", d -> "c-done");
+        SagaCoordinator first = coordinator(prefix + ".log", definition);
+        String id = first.begin("report", new ReportRequest("site-9"));
+        timeouts().await("step b in flight").until(() -> journal.contains("execute:b"));
+        CompletionStage<SagaResult> firstResult = first.result(id);
+        first.close();
+        return new ClosedAtStepB(id, firstResult);
+    }
+
     /**
      * A saga whose three steps succeed completes, runs them in order, no compensation, and keeps their
      * replies. If it fails, check the coordinator's step chaining.
@@ -170,26 +196,13 @@ public abstract class SagasContract extends PatternFeature {
         assumeCapability(Capability.READ_FROM_POSITION);
         String prefix = topic("saga-restart");
         CountDownLatch firstB = latch(1);
-        AtomicInteger bCalls = new AtomicInteger();
-        participant(prefix + ".a", d -> "a-done");
-        participant(prefix + ".b", d -> {
-            if (bCalls.incrementAndGet() == 1) {
-                await(firstB); // the first coordinator "crashes" while this runs
-            }
-            return "b-done";
-        });
-        participant(prefix + ".c", d -> "c-done");
         SagaDefinition definition = threeSteps(prefix, timeouts().bulk());
-        SagaCoordinator first = coordinator(prefix + ".log", definition);
-        String id = first.begin("report", new ReportRequest("site-9"));
-        timeouts().await("step b in flight").until(() -> journal.contains("execute:b"));
-        CompletionStage<SagaResult> firstResult = first.result(id);
-        first.close();
-        assertThat(failureOf(firstResult)).isInstanceOf(BrokerClosedException.class);
+        ClosedAtStepB closed = closedAtStepB(prefix, definition, firstB);
+        assertThat(failureOf(closed.firstResult())).isInstanceOf(BrokerClosedException.class);
 
         SagaCoordinator second = coordinator(prefix + ".log", definition);
-        assertThat(second.resumed()).containsExactly(id);
-        SagaResult result = resultOf(second.result(id), timeouts().bulk());
+        assertThat(second.resumed()).containsExactly(closed.id());
+        SagaResult result = resultOf(second.result(closed.id()), timeouts().bulk());
         assertThat(result.status()).isEqualTo(SagaStatus.COMPLETED);
         assertThat(result.replies().keySet()).containsExactly("a", "b", "c");
         assertThat(journal).containsExactly("execute:a", "execute:b", "execute:b", "execute:c");
@@ -207,20 +220,8 @@ public abstract class SagasContract extends PatternFeature {
         assumeCapability(Capability.READ_FROM_POSITION);
         String prefix = topic("saga-bad-event");
         CountDownLatch firstB = latch(1);
-        AtomicInteger bCalls = new AtomicInteger();
-        participant(prefix + ".a", d -> "a-done");
-        participant(prefix + ".b", d -> {
-            if (bCalls.incrementAndGet() == 1) {
-                await(firstB);
-            }
-            return "b-done";
-        });
-        participant(prefix + ".c", d -> "c-done");
         SagaDefinition definition = threeSteps(prefix, timeouts().bulk());
-        SagaCoordinator first = coordinator(prefix + ".log", definition);
-        String id = first.begin("report", new ReportRequest("site-11"));
-        timeouts().await("step b in flight").until(() -> journal.contains("execute:b"));
-        first.close();
+        String id = closedAtStepB(prefix, definition, firstB).id();
         for (String index : java.util.Arrays.asList(null, "x", "-1", "99")) {
             io.greenlang.messaging.Message.Builder bad = io.greenlang.messaging.Message.builder(prefix + ".log")
                     .text("{}").header(SagaCoordinator.SAGA_ID_HEADER, id)
