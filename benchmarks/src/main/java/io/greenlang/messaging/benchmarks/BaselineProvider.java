@@ -15,6 +15,14 @@ public interface BaselineProvider {
     /** The URL schemes whose brokers this baseline stands beside, lower case. */
     Set<String> schemes();
 
+    /**
+     * The baseline's column in tables: {@code raw} for the bare client, {@code peer} for what a team would use
+     * instead of this library (such as Spring Kafka). At most one provider per scheme and label.
+     */
+    default String label() {
+        return "raw";
+    }
+
     /** What the baseline is, for reports: {@code ArrayBlockingQueue hand-off between threads}. */
     String description();
 
