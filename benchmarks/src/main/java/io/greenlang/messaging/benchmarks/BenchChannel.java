@@ -2,6 +2,7 @@ package io.greenlang.messaging.benchmarks;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One run's topic or queue. Publishing is called from one thread; handlers from the consumers' threads.
@@ -15,6 +16,14 @@ public interface BenchChannel extends AutoCloseable {
 
     /** Sends payloads in one call, in order; the list is not changed afterwards. */
     void publishBatch(List<byte[]> payloads);
+
+    /**
+     * Encodes a record and sends it, as {@link #publish}: a baseline encodes with Jackson, the library with its
+     * own codec of the same name.
+     */
+    default void publishRecord(Reading reading, RecordCodec codec) {
+        publish(codec.encode(reading));
+    }
 
     /**
      * Waits until everything published so far is confirmed.
@@ -35,6 +44,11 @@ public interface BenchChannel extends AutoCloseable {
      * goes to one of them, is passed to {@code handler} and then acknowledged.
      */
     Consumers consume(int consumers, PayloadHandler handler);
+
+    /** As {@link #consume}, decoding each payload to its record before {@code handler} sees it. */
+    default Consumers consumeRecords(int consumers, RecordCodec codec, Consumer<Reading> handler) {
+        return consume(consumers, payload -> handler.accept(codec.decode(payload)));
+    }
 
     /** Closes the channel and whatever connection it holds. */
     @Override

@@ -28,6 +28,8 @@ public final class BenchConfig {
     private final Duration heapSampleInterval;
     private final int maxInFlight;
     private final boolean baseline;
+    private final int forks;
+    private final Set<String> targets;
     private final Duration timeout;
 
     private BenchConfig(Builder b) {
@@ -45,6 +47,8 @@ public final class BenchConfig {
         this.heapSampleInterval = b.heapSampleInterval;
         this.maxInFlight = b.maxInFlight;
         this.baseline = b.baseline;
+        this.forks = b.forks;
+        this.targets = Set.copyOf(b.targets);
         this.timeout = b.timeout;
     }
 
@@ -64,6 +68,11 @@ public final class BenchConfig {
     }
 
     /** Whether {@code scenario} is to be run; default: every scenario. */
+    /** The chosen scenarios. */
+    public Set<Scenario> scenarios() {
+        return scenarios;
+    }
+
     public boolean runs(Scenario scenario) {
         return scenarios.contains(scenario);
     }
@@ -122,6 +131,24 @@ public final class BenchConfig {
     }
 
     /** Whether the raw-client baseline runs too; default {@code true}. */
+    /**
+     * How many JVMs each target runs in, one after the other and alternating between targets, each with its own
+     * warm-up: a figure's runs are then those JVMs' medians. 0 runs every target in this JVM.
+     */
+    public int forks() {
+        return forks;
+    }
+
+    /** Whether the target labelled {@code label} ({@code library}, {@code raw}, {@code raw+hash}, {@code peer}) runs. */
+    public boolean runsTarget(String label) {
+        return targets.isEmpty() || targets.contains(label);
+    }
+
+    /** The targets chosen by label; empty for all. */
+    public Set<String> targets() {
+        return targets;
+    }
+
     public boolean baseline() {
         return baseline;
     }
@@ -136,13 +163,16 @@ public final class BenchConfig {
         return "BenchConfig{broker=" + broker + ", payloadSizes=" + payloadSizes + ", scenarios=" + scenarios
                 + ", messages=" + messages + ", batchSize=" + batchSize + ", repeat=" + repeat + ", warmup=" + warmup
                 + ", rate=" + rate + ", latencyDuration=" + latencyDuration + ", latencyWarmup=" + latencyWarmup
-                + ", heapMessages=" + heapMessages + ", maxInFlight=" + maxInFlight + ", baseline=" + baseline + "}";
+                + ", heapMessages=" + heapMessages + ", maxInFlight=" + maxInFlight + ", baseline=" + baseline
+                + ", forks=" + forks + ", targets=" + targets + "}";
     }
 
     /** Builds a {@link BenchConfig}; every setter validates its argument. */
     public static final class Builder {
         /** The smallest payload: the harness stamps two longs (send time and sequence) into every payload. */
         public static final int MIN_PAYLOAD = 16;
+        /** Every target label, in table order. */
+        public static final List<String> TARGETS = List.of("library", "raw", "raw+hash", "peer");
 
         private final BrokerConfig broker;
         private List<Integer> payloadSizes = List.of(100, 1024);
@@ -158,6 +188,8 @@ public final class BenchConfig {
         private Duration heapSampleInterval = Duration.ofMillis(250);
         private int maxInFlight;
         private boolean baseline = true;
+        private int forks;
+        private Set<String> targets = Set.of();
         private Duration timeout = Duration.ofMinutes(2);
 
         private Builder(BrokerConfig broker) {
@@ -256,6 +288,27 @@ public final class BenchConfig {
                 throw new IllegalArgumentException("max in flight must be from 0 to 65536, was " + maxInFlight);
             }
             this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** 0 (every target in this JVM) to 20. */
+        public Builder forks(int forks) {
+            if (forks < 0 || forks > 20) {
+                throw new IllegalArgumentException("forks must be from 0 to 20, was " + forks);
+            }
+            this.forks = forks;
+            return this;
+        }
+
+        /** The targets to run, by label ({@code library}, {@code raw}, {@code raw+hash}, {@code peer}); empty for all. */
+        public Builder targets(Collection<String> targets) {
+            for (String t : targets) {
+                if (!TARGETS.contains(t)) {
+                    throw new IllegalArgumentException("Unknown target '" + t + "'. Valid targets: "
+                            + String.join(", ", TARGETS) + ".");
+                }
+            }
+            this.targets = Set.copyOf(targets);
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.TreeMap;
  *
  * @param broker the library's broker URL, secrets masked
  * @param library what the library side is
- * @param baseline what the raw side is; empty if none ran
+ * @param baselines what each baseline that ran is, by label ({@code raw}, {@code raw+hash}, {@code peer}), in
+ *     table order
  * @param startedAt when the benchmark began
  * @param elapsed how long it took
  * @param environment facts about the machine: cores, JVM, OS, maximum heap
@@ -30,13 +32,13 @@ import java.util.TreeMap;
  * @param measurements every figure, in run order
  * @param notes remarks for the reader, such as a missing baseline
  */
-public record BenchReport(String broker, String library, String baseline, Instant startedAt, Duration elapsed,
+public record BenchReport(String broker, String library, Map<String, String> baselines, Instant startedAt, Duration elapsed,
         Map<String, String> environment, Map<String, String> settings, List<Measurement> measurements,
         List<String> notes) {
     public BenchReport {
         Objects.requireNonNull(broker, "broker");
         Objects.requireNonNull(library, "library");
-        Objects.requireNonNull(baseline, "baseline");
+        baselines = Collections.unmodifiableMap(new LinkedHashMap<>(baselines));
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(elapsed, "elapsed");
         environment = Map.copyOf(environment);
@@ -50,7 +52,7 @@ public record BenchReport(String broker, String library, String baseline, Instan
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("broker", broker);
         root.put("library", library);
-        root.put("baseline", baseline.isEmpty() ? null : baseline);
+        root.put("baselines", baselines);
         root.put("startedAt", startedAt.toString());
         root.put("elapsedSeconds", round(elapsed.toMillis() / 1000.0));
         root.put("environment", new TreeMap<>(environment));
@@ -63,9 +65,15 @@ public record BenchReport(String broker, String library, String baseline, Instan
             r.put("payloadBytes", m.payloadBytes());
             r.put("metric", m.metric());
             r.put("unit", m.unit());
-            r.put("library", round(m.library()));
-            r.put("baseline", m.baseline().isPresent() ? round(m.baseline().getAsDouble()) : null);
-            r.put("ratio", m.ratio().isPresent() ? round(m.ratio().getAsDouble()) : null);
+            r.put("library", figure(m.library()));
+            Map<String, Object> baselineFigures = new LinkedHashMap<>();
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            m.baselines().forEach((label, figure) -> {
+                baselineFigures.put(label, figure(figure));
+                ratios.put(label, m.ratio(label).isPresent() ? ratio(m, label) : null);
+            });
+            r.put("baselines", baselineFigures);
+            r.put("ratios", ratios);
             r.put("higherIsBetter", m.higherIsBetter());
             results.add(r);
         }
@@ -96,7 +104,21 @@ public record BenchReport(String broker, String library, String baseline, Instan
         return ReportTable.render(this);
     }
 
-    private static double round(double v) {
+    private static Map<String, Object> figure(Figure f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("median", round(f.median()));
+        out.put("runs", f.runs().stream().map(BenchReport::round).toList());
+        return out;
+    }
+
+    private static Map<String, Object> ratio(Measurement m, String label) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("median", round(m.ratio(label).getAsDouble()));
+        out.put("runs", m.ratioRuns(label).stream().map(BenchReport::round).toList());
+        return out;
+    }
+
+    static double round(double v) {
         return Math.round(v * 1000.0) / 1000.0;
     }
 }

@@ -20,6 +20,14 @@ public interface BenchTarget extends AutoCloseable {
      */
     BenchChannel open(String name, int capacity);
 
+    /**
+     * As {@link #open(String, int)}, for a typed scenario whose records travel in {@code codec} ({@code json},
+     * {@code msgpack}); a baseline encodes them itself and opens the same channel.
+     */
+    default BenchChannel open(String name, int capacity, String codec) {
+        return open(name, capacity);
+    }
+
     /** Frees what the target holds; channels are closed already. */
     @Override
     void close();

@@ -4,7 +4,6 @@ import static io.greenlang.messaging.benchmarks.RunContext.collectGarbage;
 import static io.greenlang.messaging.benchmarks.RunContext.describe;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -86,24 +85,8 @@ final class LatencyRuns {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         for (long i = from; i < to; i++) {
             long due = start + (long) ((i - from) * interval);
-            waitUntil(due);
+            Schedule.waitUntil(due);
             channel.publish(Payloads.stamp(template, due, i));
-        }
-    }
-
-    private static void waitUntil(long deadline) {
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            if (remaining > 60_000) {
-                // parking wakes up some 50 us late; spin only for the rest, so the producer leaves the CPU to
-                // the consumer and the JIT on small machines
-                LockSupport.parkNanos(remaining - 55_000);
-            } else {
-                Thread.onSpinWait();
-            }
         }
     }
 }

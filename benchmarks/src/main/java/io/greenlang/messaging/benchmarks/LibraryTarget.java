@@ -4,6 +4,7 @@ import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.Brokers;
 import io.greenlang.messaging.Message;
+import io.greenlang.messaging.MessageHandler;
 import io.greenlang.messaging.StartPosition;
 import io.greenlang.messaging.Subscription;
 import io.greenlang.messaging.SubscriptionOptions;
@@ -16,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The library on a broker URL, used as an application would: one {@link Broker} connection per run,
@@ -62,9 +64,26 @@ public final class LibraryTarget implements BenchTarget {
         return brokerName;
     }
 
+    /** A new connection to the broker, for scenarios that use the API directly ({@link ChainRuns}). */
+    Broker connect() {
+        return Brokers.connect(config);
+    }
+
+    /** The topic of a run's channel {@code name}. */
+    String topic(String name) {
+        return "bench." + runId + "." + name;
+    }
+
     @Override
     public BenchChannel open(String name, int capacity) {
-        return new LibraryChannel(Brokers.connect(config), "bench." + runId + "." + name);
+        return new LibraryChannel(Brokers.connect(config), topic(name));
+    }
+
+    /** A channel on a broker whose default codec is {@code codec}, as a service publishing records configures. */
+    @Override
+    public BenchChannel open(String name, int capacity, String codec) {
+        BrokerConfig withCodec = config.mutate().option(BrokerConfig.CODEC, codec).build();
+        return new LibraryChannel(Brokers.connect(withCodec), topic(name));
     }
 
     @Override
@@ -86,6 +105,14 @@ public final class LibraryTarget implements BenchTarget {
         public void publish(byte[] payload) {
             window.acquireUninterruptibly();
             broker.publishAsync(Message.builder(topic).payload(payload).build())
+                    .whenComplete((result, error) -> settle(1, error));
+        }
+
+        /** As a service publishes an object: {@code publishAsync} of a message whose body the broker's codec wrote. */
+        @Override
+        public void publishRecord(Reading reading, RecordCodec codec) {
+            window.acquireUninterruptibly();
+            broker.publishAsync(Message.builder(topic).body(reading, broker.codec()).build())
                     .whenComplete((result, error) -> settle(1, error));
         }
 
@@ -148,12 +175,21 @@ public final class LibraryTarget implements BenchTarget {
          */
         @Override
         public Consumers consume(int consumers, PayloadHandler handler) {
+            return subscribe(consumers, delivery -> handler.onMessage(delivery.message().payloadBuffer()));
+        }
+
+        /** Decodes with {@link io.greenlang.messaging.Delivery#body}, by the message's content type. */
+        @Override
+        public Consumers consumeRecords(int consumers, RecordCodec codec, Consumer<Reading> handler) {
+            return subscribe(consumers, delivery -> handler.accept(delivery.body(Reading.class)));
+        }
+
+        private Consumers subscribe(int consumers, MessageHandler handler) {
             SubscriptionOptions.Builder options = options();
             List<CompletableFuture<Subscription>> subscriptions = new ArrayList<>();
             for (int i = 0; i < consumers; i++) {
                 SubscriptionOptions member = options.consumerName("bench-" + i).build();
-                subscriptions.add(CompletableFuture.supplyAsync(() -> broker.subscribe(member,
-                        delivery -> handler.onMessage(delivery.message().payloadBuffer())),
+                subscriptions.add(CompletableFuture.supplyAsync(() -> broker.subscribe(member, handler),
                         task -> new Thread(task, "bench-subscribe-" + member.consumerName()).start()));
             }
             return () -> {

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The throughput scenarios ({@link Scenario#PUBLISH}, {@link Scenario#PUBLISH_BATCH}, {@link Scenario#DRAIN_1},
- * {@link Scenario#DRAIN_2}, {@link Scenario#END_TO_END}): each run times N messages, after warm-up runs.
+ * {@link Scenario#DRAIN_2}, {@link Scenario#END_TO_END}, and the typed publishes and drains): each run times N
+ * messages, after warm-up runs.
  */
 final class ThroughputRuns {
     /** Most warm-up runs per target and throughput scenario (see {@link #warmUp}). */
@@ -28,11 +29,10 @@ final class ThroughputRuns {
     }
 
     /**
-     * Returns the rates of the library's runs and of the baseline's ({@code null} without one). Both warm up
-     * first; then their runs alternate, so that a burst of load from elsewhere on the machine hits both alike.
+     * Returns the rates of each target's runs, in the order of {@code targets}. All warm up first; then their
+     * runs alternate, so that a burst of load from elsewhere on the machine hits all alike.
      */
-    double[][] rates(Scenario s, int size, BenchTarget library, BenchTarget raw) {
-        List<BenchTarget> targets = raw == null ? List.of(library) : List.of(library, raw);
+    double[][] rates(Scenario s, int size, List<BenchTarget> targets) {
         if (config.warmup()) {
             for (BenchTarget target : targets) {
                 warmUp(s, size, target);
@@ -77,8 +77,15 @@ final class ThroughputRuns {
     /** One timed run on a fresh channel; returns messages per second. */
     private double runOnce(Scenario s, int size, BenchTarget target, int n) {
         byte[] template = Payloads.template(size);
-        try (BenchChannel channel = target.open(runs.channelName(s, size, target), n + 1)) {
+        String name = runs.channelName(s, size, target);
+        try (BenchChannel channel = s.typed() ? target.open(name, n + 1, s.codec()) : target.open(name, n + 1)) {
             switch (s) {
+                case PUBLISH_JSON:
+                case PUBLISH_MSGPACK:
+                    return publishRecords(channel, RecordCodec.named(s.codec()), size, n);
+                case DRAIN_JSON:
+                case DRAIN_MSGPACK:
+                    return drainRecords(s, size, target, channel, RecordCodec.named(s.codec()), n);
                 case PUBLISH:
                 case PUBLISH_BATCH:
                     return publish(s, channel, template, n);
@@ -110,6 +117,43 @@ final class ThroughputRuns {
         }
         channel.awaitPublished(config.timeout());
         return rate(n, System.nanoTime() - start);
+    }
+
+    /** Times publishing n records, one per call, each encoded on the publishing thread, until all are confirmed. */
+    private double publishRecords(BenchChannel channel, RecordCodec codec, int size, int n) {
+        channel.publishRecord(Reading.ofSize(size, -1), codec);
+        channel.awaitPublished(config.timeout());
+        collectGarbage();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            channel.publishRecord(Reading.ofSize(size, i), codec);
+        }
+        channel.awaitPublished(config.timeout());
+        return rate(n, System.nanoTime() - start);
+    }
+
+    /** Times one consumer draining a backlog of n records, decoding each to its type. */
+    private double drainRecords(Scenario s, int size, BenchTarget target, BenchChannel channel, RecordCodec codec,
+            int n) {
+        channel.createGroup();
+        for (int i = 0; i < n; i++) {
+            channel.publishRecord(Reading.ofSize(size, i), codec);
+        }
+        channel.awaitPublished(config.timeout());
+        collectGarbage();
+        Countdown handled = new Countdown(n);
+        long start = System.nanoTime();
+        BenchChannel.Consumers consumers = channel.consumeRecords(1, codec, reading -> {
+            if (reading.sequence() >= 0) {
+                handled.increment();
+            }
+        });
+        try {
+            handled.await(config.timeout(), () -> describe(s, size, target));
+            return rate(n, System.nanoTime() - start);
+        } finally {
+            consumers.close();
+        }
     }
 
     /** Times one or two consumers draining a backlog of n messages published before they start. */

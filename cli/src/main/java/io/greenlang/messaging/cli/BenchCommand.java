@@ -16,10 +16,13 @@ import picocli.CommandLine.Option;
 /** {@code glm bench}: throughput, latency and heap of a backend beside its raw-client baseline. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
-            "Measures throughput, latency and heap of a backend beside its raw-client baseline.",
-            "Measures a backend through the library and, in the same run, the raw-client baseline doing the same "
-                    + "work (memory://: an ArrayBlockingQueue hand-off between threads; redis://: Lettuce XADD / "
-                    + "XREADGROUP + XACK; kafka://: KafkaProducer / KafkaConsumer), for each payload size:",
+            "Measures throughput, latency and heap of a backend beside its raw-client and peer baselines.",
+            "Measures a backend through the library and, in the same run, the baselines doing the same work: "
+                    + "raw, the bare client (memory://: an ArrayBlockingQueue hand-off between threads; redis://: "
+                    + "Lettuce XADD / XREADGROUP + XACK; kafka://: KafkaProducer / KafkaConsumer); raw+hash, the "
+                    + "same plus a SHA-256 of each message (network backends); peer, what a team would use instead "
+                    + "(Spring Data Redis streams, Spring Kafka). Each target runs in JVMs of its own (--forks). "
+                    + "Scenarios, for each payload size:",
             "  publish        publish throughput, one message per call",
             "  publish-batch  publish throughput, --batch-size messages per call",
             "  drain-1        drain throughput of a pre-filled backlog (consume + ack), 1 consumer",
@@ -27,7 +30,13 @@ import picocli.CommandLine.Option;
             "  end-to-end     publish, deliver and ack at once, as fast as possible",
             "  latency        end-to-end latency at --rate msg/s (HdrHistogram, corrected for coordinated omission)",
             "  heap           heap used while draining a backlog of --heap-messages messages",
-            "Prints a table with the ratio library/raw and writes the figures as JSON (--output)."
+            "  publish-json, publish-msgpack  publishing a record (about the payload size as JSON) through the "
+                    + "codec; the baselines encode it with Jackson",
+            "  drain-json, drain-msgpack      draining a backlog of records, decoding each to its type",
+            "  chain          chained agents: a handler on A (concurrency 4) publishes to B and waits; the highest "
+                    + "offered rate sustained and p99 there (the library only)",
+            "Prints a table with the ratios library/baseline and their spread over the forks, and writes the "
+                    + "figures as JSON (--output)."
         })
 final class BenchCommand extends BaseCommand {
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -46,9 +55,20 @@ final class BenchCommand extends BaseCommand {
             description = "Messages per batch in publish-batch and when filling backlogs (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
-            description = "Measured runs per throughput figure; the median is reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Measured runs per throughput figure in each JVM; the median is reported (default "
+                    + "${DEFAULT-VALUE}).")
     int repeat;
+
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "3",
+            description = "JVMs per target, alternating between targets, each with its own warm-up; the table "
+                    + "shows the median and the spread of the ratios. 0 runs every target in this JVM (default "
+                    + "${DEFAULT-VALUE}).")
+    int forks;
+
+    @Option(names = "--targets", split = ",", paramLabel = "NAME",
+            description = "Targets to measure: library, raw, raw+hash, peer (default: all installed).")
+    List<String> targets = new ArrayList<>();
 
     @Option(names = "--no-warmup", description = "Skip the unmeasured warm-up run before each throughput figure.")
     boolean noWarmup;
@@ -114,6 +134,8 @@ final class BenchCommand extends BaseCommand {
                     .messages(messages)
                     .batchSize(batchSize)
                     .repeat(repeat)
+                    .forks(forks)
+                    .targets(targets)
                     .warmup(!noWarmup)
                     .rate(rate)
                     .latencyDuration(duration)
