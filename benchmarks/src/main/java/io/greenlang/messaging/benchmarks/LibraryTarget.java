@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -93,8 +90,7 @@ public final class LibraryTarget implements BenchTarget {
     private final class LibraryChannel implements BenchChannel {
         private final Broker broker;
         private final String topic;
-        private final Semaphore window = new Semaphore(WINDOW);
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final PublishWindow window = new PublishWindow(WINDOW);
 
         LibraryChannel(Broker broker, String topic) {
             this.broker = broker;
@@ -103,7 +99,7 @@ public final class LibraryTarget implements BenchTarget {
 
         @Override
         public void publish(byte[] payload) {
-            window.acquireUninterruptibly();
+            window.acquire(1);
             broker.publishAsync(Message.builder(topic).payload(payload).build())
                     .whenComplete((result, error) -> settle(1, error));
         }
@@ -111,7 +107,7 @@ public final class LibraryTarget implements BenchTarget {
         /** As a service publishes an object: {@code publishAsync} of a message whose body the broker's codec wrote. */
         @Override
         public void publishRecord(Reading reading, RecordCodec codec) {
-            window.acquireUninterruptibly();
+            window.acquire(1);
             broker.publishAsync(Message.builder(topic).body(reading, broker.codec()).build())
                     .whenComplete((result, error) -> settle(1, error));
         }
@@ -122,30 +118,20 @@ public final class LibraryTarget implements BenchTarget {
             for (byte[] p : payloads) {
                 messages.add(Message.builder(topic).payload(p).build());
             }
-            int permits = Math.min(messages.size(), WINDOW);
-            window.acquireUninterruptibly(permits);
-            broker.publishAllAsync(messages).whenComplete((results, error) -> settle(permits, error));
+            window.acquire(messages.size());
+            broker.publishAllAsync(messages).whenComplete((results, error) -> settle(messages.size(), error));
         }
 
-        private void settle(int permits, Throwable error) {
-            if (error != null) {
-                failure.compareAndSet(null, error);
-            }
-            window.release(permits);
+        private void settle(int publishes, Throwable error) {
+            window.release(publishes, error);
         }
 
         @Override
         public void awaitPublished(Duration timeout) {
-            try {
-                if (!window.tryAcquire(WINDOW, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new BenchmarkException("Publishes to " + topic + " were not confirmed within " + timeout);
-                }
-                window.release(WINDOW);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BenchmarkException("Interrupted while waiting for publish confirmations", e);
+            if (!window.awaitEmpty(timeout)) {
+                throw new BenchmarkException("Publishes to " + topic + " were not confirmed within " + timeout);
             }
-            Throwable t = failure.get();
+            Throwable t = window.failure();
             if (t != null) {
                 throw new BenchmarkException("Publishing to " + topic + " failed: " + t.getMessage(), t);
             }
