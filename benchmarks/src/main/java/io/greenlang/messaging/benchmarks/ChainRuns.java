@@ -19,13 +19,17 @@ import org.HdrHistogram.Recorder;
  * schedule; A's handlers (concurrency 4) each publish the message to topic B and wait for the confirmation, as
  * an agent that passes work on does; B's handlers (concurrency 4) record the time from the message's due time
  * on A. Offered rates double from {@value #FIRST_RATE}/s until one is not sustained, then the midpoint between
- * the last two is tried. A rate is sustained when B has handled every message within {@link #CATCH_UP} of the
- * last one's due time.
+ * the last two is tried; each rate runs on fresh topics for the latency scenario's warm-up and duration, at most
+ * 1 s and 4 s. A rate is sustained when B has handled every message within {@link #CATCH_UP} of the last one's
+ * due time.
  */
 final class ChainRuns {
     private static final int FIRST_RATE = 500;
     private static final int CONCURRENCY = 4;
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
+    /** Each rate's unrecorded start and recorded period, at most: the ladder has up to nine of them. */
+    private static final Duration MOST_WARMUP = Duration.ofSeconds(1);
+    private static final Duration MOST_RECORDED = Duration.ofSeconds(4);
     private static final long HISTOGRAM_MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final RunContext runs;
@@ -36,9 +40,9 @@ final class ChainRuns {
         this.config = runs.config();
     }
 
-    /** How many offered rates a chain run may try at most: the doubling ladder and one midpoint. */
+    /** How many offered rates a chain run may try at most: the doubling ladder (500 to 256,000/s) and a midpoint. */
     static int mostSteps() {
-        return 9;
+        return 11;
     }
 
     /**
@@ -77,8 +81,9 @@ final class ChainRuns {
     /** One offered rate on fresh topics: p99 in microseconds if sustained, else NaN. */
     private double atRate(int size, LibraryTarget library, int rate) {
         runs.announce(Scenario.CHAIN, size, library, "offered " + rate + " msg/s");
-        long warmup = Math.round(rate * (config.latencyWarmup().toNanos() / 1e9));
-        long total = warmup + Math.max(1, Math.round(rate * (config.latencyDuration().toNanos() / 1e9)));
+        long warmup = Math.round(rate * (shorter(config.latencyWarmup(), MOST_WARMUP).toNanos() / 1e9));
+        long recorded = Math.round(rate * (shorter(config.latencyDuration(), MOST_RECORDED).toNanos() / 1e9));
+        long total = warmup + Math.max(1, recorded);
         String name = runs.channelName(Scenario.CHAIN, size, library);
         String topicA = library.topic(name + "-a");
         String topicB = library.topic(name + "-b");
@@ -137,6 +142,10 @@ final class ChainRuns {
                     failure.get());
         }
         return caughtUp;
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static SubscriptionOptions options(String topic) {
