@@ -60,6 +60,11 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
 
     @Override
     public BenchTarget create(BrokerConfig config) {
+        return new KafkaTarget(bootstrapServers(config), description());
+    }
+
+    /** {@code host:port,...} for the client's bootstrap.servers; a host without a port gets 9092. */
+    static String bootstrapServers(BrokerConfig config) {
         if (config.hosts().isEmpty()) {
             throw new BenchmarkException("Broker URL " + config.redactedUrl() + " names no Kafka broker.");
         }
@@ -68,7 +73,86 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
             servers.append(servers.length() == 0 ? "" : ",")
                     .append(host.contains(":") && !host.endsWith("]") ? host : host + ":9092");
         }
-        return new KafkaTarget(servers.toString(), description());
+        return servers.toString();
+    }
+
+    /** Creates {@code topic} with {@value #PARTITIONS} partitions and waits until every partition can take writes. */
+    static void createTopic(Admin admin, String topic) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkException("Interrupted while creating topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BenchmarkException("Creating topic " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until every partition's leader answers ListOffsets: producing right after CreateTopics can meet
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retries then stall on OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    private static void awaitLeaders(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            partitions.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20); // the broker gives no event to wait on; polled until the deadline
+            }
+        }
+    }
+
+    static void deleteTopic(Admin admin, String topic) {
+        try {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BenchmarkException("Deleting topic " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The library's default producer settings, which every Kafka baseline uses. */
+    static Map<String, Object> producerProps(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
+    }
+
+    /** The library's default consumer settings, which every Kafka baseline uses. */
+    static Map<String, Object> consumerProps(String bootstrap, String group, String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
     }
 
     private static final class KafkaTarget extends RawTarget {
@@ -87,79 +171,20 @@ public final class KafkaClientsBaselineProvider implements BaselineProvider {
         @Override
         public BenchChannel open(String name, int capacity) {
             String topic = "glm-bench-raw." + runId + "." + name;
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())))
-                        .all().get(30, TimeUnit.SECONDS);
-                awaitLeaders(topic);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BenchmarkException("Interrupted while creating topic " + topic, e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new BenchmarkException("Creating topic " + topic + " failed: " + e.getMessage(), e);
-            }
+            createTopic(admin, topic);
             return new KafkaChannel(this, topic);
         }
 
-        /**
-         * Waits until every partition's leader answers ListOffsets: producing right after CreateTopics can meet
-         * NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retries then stall on OUT_OF_ORDER_SEQUENCE_NUMBER.
-         */
-        private void awaitLeaders(String topic) throws InterruptedException, ExecutionException, TimeoutException {
-            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.put(new TopicPartition(topic, i), OffsetSpec.latest());
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                try {
-                    admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
-                    return;
-                } catch (ExecutionException | TimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(20); // the broker gives no event to wait on; polled until the deadline
-                }
-            }
-        }
-
         void delete(String topic) {
-            try {
-                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                throw new BenchmarkException("Deleting topic " + topic + " failed: " + e.getMessage(), e);
-            }
+            deleteTopic(admin, topic);
         }
 
         Map<String, Object> producerProps() {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-            props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            return props;
+            return KafkaClientsBaselineProvider.producerProps(bootstrap);
         }
 
         Map<String, Object> consumerProps(String group, String clientId) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-            props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            return props;
+            return KafkaClientsBaselineProvider.consumerProps(bootstrap, group, clientId);
         }
 
         @Override
