@@ -3,6 +3,7 @@ package io.greenlang.messaging.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenlang.messaging.BrokerConfig;
+import io.greenlang.messaging.kafka.SharedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,11 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @DisplayName("the Spring Kafka peer")
+@ExtendWith(SharedKafka.class)
 class SpringKafkaPeerTest {
-    /** Names a running broker ({@code host:port}), as for the Kafka backend's tests; this module starts none. */
-    private static final String BOOTSTRAP = "GREENLANG_TEST_KAFKA_BOOTSTRAP";
-
     @Test
     @DisplayName("is the peer for kafka://, beside the raw kafka-clients baseline")
     void found() {
@@ -29,11 +28,9 @@ class SpringKafkaPeerTest {
     }
 
     @Test
-    @EnabledIfEnvironmentVariable(named = BOOTSTRAP, matches = ".+",
-            disabledReason = "needs a Kafka broker: set " + BOOTSTRAP + "=host:port (scripts/local-kafka start)")
     @DisplayName("hands every payload to one of two consumers, commits each acknowledgement, and deletes its topic")
     void roundTrip() throws Exception {
-        String bootstrap = System.getenv(BOOTSTRAP).trim();
+        String bootstrap = SharedKafka.bootstrap();
         try (Admin admin = Admin.create(Map.<String, Object>of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                 BenchTarget target = new SpringKafkaPeerProvider().create(BrokerConfig.parse("kafka://" + bootstrap))) {
             assertThat(target.label()).isEqualTo("peer");
