@@ -1,0 +1,53 @@
+package io.greenlang.messaging.benchmarks.jmh;
+
+import io.greenlang.messaging.Codec;
+import io.greenlang.messaging.spi.codec.Codecs;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Encoding a record with the JSON or MessagePack codec, and decoding it back into the record type. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+@State(Scope.Benchmark)
+public class CodecBenchmark {
+    @Param({"json", "msgpack"})
+    public String codecName;
+
+    /** The record's size as JSON (its MessagePack form is smaller). */
+    @Param({"100", "1024"})
+    public int recordSize;
+
+    private Codec codec;
+    private EmissionReading reading;
+    private byte[] encoded;
+
+    @Setup
+    public void prepare() {
+        codec = Codecs.standard().forName(codecName);
+        reading = Samples.reading(recordSize);
+        encoded = codec.encode(reading);
+    }
+
+    @Benchmark
+    public byte[] encode() {
+        return codec.encode(reading);
+    }
+
+    @Benchmark
+    public EmissionReading decode() {
+        return codec.decode(encoded, EmissionReading.class);
+    }
+}
