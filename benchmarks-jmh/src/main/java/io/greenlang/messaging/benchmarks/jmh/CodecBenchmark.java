@@ -23,31 +23,32 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 @State(Scope.Benchmark)
 public class CodecBenchmark {
+    /** The codec's name in {@link Codecs#standard()}. */
     @Param({"json", "msgpack"})
-    public String codecName;
+    public String codec;
 
     /** The record's size as JSON (its MessagePack form is smaller). */
     @Param({"100", "1024"})
-    public int recordSize;
+    public int size;
 
-    private Codec codec;
+    private Codec implementation;
     private EmissionReading reading;
     private byte[] encoded;
 
     @Setup
     public void prepare() {
-        codec = Codecs.standard().forName(codecName);
-        reading = Samples.reading(recordSize);
-        encoded = codec.encode(reading);
+        implementation = Codecs.standard().forName(codec);
+        reading = Samples.reading(size);
+        encoded = implementation.encode(reading);
     }
 
     @Benchmark
     public byte[] encode() {
-        return codec.encode(reading);
+        return implementation.encode(reading);
     }
 
     @Benchmark
     public EmissionReading decode() {
-        return codec.decode(encoded, EmissionReading.class);
+        return implementation.decode(encoded, EmissionReading.class);
     }
 }

@@ -28,15 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 @State(Scope.Benchmark)
 public class EnvelopeDecodeBenchmark {
+    /** The payload's size in bytes. */
     @Param({"100", "1024"})
-    public int payloadSize;
+    public int size;
 
     private byte[] envelope;
     private byte[] envelopeWithoutTopic;
 
     @Setup
     public void prepare() {
-        Message message = Provenance.stamp(Samples.message(Samples.bytes(payloadSize)).build(), Codecs.standard());
+        Message message = Provenance.stamp(Samples.message(Samples.bytes(size)).build(), Codecs.standard());
         envelope = WireFormat.encode(message);
         envelopeWithoutTopic = WireFormat.encodeWithoutTopic(message);
     }

@@ -28,14 +28,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 @State(Scope.Benchmark)
 public class EnvelopeEncodeBenchmark {
+    /** The payload's size in bytes. */
     @Param({"100", "1024"})
-    public int payloadSize;
+    public int size;
 
     private Message message;
 
     @Setup
     public void prepare() {
-        message = Provenance.stamp(Samples.message(Samples.bytes(payloadSize)).build(), Codecs.standard());
+        message = Provenance.stamp(Samples.message(Samples.bytes(size)).build(), Codecs.standard());
     }
 
     @Benchmark
