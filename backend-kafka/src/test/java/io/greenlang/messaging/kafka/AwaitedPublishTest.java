@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,10 +66,9 @@ class AwaitedPublishTest {
                     d -> broker.publish(Message.builder(next).text("relayed")
                             .header("relayed-from", d.message().id()).build()));
 
-            for (int i = 0; i < 20; i++) {
-                broker.publish(Message.builder(first).text("m" + i).build());
-            }
-
+            List<Message> feed = IntStream.range(0, 20).mapToObj(i -> Message.builder(first).text("m" + i).build())
+                    .toList();
+            assertThat(CompletableFuture.supplyAsync(() -> broker.publishAll(feed))).succeedsWithin(DEADLINE);
             Awaitility.await("20 messages relayed from " + first + " to " + next).atMost(DEADLINE)
                     .until(() -> arrived.size() == 20);
         }
