@@ -1,6 +1,7 @@
 package io.greenlang.messaging.kafka;
 
 import io.greenlang.messaging.AuthenticationException;
+import io.greenlang.messaging.Broker;
 import io.greenlang.messaging.BrokerConfig;
 import io.greenlang.messaging.Capabilities;
 import io.greenlang.messaging.Capability;
@@ -44,6 +45,7 @@ public final class KafkaBroker extends AbstractBroker {
     private final KafkaTopics topics;
     private final PartitionCounts partitionCounts;
     private final KafkaPublisher publisher;
+    private final ImmediateSends immediateSends;
     private final ConsumerGroups groups;
     private final Set<KafkaConsumerSource> sources = ConcurrentHashMap.newKeySet();
     private final GroupLag lag;
@@ -67,6 +69,7 @@ public final class KafkaBroker extends AbstractBroker {
         this.groups = new ConsumerGroups(clients.admin(), settings, calls, new GroupSessionTimeout(this));
         this.lag = new GroupLag(clients.admin(), calls, groups, sources);
         this.reader = new LogReader(this);
+        this.immediateSends = new ImmediateSends(clients.producer(), settings.clientId());
     }
 
     private static Capabilities declaredCapabilities() {
@@ -91,6 +94,29 @@ public final class KafkaBroker extends AbstractBroker {
     }
 
     // ---------------------------------------------------------------------------------------------- publishing
+
+    /**
+     * Publishes and waits, without waiting out the producer's linger: the producer sends at once (see
+     * {@link ImmediateSends}), so a handler that publishes to the next topic is not held to one message per
+     * linger. {@link #publishAsync} keeps the linger, which batches concurrent publishes.
+     */
+    @Override
+    public PublishResult publish(Message message) {
+        return awaitNow(publishAsync(message));
+    }
+
+    /** Publishes a batch and waits, without waiting out the producer's linger; see {@link #publish(Message)}. */
+    @Override
+    public List<PublishResult> publishAll(List<Message> messages) {
+        return awaitNow(publishAllAsync(messages));
+    }
+
+    private <T> T awaitNow(CompletionStage<T> publish) {
+        if (!publish.toCompletableFuture().isDone()) {
+            immediateSends.request();
+        }
+        return Broker.await(publish);
+    }
 
     @Override
     protected void doPublish(Message message, PublishFuture<PublishResult> result) {
@@ -160,6 +186,7 @@ public final class KafkaBroker extends AbstractBroker {
     @Override
     protected void doClose() {
         try {
+            immediateSends.close();
             reader.close();
         } finally {
             clients.close();
