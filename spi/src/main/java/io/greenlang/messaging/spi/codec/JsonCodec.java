@@ -1,5 +1,7 @@
 package io.greenlang.messaging.spi.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -17,6 +19,12 @@ import java.util.Objects;
  * JSON value is an error. {@code byte[]} values and fields are written as base64 text, as Jackson does;
  * decoding such text as {@code byte[].class} gives the raw bytes back.
  *
+ * <p>It writes what the provenance hash can take as it is: object properties and map entries sorted by name,
+ * characters above U+FFFF as themselves (not as escaped surrogate pairs), and doubles and floats as their
+ * {@linkplain ShortestDecimal shortest decimal} (as JSON floats: {@code 1.0},
+ * {@code 5E-324}). Decoders need none of this; it saves the hash a parse and makes a value hash the same as
+ * the MessagePack codec's binary float.
+ *
  * <p>Thread-safe and stateless.
  */
 public final class JsonCodec implements Codec {
@@ -25,8 +33,13 @@ public final class JsonCodec implements Codec {
     /** The content type of the payloads it writes. */
     public static final String CONTENT_TYPE = "application/json";
 
-    private static final ObjectMapper MAPPER = JacksonSupport.configure(
-            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
+    private static final ObjectMapper MAPPER = JacksonSupport.configure(JsonMapper.builder(
+                    JsonFactory.builder()
+                            .addDecorator(ShortestNumberGenerator.DECORATOR)
+                            // characters above U+FFFF as themselves, not as escaped surrogate pairs
+                            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
 
     /** A JSON codec; instances are interchangeable. */
     public JsonCodec() {
