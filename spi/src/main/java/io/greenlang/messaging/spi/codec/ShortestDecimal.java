@@ -29,12 +29,15 @@ public final class ShortestDecimal {
     }
 
     /**
-     * Whether {@link Double#toString}{@code (d)} is already the shortest decimal of {@code d}, as
-     * {@link #of(double)} would give it; when {@code false}, it may still be.
+     * {@link Double#toString}{@code (d)} when it is surely the shortest decimal of {@code d}, as {@link #of(double)}
+     * gives it; {@code null} when it may not be (NaN and infinities included).
      */
-    public static boolean toStringIsShortest(double d) {
-        return Double.isFinite(d) && Math.abs(d) >= Double.MIN_NORMAL
-                && significantDigits(Double.toString(d)) <= DOUBLE_DIGITS;
+    public static String toStringIfShortest(double d) {
+        if (!Double.isFinite(d) || Math.abs(d) < Double.MIN_NORMAL) {
+            return null;
+        }
+        String text = Double.toString(d);
+        return significantDigits(text) <= DOUBLE_DIGITS ? text : null;
     }
 
     /** The significant digits of a {@link Double#toString} or {@link Float#toString}, without leading or trailing zeros. */

@@ -28,10 +28,11 @@ final class ShortestNumberGenerator extends JsonGeneratorDelegate {
     public void writeNumber(double v) throws IOException {
         if (!Double.isFinite(v)) {
             super.writeNumber(v);
-        } else if (ShortestDecimal.toStringIsShortest(v) || v == 0) {
-            super.writeNumber(v); // Jackson writes Double.toString
+        } else if (v == 0) {
+            super.writeNumber(v); // 0.0 or -0.0
         } else {
-            super.writeNumber(asFloatToken(ShortestDecimal.of(v)));
+            String text = ShortestDecimal.toStringIfShortest(v);
+            super.writeNumber(text != null ? text : asFloatToken(ShortestDecimal.of(v)));
         }
     }
 

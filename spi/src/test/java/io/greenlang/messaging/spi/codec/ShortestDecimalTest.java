@@ -35,8 +35,10 @@ class ShortestDecimalTest {
         assertThat(ShortestDecimal.of(Double.MIN_VALUE)).isEqualByComparingTo("5E-324"); // toString: 4.9E-324
         assertThat(ShortestDecimal.of(3.79322134594611300E17)).isEqualByComparingTo("3.793221345946113E17");
         assertThat(ShortestDecimal.of(-0.0)).isEqualByComparingTo("0");
-        assertThat(ShortestDecimal.toStringIsShortest(0.1)).isTrue();
-        assertThat(ShortestDecimal.toStringIsShortest(Double.MIN_VALUE)).isFalse();
+        assertThat(ShortestDecimal.toStringIfShortest(0.1)).isEqualTo("0.1");
+        assertThat(ShortestDecimal.toStringIfShortest(1e300)).isEqualTo("1.0E300");
+        assertThat(ShortestDecimal.toStringIfShortest(Double.MIN_VALUE)).isNull();
+        assertThat(ShortestDecimal.toStringIfShortest(Double.NaN)).isNull();
         assertThatThrownBy(() -> ShortestDecimal.of(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
