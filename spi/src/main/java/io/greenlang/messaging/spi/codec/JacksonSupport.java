@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.PayloadDecodingException;
+import java.io.IOException;
 import java.util.List;
 
 /** The configuration and error reporting the Jackson-based codecs share. */
@@ -34,6 +35,24 @@ final class JacksonSupport {
         mapper.configure(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, false); // records too
         mapper.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         return mapper;
+    }
+
+    /**
+     * {@code value} written by {@code sorted}; by {@code unsorted} (the same mapper without
+     * {@link SerializationFeature#ORDER_MAP_ENTRIES_BY_KEYS}) when a map's keys cannot be compared with each other,
+     * such as a map holding both number and string keys, which Jackson sorts in a {@code TreeMap}.
+     */
+    static byte[] write(ObjectMapper sorted, ObjectMapper unsorted, Object value) throws IOException {
+        try {
+            return sorted.writeValueAsBytes(value);
+        } catch (JsonMappingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ClassCastException) {
+                    return unsorted.writeValueAsBytes(value);
+                }
+            }
+            throw e;
+        }
     }
 
     static MessagingException encodeFailure(Object value, String contentType, Exception e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.greenlang.messaging.Codec;
 import io.greenlang.messaging.MessagingException;
@@ -33,13 +34,18 @@ public final class JsonCodec implements Codec {
     /** The content type of the payloads it writes. */
     public static final String CONTENT_TYPE = "application/json";
 
-    private static final ObjectMapper MAPPER = JacksonSupport.configure(JsonMapper.builder(
+    private static final ObjectMapper MAPPER = mapper();
+    private static final ObjectMapper UNSORTED_MAPS = mapper().disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private static ObjectMapper mapper() {
+        return JacksonSupport.configure(JsonMapper.builder(
                     JsonFactory.builder()
                             .addDecorator(ShortestNumberGenerator.DECORATOR)
                             // characters above U+FFFF as themselves, not as escaped surrogate pairs
                             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
+    }
 
     /** A JSON codec; instances are interchangeable. */
     public JsonCodec() {
@@ -66,7 +72,7 @@ public final class JsonCodec implements Codec {
     public byte[] encode(Object value) {
         Objects.requireNonNull(value, "value");
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return JacksonSupport.write(MAPPER, UNSORTED_MAPS, value);
         } catch (IOException | RuntimeException e) {
             throw JacksonSupport.encodeFailure(value, CONTENT_TYPE, e);
         }

@@ -70,6 +70,17 @@ class JsonCodecTest {
     }
 
     @Test
+    void writesMapsWhoseKeysCannotBeSortedUnsorted() {
+        Map<Object, Object> mixed = new java.util.HashMap<>();
+        mixed.put(1, "x");
+        mixed.put("b", 2);
+
+        assertThat((Object) codec.decode(codec.encode(mixed), Map.class)).isEqualTo(Map.of("1", "x", "b", 2));
+        assertThat((Object) new MessagePackCodec().decode(new MessagePackCodec().encode(mixed), Map.class))
+                .isEqualTo(Map.of("1", "x", "b", 2));
+    }
+
+    @Test
     void writesBytesAsBase64AndReadsThemBack() {
         byte[] data = {0, 1, 2, (byte) 0xFF};
 
