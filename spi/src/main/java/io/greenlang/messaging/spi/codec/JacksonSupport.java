@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.PayloadDecodingException;
+import java.io.IOException;
 import java.util.List;
 
 /** The configuration and error reporting the Jackson-based codecs share. */
@@ -19,12 +21,38 @@ final class JacksonSupport {
     private JacksonSupport() {
     }
 
-    /** Registers the Java time module, writes dates as ISO-8601 text and ignores unknown properties. */
+    /**
+     * Registers the Java time module, writes dates as ISO-8601 text, ignores unknown properties, and writes object
+     * properties and map entries sorted by name: the canonical key order of the provenance hash, which can then
+     * read the canonical form straight off the payload instead of parsing it into a tree and sorting it.
+     */
+    @SuppressWarnings("deprecation") // ObjectMapper.configure(MapperFeature...): the mapper is built elsewhere
     static ObjectMapper configure(ObjectMapper mapper) {
         mapper.registerModule(new JavaTimeModule());
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true);
+        mapper.configure(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, false); // records too
+        mapper.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         return mapper;
+    }
+
+    /**
+     * {@code value} written by {@code sorted}; by {@code unsorted} (the same mapper without
+     * {@link SerializationFeature#ORDER_MAP_ENTRIES_BY_KEYS}) when a map's keys cannot be compared with each other,
+     * such as a map holding both number and string keys, which Jackson sorts in a {@code TreeMap}.
+     */
+    static byte[] write(ObjectMapper sorted, ObjectMapper unsorted, Object value) throws IOException {
+        try {
+            return sorted.writeValueAsBytes(value);
+        } catch (JsonMappingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ClassCastException) {
+                    return unsorted.writeValueAsBytes(value);
+                }
+            }
+            throw e;
+        }
     }
 
     static MessagingException encodeFailure(Object value, String contentType, Exception e) {

@@ -1,7 +1,10 @@
 package io.greenlang.messaging.spi.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.greenlang.messaging.Codec;
 import io.greenlang.messaging.MessagingException;
@@ -17,6 +20,12 @@ import java.util.Objects;
  * JSON value is an error. {@code byte[]} values and fields are written as base64 text, as Jackson does;
  * decoding such text as {@code byte[].class} gives the raw bytes back.
  *
+ * <p>It writes what the provenance hash can take as it is: object properties and map entries sorted by name,
+ * characters above U+FFFF as themselves (not as escaped surrogate pairs), and doubles and floats as their
+ * {@linkplain ShortestDecimal shortest decimal} (as JSON floats: {@code 1.0},
+ * {@code 5E-324}). Decoders need none of this; it saves the hash a parse and makes a value hash the same as
+ * the MessagePack codec's binary float.
+ *
  * <p>Thread-safe and stateless.
  */
 public final class JsonCodec implements Codec {
@@ -25,8 +34,18 @@ public final class JsonCodec implements Codec {
     /** The content type of the payloads it writes. */
     public static final String CONTENT_TYPE = "application/json";
 
-    private static final ObjectMapper MAPPER = JacksonSupport.configure(
-            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
+    private static final ObjectMapper MAPPER = mapper();
+    private static final ObjectMapper UNSORTED_MAPS = mapper().disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private static ObjectMapper mapper() {
+        return JacksonSupport.configure(JsonMapper.builder(
+                    JsonFactory.builder()
+                            .addDecorator(ShortestNumberGenerator.DECORATOR)
+                            // characters above U+FFFF as themselves, not as escaped surrogate pairs
+                            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
+    }
 
     /** A JSON codec; instances are interchangeable. */
     public JsonCodec() {
@@ -53,7 +72,7 @@ public final class JsonCodec implements Codec {
     public byte[] encode(Object value) {
         Objects.requireNonNull(value, "value");
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return JacksonSupport.write(MAPPER, UNSORTED_MAPS, value);
         } catch (IOException | RuntimeException e) {
             throw JacksonSupport.encodeFailure(value, CONTENT_TYPE, e);
         }

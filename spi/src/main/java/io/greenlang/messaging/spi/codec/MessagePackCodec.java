@@ -1,6 +1,7 @@
 package io.greenlang.messaging.spi.codec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.greenlang.messaging.Codec;
 import io.greenlang.messaging.MessagingException;
 import io.greenlang.messaging.PayloadDecodingException;
@@ -30,10 +31,15 @@ public final class MessagePackCodec implements Codec {
     /** The content type of the payloads it writes. */
     public static final String CONTENT_TYPE = "application/msgpack";
 
-    private static final ObjectMapper MAPPER = JacksonSupport.configure(new ObjectMapper(new MessagePackFactory()
-            // Thread-local buffer reuse corrupts output when a serializer re-enters the mapper; not worth it.
-            .setReuseResourceInGenerator(false)
-            .setReuseResourceInParser(false)));
+    private static final ObjectMapper MAPPER = mapper();
+    private static final ObjectMapper UNSORTED_MAPS = mapper().disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private static ObjectMapper mapper() {
+        return JacksonSupport.configure(new ObjectMapper(new MessagePackFactory()
+                // Thread-local buffer reuse corrupts output when a serializer re-enters the mapper; not worth it.
+                .setReuseResourceInGenerator(false)
+                .setReuseResourceInParser(false)));
+    }
 
     /** A MessagePack codec; instances are interchangeable. */
     public MessagePackCodec() {
@@ -60,7 +66,7 @@ public final class MessagePackCodec implements Codec {
     public byte[] encode(Object value) {
         Objects.requireNonNull(value, "value");
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return JacksonSupport.write(MAPPER, UNSORTED_MAPS, value);
         } catch (IOException | RuntimeException e) {
             throw JacksonSupport.encodeFailure(value, CONTENT_TYPE, e);
         }

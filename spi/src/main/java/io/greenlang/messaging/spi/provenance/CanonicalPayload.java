@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.greenlang.messaging.spi.codec.ShortestDecimal;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -51,7 +50,7 @@ final class CanonicalPayload {
     }
 
     /** Thrown, without a stack trace, when a document has no canonical form. */
-    private static final class NotCanonical extends Exception {
+    static final class NotCanonical extends Exception {
         private static final long serialVersionUID = 1L;
         private static final NotCanonical INSTANCE = new NotCanonical();
 
@@ -271,43 +270,20 @@ final class CanonicalPayload {
         return stripped.toPlainString();
     }
 
-    /**
-     * The decimal with the fewest significant digits, from 1 to 17, obtained by rounding {@code d}'s exact
-     * binary value half-even, that reads back as {@code d}.
-     */
+    /** The {@link ShortestDecimal} of {@code d}. */
     static BigDecimal shortestDouble(double d) throws NotCanonical {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
+        if (!Double.isFinite(d)) {
             throw NotCanonical.INSTANCE;
         }
-        if (d == 0) {
-            return BigDecimal.ZERO;
-        }
-        BigDecimal exact = new BigDecimal(d);
-        for (int digits = 1; digits < 17; digits++) {
-            BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            if (rounded.doubleValue() == d) {
-                return rounded;
-            }
-        }
-        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        return ShortestDecimal.of(d);
     }
 
-    /** As {@link #shortestDouble}, for a single-precision value (1 to 9 digits). */
+    /** The {@link ShortestDecimal} of {@code f}. */
     static BigDecimal shortestFloat(float f) throws NotCanonical {
-        if (Float.isNaN(f) || Float.isInfinite(f)) {
+        if (!Float.isFinite(f)) {
             throw NotCanonical.INSTANCE;
         }
-        if (f == 0) {
-            return BigDecimal.ZERO;
-        }
-        BigDecimal exact = new BigDecimal(f);
-        for (int digits = 1; digits < 9; digits++) {
-            BigDecimal rounded = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
-            if (rounded.floatValue() == f) {
-                return rounded;
-            }
-        }
-        return exact.round(new MathContext(9, RoundingMode.HALF_EVEN));
+        return ShortestDecimal.of(f);
     }
 
     private static void writeString(String s, StringBuilder out) throws NotCanonical {

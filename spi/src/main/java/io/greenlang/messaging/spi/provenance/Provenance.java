@@ -60,7 +60,15 @@ import java.util.Optional;
  * a MessagePack extension type, NaN or infinity, an unpaired surrogate or invalid UTF-8, nesting deeper than
  * 500, a number whose canonical form exceeds 400 characters, or bytes after the value.
  *
- * <p>Thread-safe: every thread reuses its own {@link MessageDigest} and encoding buffer.
+ * <p>How it is computed, which changes no hash: a JSON or MessagePack payload whose object keys already come in
+ * canonical order, as {@link JsonCodec} and {@link MessagePackCodec} write them, is canonicalized in one pass over
+ * its bytes, straight into the hashed buffer; any other payload is parsed into a tree and sorted. The one-pass
+ * way decides from the bytes alone and gives up on anything it is not sure of (keys out of order or needing
+ * escapes, escaped non-ASCII characters, long numbers, deep nesting, malformed input), so a payload from another
+ * client, or a forged one, hashes exactly as above. No envelope field says "already canonical": such a claim
+ * could not be trusted.
+ *
+ * <p>Thread-safe: every thread reuses its own {@link MessageDigest} and encoding buffers.
  */
 public final class Provenance {
     private static final byte[] MAGIC = {'G', 'L', 'M', '1'};
@@ -107,6 +115,9 @@ public final class Provenance {
         h.optional(message.correlationId());
         h.optional(message.replyTo());
         h.optional(message.key());
+        if (h.canonicalizeInOnePass(message, payloadFormat(message, codecs))) {
+            return h.digest();
+        }
         byte[] canonical = canonicalPayload(message, codecs);
         if (canonical != null) {
             h.u8(TAG_STRUCTURED);
@@ -145,24 +156,38 @@ public final class Provenance {
         return declared.isPresent() && Arrays.equals(declared.get(), digest(message, codecs));
     }
 
-    /** The canonical JSON of a JSON or MessagePack payload, or {@code null} to hash the raw bytes. */
-    private static byte[] canonicalPayload(Message message, Codecs codecs) {
+    /** The structured formats a payload can be canonicalized from. */
+    private enum PayloadFormat { JSON, MESSAGE_PACK, OTHER }
+
+    private static PayloadFormat payloadFormat(Message message, Codecs codecs) {
         String contentType = message.contentType();
         if (contentType.equals(Message.OCTET_STREAM) || message.payloadSize() == 0) {
-            return null;
+            return PayloadFormat.OTHER;
         }
         Optional<Codec> codec = codecs.forContentType(contentType);
         if (codec.isEmpty()) {
-            return null;
+            return PayloadFormat.OTHER;
         }
         String name = codec.get().name();
         if (name.equalsIgnoreCase(JsonCodec.NAME)) {
-            return CanonicalPayload.fromJson(message.payload());
+            return PayloadFormat.JSON;
         }
         if (name.equalsIgnoreCase(MessagePackCodec.NAME)) {
-            return CanonicalPayload.fromMessagePack(message.payload());
+            return PayloadFormat.MESSAGE_PACK;
         }
-        return null;
+        return PayloadFormat.OTHER;
+    }
+
+    /** The canonical JSON of a JSON or MessagePack payload, or {@code null} to hash the raw bytes. */
+    private static byte[] canonicalPayload(Message message, Codecs codecs) {
+        switch (payloadFormat(message, codecs)) {
+            case JSON:
+                return CanonicalPayload.fromJson(message.payload());
+            case MESSAGE_PACK:
+                return CanonicalPayload.fromMessagePack(message.payload());
+            default:
+                return null;
+        }
     }
 
     private static long micros(Instant instant, String field) {
@@ -201,6 +226,11 @@ public final class Provenance {
 
         private final MessageDigest digest;
         private final byte[] sha = new byte[32];
+        private final CanonicalOutput canonical = new CanonicalOutput();
+        private final JsonStreamCanonicalizer json = new JsonStreamCanonicalizer(canonical);
+        private final MessagePackStreamCanonicalizer msgpack = new MessagePackStreamCanonicalizer(canonical);
+        /** The payload being canonicalized, copied out of the message. */
+        private byte[] scratch = new byte[512];
         private byte[] buffer = new byte[512];
         private int position;
         /** Whether the digest was given bytes since it was last reset. */
@@ -217,6 +247,9 @@ public final class Provenance {
         void reset() {
             if (buffer.length > KEPT_CAPACITY) {
                 buffer = new byte[512]; // one message with huge headers must not pin its buffer to the thread
+            }
+            if (scratch.length > KEPT_CAPACITY) {
+                scratch = new byte[512];
             }
             position = 0;
             if (updated) { // a digest that failed half-way; digest() resets it otherwise
@@ -257,6 +290,32 @@ public final class Provenance {
             ensure(b.length);
             System.arraycopy(b, 0, buffer, position, b.length);
             position += b.length;
+        }
+
+        /**
+         * Writes the payload's tag, length and canonical JSON when a streaming canonicalizer can produce it in one
+         * pass over the bytes (the codecs write payloads so); {@code false}, having written nothing, otherwise.
+         */
+        boolean canonicalizeInOnePass(Message message, PayloadFormat format) {
+            if (format == PayloadFormat.OTHER) {
+                return false;
+            }
+            int n = message.payloadSize();
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, scratch.length * 2)];
+            }
+            message.payloadBuffer().get(scratch, 0, n);
+            boolean written = format == PayloadFormat.JSON ? json.write(scratch, n) : msgpack.write(scratch, n);
+            if (!written) {
+                return false;
+            }
+            u8(TAG_STRUCTURED);
+            int32(canonical.length());
+            ensure(canonical.length());
+            System.arraycopy(canonical.buffer(), 0, buffer, position, canonical.length());
+            position += canonical.length();
+            canonical.reset();
+            return true;
         }
 
         void payload(Message message) {

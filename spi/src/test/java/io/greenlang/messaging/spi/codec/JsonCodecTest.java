@@ -39,7 +39,7 @@ class JsonCodecTest {
         assertThat(codec.decode(json, Order.class)).isEqualTo(order);
         assertThat(new String(json, StandardCharsets.UTF_8))
                 .contains("\"placedAt\":\"2024-05-01T10:15:30.123456Z\"")
-                .contains("\"lines\":[{\"sku\":\"a\",\"quantity\":1},{\"sku\":\"b\",\"quantity\":2}]");
+                .contains("\"lines\":[{\"quantity\":1,\"sku\":\"a\"},{\"quantity\":2,\"sku\":\"b\"}]");
     }
 
     @Test
@@ -52,12 +52,41 @@ class JsonCodecTest {
     }
 
     @Test
+    void writesPropertiesAndMapEntriesSortedAndFloatsAsTheirShortestDecimal() {
+        record Reading(String site, double ratio, float factor, double whole, Map<String, Object> tags) {
+        }
+        Map<String, Object> tags = new java.util.LinkedHashMap<>();
+        tags.put("z", 1);
+        tags.put("a", -0.0);
+        byte[] json = codec.encode(new Reading("s", 3.79322134594611300E17, 0.1f, 2.0, tags));
+
+        // Double.toString gives 4.9E-324 and, before Java 19, 3.7932213459461133E17: one digit too many.
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo(
+                "{\"factor\":0.1,\"ratio\":3.793221345946113E+17,\"site\":\"s\",\"tags\":{\"a\":-0.0,\"z\":1},"
+                + "\"whole\":2.0}");
+        assertThat(new String(codec.encode(Double.MIN_VALUE), StandardCharsets.UTF_8)).isEqualTo("5E-324");
+        assertThat(codec.decode(codec.encode(Double.MIN_VALUE), Double.class)).isEqualTo(Double.MIN_VALUE);
+        assertThat(codec.decode(json, Reading.class).ratio()).isEqualTo(3.79322134594611300E17);
+    }
+
+    @Test
+    void writesMapsWhoseKeysCannotBeSortedUnsorted() {
+        Map<Object, Object> mixed = new java.util.HashMap<>();
+        mixed.put(1, "x");
+        mixed.put("b", 2);
+
+        assertThat((Object) codec.decode(codec.encode(mixed), Map.class)).isEqualTo(Map.of("1", "x", "b", 2));
+        assertThat((Object) new MessagePackCodec().decode(new MessagePackCodec().encode(mixed), Map.class))
+                .isEqualTo(Map.of("1", "x", "b", 2));
+    }
+
+    @Test
     void writesBytesAsBase64AndReadsThemBack() {
         byte[] data = {0, 1, 2, (byte) 0xFF};
 
         byte[] json = codec.encode(new Blob("x", data));
 
-        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"x\",\"data\":\"AAEC/w==\"}");
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"data\":\"AAEC/w==\",\"name\":\"x\"}"); // sorted
         assertThat(codec.decode(json, Blob.class).data()).containsExactly(0, 1, 2, 0xFF);
         assertThat(codec.decode(codec.encode(data), byte[].class)).containsExactly(0, 1, 2, 0xFF);
     }
