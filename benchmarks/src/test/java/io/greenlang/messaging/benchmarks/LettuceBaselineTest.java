@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.greenlang.messaging.BrokerConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -18,57 +14,17 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("the Lettuce baseline")
 class LettuceBaselineTest {
-    private static Process server;
-    private static int port;
+    private static RedisTestServer server;
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        for (int attempt = 0; attempt < 5 && server == null; attempt++) {
-            int p = freePort();
-            Process proc = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(p),
-                    "--save", "", "--appendonly", "no", "--daemonize", "no")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (awaitPing(proc, p)) {
-                server = proc;
-                port = p;
-            } else {
-                proc.destroyForcibly().waitFor(5, TimeUnit.SECONDS); // the port was taken meanwhile: retry
-            }
-        }
-        assertThat(server).as("redis-server started").isNotNull();
-        Process started = server;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+    static void startRedis() {
+        server = RedisTestServer.start();
     }
 
     @AfterAll
-    static void stopRedis() throws InterruptedException {
+    static void stopRedis() {
         if (server != null) {
-            server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean awaitPing(Process proc, int p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + p);
-        try {
-            while (System.nanoTime() < deadline && proc.isAlive()) {
-                try (StatefulRedisConnection<String, String> c = client.connect()) {
-                    if ("PONG".equals(c.sync().ping())) {
-                        return true;
-                    }
-                } catch (RuntimeException notYet) {
-                    Thread.sleep(20); // an external process: polled until the deadline
-                }
-            }
-            return false;
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            server.close();
         }
     }
 
@@ -79,7 +35,7 @@ class LettuceBaselineTest {
         assertThat(Baselines.forScheme("rediss")).get().isInstanceOf(LettuceBaselineProvider.class);
         assertThat(Baselines.forScheme("kafka")).get().isInstanceOf(KafkaClientsBaselineProvider.class);
 
-        BenchReport report = Benchmark.run(BenchConfig.builder(BrokerConfig.parse("redis://127.0.0.1:" + port))
+        BenchReport report = Benchmark.run(BenchConfig.builder(BrokerConfig.parse(server.url()))
                 .payloadSizes(List.of(100))
                 .messages(2000)
                 .batchSize(50)
@@ -109,7 +65,7 @@ class LettuceBaselineTest {
                 assertThat(m.baselines().keySet()).as(m.toString()).contains("raw", "raw+hash");
             }
         }
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+        RedisClient client = RedisClient.create(server.url());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             assertThat(c.sync().keys("glm-bench-raw:*")).as("raw streams deleted").isEmpty();
         } finally {
